@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "amsga",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "amsga", targets: ["amsga"]),
+        .library(name: "ForwardForward", targets: ["ForwardForward"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries. Each is found through pkg-config and named by its Debian package.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Float32/Float64 matrices, CBLAS products, row kernels, the seeded generator.
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // IDX files, gzip, MNIST and Fashion-MNIST: location, verification, split, overlay.
+        .target(name: "Datasets", dependencies: [
+            "Tensor", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Baseline FF and AMSGA (spec/amsga.md).
+        .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
+        // The command-line tool.
+        .executableTarget(name: "amsga", dependencies: [
+            "ForwardForward", "Datasets", "Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+        .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
+    ]
+)

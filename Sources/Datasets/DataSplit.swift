@@ -1,0 +1,123 @@
+import Foundation
+import Tensor
+
+/// The data of one experiment (spec/amsga.md, "Data"): 50,000 training images
+/// drawn by a seeded permutation of the 60,000, the other 10,000 as validation,
+/// the 10,000 test images; all standardised with the training split's mean and
+/// standard deviation.
+public struct DataSplit: Sendable {
+    public var dataset: DatasetName
+    public var train: ImageSet
+    public var validation: ImageSet
+    public var test: ImageSet
+    /// Mean and standard deviation of the training split's pixels in [0, 1].
+    public var mean: Float
+    public var std: Float
+    /// The value written at the label's pixel: the maximum of the standardised
+    /// training split, a constant so that the overlay does not depend on the batch.
+    public var overlayValue: Float
+    /// Indices into the original 60,000 of the training and validation images.
+    public var trainIndices: [Int]
+    public var validationIndices: [Int]
+
+    public static let trainCount = 50_000
+
+    /// Loads and splits a dataset. `trainSize` (optional) keeps a seeded subset
+    /// of the training split, for quick runs; validation and test stay whole
+    /// unless `evalSize` limits them too.
+    public static func load(_ dataset: DatasetName, locator: DataLocator = DataLocator(), seed: UInt64,
+                            trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
+        let folder = try locator.folder(for: dataset)
+        func path(_ p: DatasetName.Part) -> String { DataLocator.file(p, in: folder)! }
+        let full = try ImageSet.read(images: path(.trainImages), labels: path(.trainLabels))
+        let test = try ImageSet.read(images: path(.testImages), labels: path(.testLabels))
+        return try make(dataset, full: full, test: test, seed: seed, trainSize: trainSize, evalSize: evalSize)
+    }
+
+    /// Splits already-read images (tests build small ones).
+    public static func make(_ dataset: DatasetName, full: ImageSet, test: ImageSet, seed: UInt64,
+                            trainCount: Int? = nil, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
+        let nTrain = trainCount ?? min(Self.trainCount, full.count * 5 / 6)
+        var rng = Xoshiro256StarStar(seed: seed, stream: "split")
+        let perm = rng.permutation(full.count)
+        var trainIdx = Array(perm[..<nTrain])
+        var valIdx = Array(perm[nTrain...])
+        // Statistics of the whole training split, before any --train-size subset,
+        // so that a quick run sees the same pixel values as a full one.
+        let (mean, std, maxPixel) = statistics(full.images, rows: trainIdx)
+        guard std > 0 else { throw DataSplitError(message: "training images have zero variance") }
+        if let s = trainSize {
+            guard s > 0, s <= trainIdx.count else {
+                throw DataSplitError(message: "train size \(s) must be between 1 and \(trainIdx.count)")
+            }
+            trainIdx = Array(trainIdx[..<s])
+        }
+        var testSet = test
+        if let e = evalSize {
+            guard e > 0 else { throw DataSplitError(message: "eval size \(e) must be positive") }
+            valIdx = Array(valIdx.prefix(e))
+            testSet = test.subset(Array(0 ..< min(e, test.count)))
+        }
+        var train = full.subset(trainIdx)
+        var validation = full.subset(valIdx)
+        standardise(&train, mean: mean, std: std)
+        standardise(&validation, mean: mean, std: std)
+        standardise(&testSet, mean: mean, std: std)
+        let maxValue = (maxPixel - mean) / std
+        return DataSplit(dataset: dataset, train: train, validation: validation, test: testSet,
+                         mean: mean, std: std, overlayValue: maxValue,
+                         trainIndices: trainIdx, validationIndices: valIdx)
+    }
+
+    /// Mean, (population) standard deviation and maximum of the given rows'
+    /// values, the sums accumulated in Double.
+    static func statistics(_ m: Matrix<Float>, rows: [Int]) -> (mean: Float, std: Float, max: Float) {
+        var s = 0.0, s2 = 0.0
+        var mx = -Float.infinity
+        m.storage.withUnsafeBufferPointer { p in
+            for i in rows {
+                var rs: Float = 0
+                let row = p.baseAddress! + i * m.cols
+                for j in 0 ..< m.cols { rs += row[j]; mx = max(mx, row[j]) }
+                s += Double(rs)
+                s2 += Double(RowKernels.sumOfSquares(row, m.cols))
+            }
+        }
+        let n = Double(max(rows.count * m.cols, 1))
+        let mean = s / n
+        return (Float(mean), Float(max(s2 / n - mean * mean, 0).squareRoot()), mx)
+    }
+
+    static func standardise(_ set: inout ImageSet, mean: Float, std: Float) {
+        let inv = 1 / std
+        set.images.storage.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = (p[i] - mean) * inv }
+        }
+    }
+}
+
+public struct DataSplitError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+/// The label overlay of spec/amsga.md: the first 10 pixels set to 0, pixel
+/// `label` set to `value`.
+public enum LabelOverlay {
+    public static let classes = 10
+
+    @inlinable
+    public static func apply(_ row: UnsafeMutablePointer<Float>, label: Int, value: Float) {
+        row.update(repeating: 0, count: classes)
+        row[label] = value
+    }
+
+    /// A copy of `images` with `labels[i]` overlaid on row i.
+    public static func overlaid(_ images: Matrix<Float>, labels: [Int], value: Float) -> Matrix<Float> {
+        var m = images
+        m.storage.withUnsafeMutableBufferPointer { p in
+            for i in 0 ..< m.rows { apply(p.baseAddress! + i * m.cols, label: labels[i], value: value) }
+        }
+        return m
+    }
+}

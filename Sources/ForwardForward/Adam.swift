@@ -1,0 +1,75 @@
+import Foundation
+import Tensor
+
+/// Adam (Kingma & Ba) over one layer's flat parameter vector, in PyTorch's form:
+///   m ← β1 m + (1−β1) g,  v ← β2 v + (1−β2) g²,
+///   p ← p − (η / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε).
+public struct Adam<T: BLASScalar>: Sendable {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var m: [T]
+    public var v: [T]
+    public var step: Int = 0
+
+    public init(count: Int, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        m = [T](repeating: 0, count: count)
+        v = [T](repeating: 0, count: count)
+    }
+
+    public mutating func update(_ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
+                                learningRate lr: Double) {
+        precondition(params.count == m.count && g.count == m.count, "Adam: parameter count changed")
+        step += 1
+        let b1 = T(beta1), b2 = T(beta2)
+        let c1 = 1 - b1, c2 = 1 - b2
+        let stepSize = T(lr / (1 - pow(beta1, Double(step))))
+        let invSqrtBC2 = T(1 / (1 - pow(beta2, Double(step))).squareRoot())
+        let eps = T(epsilon)
+        m.withUnsafeMutableBufferPointer { mp in
+            v.withUnsafeMutableBufferPointer { vp in
+                let n = params.count
+                let s = MemoryLayout<T>.stride
+                let pr = UnsafeMutableRawPointer(params.baseAddress!), gr = UnsafeRawPointer(g.baseAddress!)
+                let mr = UnsafeMutableRawPointer(mp.baseAddress!), vr = UnsafeMutableRawPointer(vp.baseAddress!)
+                var j = 0
+                while j + 8 <= n {
+                    let o = j * s
+                    let gv = gr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
+                    let mv = b1 * mr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c1 * gv
+                    let vv = b2 * vr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c2 * gv * gv
+                    mr.storeBytes(of: mv, toByteOffset: o, as: SIMD8<T>.self)
+                    vr.storeBytes(of: vv, toByteOffset: o, as: SIMD8<T>.self)
+                    let denom = vv.squareRoot() * invSqrtBC2 + eps
+                    let pv = pr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) - stepSize * mv / denom
+                    pr.storeBytes(of: pv, toByteOffset: o, as: SIMD8<T>.self)
+                    j += 8
+                }
+                while j < n {
+                    mp[j] = b1 * mp[j] + c1 * g[j]
+                    vp[j] = b2 * vp[j] + c2 * g[j] * g[j]
+                    params[j] -= stepSize * mp[j] / (vp[j].squareRoot() * invSqrtBC2 + eps)
+                    j += 1
+                }
+            }
+        }
+    }
+}
+
+/// Clipping by global L2 norm, as torch.nn.utils.clip_grad_norm_: scale by
+/// maxNorm / (‖g‖ + 1e-6) when that is below 1. Returns ‖g‖ before clipping.
+@discardableResult
+public func clipByGlobalNorm<T: BLASScalar>(_ g: UnsafeMutableBufferPointer<T>, maxNorm: Double?) -> Double {
+    let norm = Double(RowKernels.sumOfSquares(g.baseAddress!, g.count)).squareRoot()
+    if let maxNorm {
+        let scale = maxNorm / (norm + 1e-6)
+        if scale < 1 {
+            let t = T(scale)
+            for i in g.indices { g[i] *= t }
+        }
+    }
+    return norm
+}

@@ -1,0 +1,164 @@
+import Datasets
+
+/// Every hyperparameter and open choice of spec/amsga.md, so that a run is
+/// fully described by one value (stored as JSON with every result).
+public struct FFConfiguration: Codable, Sendable, Equatable {
+    public enum TrainingOrder: String, Codable, Sendable, CaseIterable {
+        /// Baseline FF: layer 1 for all epochs, frozen, then layer 2, …
+        case greedy
+        /// AMSGA (Algorithm 1): every epoch steps every layer in order.
+        case interleaved
+    }
+    public enum Initialisation: String, Codable, Sendable, CaseIterable {
+        /// W, b ~ U(±1/√fan_in), the common framework default (baseline).
+        case uniformFanIn
+        /// W ~ N(0, 2/fan_in), b = 0 (AMSGA, "Kaiming").
+        case kaimingNormal
+    }
+    public enum NegativeLabels: String, Codable, Sendable, CaseIterable {
+        /// A permutation of the training labels; ~10% of "negatives" keep their true label.
+        case shuffled
+        /// The same, with every label that equals the true one redrawn from the other nine.
+        case shuffledExcludingTrue
+    }
+    public enum NegativeRefresh: String, Codable, Sendable, CaseIterable {
+        /// One permutation for the whole run (baseline).
+        case once
+        /// A new permutation every epoch (AMSGA, Algorithm 1).
+        case everyEpoch
+    }
+    public enum LossReduction: String, Codable, Sendable, CaseIterable {
+        /// mean over [softplus(θ−g⁺), softplus(g⁻−θ)] concatenated (baseline).
+        case concatenated
+        /// mean_i softplus(θ−g⁺ᵢ) + mean_k softplus(g⁻ₖ−θ) (AMSGA).
+        case separateMeans
+    }
+    public enum MiningScore: String, Codable, Sendable, CaseIterable {
+        /// The first layer's goodness scores candidates (Algorithm 1).
+        case firstLayer
+        /// The sum of every layer's goodness.
+        case allLayers
+    }
+    public enum MiningThreshold: String, Codable, Sendable, CaseIterable {
+        /// Candidates are compared with θ0 (Algorithm 1 passes θ0).
+        case base
+        /// Candidates are compared with the first layer's θ(1, p).
+        case adaptive
+    }
+    public enum PredictionGoodness: String, Codable, Sendable, CaseIterable {
+        /// g_global replaced by the sample's own g_local.
+        case perSample
+        /// g_global over the evaluation batch of each label, literally.
+        case batch
+    }
+
+    public var name: String
+    public var dataset: DatasetName
+    /// Input size first: [784, 600, 600, 500] has three weight layers.
+    public var layerSizes: [Int]
+    /// E: epochs of the whole run (interleaved) or of each layer (greedy).
+    public var epochs: Int
+    public var order: TrainingOrder
+
+    // AMSGA's four components; each off gives the baseline's choice.
+    public var multiScaleGoodness: Bool
+    public var negativeMining: Bool
+    public var adaptiveThreshold: Bool
+    public var learningRateSchedule: Bool
+
+    public var theta0: Double
+    public var learningRate: Double
+    /// Gradient clipping by global L2 norm over each layer's (W, b); nil for none.
+    public var clipNorm: Double?
+    public var initialisation: Initialisation
+    public var negativeLabels: NegativeLabels
+    public var negativeRefresh: NegativeRefresh
+    public var lossReduction: LossReduction
+    public var miningScore: MiningScore
+    public var miningThreshold: MiningThreshold
+    public var adamBeta1: Double = 0.9
+    public var adamBeta2: Double = 0.999
+    public var adamEpsilon: Double = 1e-8
+    /// ε of the input normalisation x / (‖x‖ + ε).
+    public var normEpsilon: Double = 1e-4
+
+    public var seed: UInt64 = 0
+    /// Accuracies are measured every this many epochs (and at the end).
+    public var evalEvery: Int = 50
+    /// Train on a seeded subset of this many training images (quick runs).
+    public var trainSize: Int?
+    /// Validation and test on their first this many images (quick runs).
+    public var evalSize: Int?
+    /// OpenBLAS threads; results are bit-identical for a given count.
+    public var threads: Int = 2
+
+    public var weightLayerCount: Int { layerSizes.count - 1 }
+
+    /// Checks every value, naming the first bad one.
+    public func validate() throws {
+        func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
+        guard layerSizes.count >= 2 else { throw bad("layerSizes", "needs the input size and at least one layer, got \(layerSizes)") }
+        guard layerSizes.allSatisfy({ $0 > 0 }) else { throw bad("layerSizes", "sizes must be positive, got \(layerSizes)") }
+        guard layerSizes[0] > LabelOverlayClasses.count else { throw bad("layerSizes", "the input must have more than 10 pixels for the label overlay") }
+        guard epochs > 0 else { throw bad("epochs", "must be positive, got \(epochs)") }
+        guard theta0.isFinite && theta0 > 0 else { throw bad("theta0", "must be a positive number, got \(theta0)") }
+        guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
+        if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
+        guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }
+        if let s = trainSize { guard s > 0 else { throw bad("trainSize", "must be positive, got \(s)") } }
+        if let s = evalSize { guard s > 0 else { throw bad("evalSize", "must be positive, got \(s)") } }
+        guard threads > 0 else { throw bad("threads", "must be positive, got \(threads)") }
+        guard (0..<1).contains(adamBeta1), (0..<1).contains(adamBeta2) else { throw bad("adamBeta", "must be in [0, 1)") }
+    }
+}
+
+enum LabelOverlayClasses { static let count = 10 }
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let parameter: String
+    public let problem: String
+    public var description: String { "configuration parameter '\(parameter)': \(problem)" }
+}
+
+// MARK: - Presets (the paper's protocols)
+
+extension FFConfiguration {
+    public static let presetNames = ["baseline-mnist", "baseline-fashion", "amsga-mnist", "amsga-fashion"]
+
+    public static func preset(_ name: String) throws -> FFConfiguration {
+        switch name {
+        case "baseline-mnist": return baseline(.mnist)
+        case "baseline-fashion": return baseline(.fashionMNIST)
+        case "amsga-mnist": return amsga(.mnist)
+        case "amsga-fashion": return amsga(.fashionMNIST)
+        default:
+            throw ConfigurationError(parameter: "preset",
+                                     problem: "unknown preset '\(name)'; known: \(presetNames.joined(separator: ", "))")
+        }
+    }
+
+    /// Baseline FF [8]: [784, 500, 500], greedy, θ 2.0, Adam 0.03, E 1000 / 1500 per layer.
+    public static func baseline(_ dataset: DatasetName) -> FFConfiguration {
+        FFConfiguration(
+            name: dataset == .mnist ? "baseline-mnist" : "baseline-fashion",
+            dataset: dataset, layerSizes: [784, 500, 500],
+            epochs: dataset == .mnist ? 1000 : 1500, order: .greedy,
+            multiScaleGoodness: false, negativeMining: false, adaptiveThreshold: false, learningRateSchedule: false,
+            theta0: 2.0, learningRate: 0.03, clipNorm: nil, initialisation: .uniformFanIn,
+            negativeLabels: .shuffled, negativeRefresh: .once, lossReduction: .concatenated,
+            miningScore: .firstLayer, miningThreshold: .base)
+    }
+
+    /// AMSGA: interleaved, all four components, Kaiming init, clipping 0.3.
+    public static func amsga(_ dataset: DatasetName) -> FFConfiguration {
+        let mnist = dataset == .mnist
+        return FFConfiguration(
+            name: mnist ? "amsga-mnist" : "amsga-fashion",
+            dataset: dataset, layerSizes: mnist ? [784, 600, 600, 500] : [784, 700, 700, 600],
+            epochs: mnist ? 1500 : 2500, order: .interleaved,
+            multiScaleGoodness: true, negativeMining: true, adaptiveThreshold: true, learningRateSchedule: true,
+            theta0: mnist ? 2.0 : 2.5, learningRate: mnist ? 0.04 : 0.05, clipNorm: 0.3, initialisation: .kaimingNormal,
+            negativeLabels: .shuffled, negativeRefresh: .everyEpoch, lossReduction: .separateMeans,
+            miningScore: .firstLayer, miningThreshold: .base)
+    }
+}

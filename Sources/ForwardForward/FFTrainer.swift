@@ -1,0 +1,153 @@
+import Datasets
+import Foundation
+import Tensor
+
+/// Trains one FF network on one data split, epoch by epoch.
+///
+/// The trainer owns every buffer it needs, allocated once: the normalised
+/// inputs and activations of every layer for the positives and the negatives,
+/// and the predictor's chunk buffers. Nothing is copied per epoch but the
+/// candidate negatives (their overlay changes).
+public final class FFTrainer {
+    public let config: FFConfiguration
+    public let data: DataSplit
+    public internal(set) var layers: [FFLayer<Float>]
+    public internal(set) var optimizers: [Adam<Float>]
+    /// Steps done: epochs (interleaved) or layer-epochs (greedy).
+    public internal(set) var stepsDone = 0
+    public internal(set) var trace: [EpochTrace] = []
+    var negativesRNG: Xoshiro256StarStar
+    var miningRNG: Xoshiro256StarStar
+
+    let goodness: [MultiScaleGoodness<Float>]
+    let thresholds: ThresholdSchedule
+    let schedule: LearningRateSchedule
+    let eps: Float
+    let n: Int
+    /// Per layer l (0-based): normalised inputs (width sizes[l]) and activations (width sizes[l+1]).
+    let posInput, negInput, posH, negH: [Buffer<Float>]
+    var negativeRows = 0
+    let workspaces: [StepWorkspace<Float>]
+    let candidateGoodness, candidateScratch: Buffer<Float>
+    var fixedNegativeLabels: [Int]?
+    /// Greedy: the layer whose inputs are in the buffers (0 = none yet).
+    var greedyPreparedLayer = 0
+    let predictor: Predictor
+    /// The training images scored during training (at most 10,000, fixed).
+    let trainProbe: ImageSet
+
+    public var layerCount: Int { config.weightLayerCount }
+    public var greedy: Bool { config.order == .greedy }
+    public var totalSteps: Int { greedy ? layerCount * config.epochs : config.epochs }
+    public var finished: Bool { stepsDone >= totalSteps }
+
+    public init(config: FFConfiguration, data: DataSplit) throws {
+        try config.validate()
+        if config.order == .greedy {
+            if config.negativeMining {
+                throw ConfigurationError(parameter: "negativeMining", problem: "needs order 'interleaved' (mining scores this epoch's candidates)")
+            }
+            if config.negativeRefresh == .everyEpoch {
+                throw ConfigurationError(parameter: "negativeRefresh", problem: "'everyEpoch' needs order 'interleaved'")
+            }
+        }
+        guard data.train.images.cols == config.layerSizes[0] else {
+            throw ConfigurationError(parameter: "layerSizes",
+                                     problem: "input size \(config.layerSizes[0]) but the images have \(data.train.images.cols) pixels")
+        }
+        guard data.train.count > 0 else { throw ConfigurationError(parameter: "trainSize", problem: "no training images") }
+        self.config = config
+        self.data = data
+        BLASInfo.setThreads(config.threads)
+
+        let sizes = config.layerSizes
+        let count = sizes.count - 1
+        var initRNG = Xoshiro256StarStar(seed: config.seed, stream: "init")
+        layers = (0 ..< count).map {
+            FFLayer(inputSize: sizes[$0], outputSize: sizes[$0 + 1], initialisation: config.initialisation, rng: &initRNG)
+        }
+        optimizers = layers.map {
+            Adam(count: $0.parameters.count, beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEpsilon)
+        }
+        negativesRNG = Xoshiro256StarStar(seed: config.seed, stream: "negatives")
+        miningRNG = Xoshiro256StarStar(seed: config.seed, stream: "mining")
+        goodness = (0 ..< count).map { l in
+            config.multiScaleGoodness
+                ? .multiScale(width: sizes[l + 1], depth: ThresholdSchedule.depth(layer: l + 1, of: count))
+                : .baseline(width: sizes[l + 1])
+        }
+        thresholds = ThresholdSchedule(theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count)
+        schedule = LearningRateSchedule(eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule)
+        eps = Float(config.normEpsilon)
+
+        let n = data.train.count
+        self.n = n
+        posInput = (0 ..< count).map { Buffer(n * sizes[$0]) }
+        negInput = (0 ..< count).map { Buffer(n * sizes[$0]) }
+        posH = (0 ..< count).map { Buffer(n * sizes[$0 + 1]) }
+        negH = (0 ..< count).map { Buffer(n * sizes[$0 + 1]) }
+        workspaces = (0 ..< count).map { StepWorkspace(rows: n, width: sizes[$0 + 1]) }
+        candidateGoodness = Buffer(n)
+        candidateScratch = Buffer(n)
+        predictor = Predictor(sizes: sizes, chunk: min(10_000, max(n, data.validation.count, data.test.count)))
+        trainProbe = data.train.subset(Array(0 ..< min(10_000, n)))
+
+        // x̂⁺ of layer 1: the true label overlaid, normalised; constant for the run.
+        fillOverlaid(labels: data.train.labels.map(Int.init), into: posInput[0].pointer)
+        if config.negativeRefresh == .once {
+            fixedNegativeLabels = NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
+        }
+    }
+
+    /// Training images with `labels` overlaid, normalised, into `dst` (n rows).
+    func fillOverlaid(labels: [Int], into dst: UnsafeMutablePointer<Float>) {
+        let d0 = config.layerSizes[0]
+        data.train.images.storage.withUnsafeBufferPointer { src in
+            dst.update(from: src.baseAddress!, count: n * d0)
+        }
+        for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
+        RowKernels.normalizeRows(dst, dst, rows: n, cols: d0, eps: eps)
+    }
+
+    /// One step: an epoch of every layer (interleaved) or of one layer (greedy).
+    @discardableResult
+    public func step() -> EpochTrace {
+        precondition(!finished, "training already finished (\(stepsDone) of \(totalSteps) steps)")
+        let start = DispatchTime.now().uptimeNanoseconds
+        var record = greedy ? greedyStep(stepsDone + 1) : interleavedStep(stepsDone + 1)
+        stepsDone += 1
+        if stepsDone % config.evalEvery == 0 || finished {
+            let active = greedy ? (stepsDone - 1) / config.epochs + 1 : layerCount
+            (record.accuracyPerSample, record.accuracyBatch) = evaluate(layerCount: active, fullTrain: false)
+        }
+        record.wallSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        trace.append(record)
+        return record
+    }
+
+    /// Trains to the end, calling `onStep` after every step; `shouldStop` is
+    /// asked before each step (a checkpointing caller stops cleanly there).
+    public func train(onStep: (EpochTrace) throws -> Void = { _ in },
+                      shouldStop: () -> Bool = { false }) rethrows {
+        while !finished && !shouldStop() {
+            try onStep(step())
+        }
+    }
+
+    /// Accuracy of the first `layerCount` layers on train (the probe subset, or
+    /// every training image with `fullTrain`), validation and test, in both modes.
+    public func evaluate(layerCount: Int? = nil, fullTrain: Bool = true) -> (perSample: Accuracies, batch: Accuracies) {
+        let active = Array(layers.prefix(layerCount ?? self.layerCount))
+        var ps = Accuracies(), bt = Accuracies()
+        let sets: [(ImageSet, WritableKeyPath<Accuracies, Double>)] = [
+            (fullTrain ? data.train : trainProbe, \.train), (data.validation, \.validation), (data.test, \.test),
+        ]
+        for (set, key) in sets where set.count > 0 {
+            let (p, b) = predictor.predict(set.images, layers: active, goodness: goodness,
+                                           overlayValue: data.overlayValue, eps: eps)
+            ps[keyPath: key] = Predictor.accuracy(p, set.labels)
+            bt[keyPath: key] = Predictor.accuracy(b, set.labels)
+        }
+        return (ps, bt)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Tensor
+
+/// The FF loss of one layer and its derivative with respect to each goodness.
+public enum FFLoss {
+    /// log(1 + eˣ) without overflow.
+    @inline(__always)
+    public static func softplus(_ x: Double) -> Double { max(x, 0) + log1p(exp(-abs(x))) }
+
+    @inline(__always)
+    public static func sigmoid(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
+    }
+
+    /// Loss of positives g⁺ and negatives g⁻ at threshold θ; writes s = dL/dg into
+    /// `dPos` and `dNeg`.
+    ///   `.separateMeans` (Algorithm 1): L = mean softplus(θ − g⁺) + mean softplus(g⁻ − θ)
+    ///   `.concatenated` (baseline):     L = mean over both lists together
+    public static func evaluate<T: BLASScalar>(
+        pos: UnsafePointer<T>, nPos: Int, neg: UnsafePointer<T>, nNeg: Int, theta: Double,
+        reduction: FFConfiguration.LossReduction,
+        dPos: UnsafeMutablePointer<T>, dNeg: UnsafeMutablePointer<T>
+    ) -> Double {
+        let (wPos, wNeg): (Double, Double)
+        switch reduction {
+        case .separateMeans:
+            wPos = nPos > 0 ? 1 / Double(nPos) : 0
+            wNeg = nNeg > 0 ? 1 / Double(nNeg) : 0
+        case .concatenated:
+            let n = Double(max(nPos + nNeg, 1))
+            (wPos, wNeg) = (1 / n, 1 / n)
+        }
+        var lPos = 0.0, lNeg = 0.0
+        for i in 0 ..< nPos {
+            let x = theta - Double(pos[i])
+            lPos += softplus(x)
+            dPos[i] = T(-sigmoid(x) * wPos)
+        }
+        for k in 0 ..< nNeg {
+            let x = Double(neg[k]) - theta
+            lNeg += softplus(x)
+            dNeg[k] = T(sigmoid(x) * wNeg)
+        }
+        return lPos * wPos + lNeg * wNeg
+    }
+}

@@ -1,0 +1,90 @@
+import Datasets
+import Tensor
+
+/// Classification by goodness (spec/amsga.md §9): for each label c, overlay c,
+/// run all layers, score(c) = Σ_l g_l; predict argmax. Rows go through in
+/// chunks; the `.batch` mode's g_global is accumulated over the whole set of
+/// each label before it is added, so chunking does not change it.
+final class Predictor {
+    let sizes: [Int]
+    let chunk: Int
+    let input: Buffer<Float>
+    let activations: [Buffer<Float>]
+    let normalised: [Buffer<Float>]
+    let part: Buffer<Float>
+    let rowSums: Buffer<Float>
+
+    init(sizes: [Int], chunk: Int = 10_000) {
+        self.sizes = sizes
+        self.chunk = chunk
+        input = Buffer(chunk * sizes[0])
+        activations = sizes.dropFirst().map { Buffer(chunk * $0) }
+        normalised = sizes.dropFirst().map { Buffer(chunk * $0) }
+        part = Buffer(chunk)
+        rowSums = Buffer(chunk)
+    }
+
+    /// Predicted labels in both goodness modes, using the first `layers.count` layers.
+    func predict(_ images: Matrix<Float>, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+                 overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
+        let n = images.rows, d0 = sizes[0], classes = LabelOverlay.classes
+        var perSample = [Double](repeating: 0, count: n * classes)
+        var batchPart = [Double](repeating: 0, count: n * classes)
+        for c in 0 ..< classes {
+            var sumSquares = [Double](repeating: 0, count: layers.count)
+            var r0 = 0
+            while r0 < n {
+                let rows = min(chunk, n - r0)
+                images.storage.withUnsafeBufferPointer { src in
+                    input.pointer.update(from: src.baseAddress! + r0 * d0, count: rows * d0)
+                }
+                for i in 0 ..< rows {
+                    LabelOverlay.apply(input.pointer + i * d0, label: c, value: overlayValue)
+                }
+                RowKernels.normalizeRows(input.pointer, input.pointer, rows: rows, cols: d0, eps: eps)
+                var x = UnsafePointer(input.pointer)
+                for (l, layer) in layers.enumerated() {
+                    let h = activations[l].pointer
+                    layer.forward(x, rows: rows, into: h)
+                    let gd = goodness[l]
+                    gd.evaluate(h, rows: rows, part: part.pointer, rowSums: rowSums.pointer)
+                    let localWeight = Double(gd.globalWeight) / Double(layer.outputSize)
+                    for i in 0 ..< rows {
+                        let p = Double(part.pointer[i]), s = Double(rowSums.pointer[i])
+                        // .perSample: g_global replaced by the sample's own g_local.
+                        perSample[(r0 + i) * classes + c] += p + localWeight * s
+                        batchPart[(r0 + i) * classes + c] += p
+                        sumSquares[l] += s
+                    }
+                    if l + 1 < layers.count {
+                        RowKernels.normalizeRows(h, normalised[l].pointer, rows: rows, cols: layer.outputSize, eps: eps)
+                        x = UnsafePointer(normalised[l].pointer)
+                    }
+                }
+                r0 += rows
+            }
+            // .batch: eq. 4 over the evaluation batch of label c.
+            var globalTerm = 0.0
+            for (l, layer) in layers.enumerated() where n > 0 {
+                globalTerm += Double(goodness[l].globalWeight) * sumSquares[l] / Double(n * layer.outputSize)
+            }
+            for i in 0 ..< n { batchPart[i * classes + c] += globalTerm }
+        }
+        return (argmax(perSample, classes), argmax(batchPart, classes))
+    }
+
+    private func argmax(_ scores: [Double], _ k: Int) -> [Int] {
+        (0 ..< scores.count / k).map { i in
+            var best = 0
+            for c in 1 ..< k where scores[i * k + c] > scores[i * k + best] { best = c }
+            return best
+        }
+    }
+
+    static func accuracy(_ predicted: [Int], _ labels: [UInt8]) -> Double {
+        guard !labels.isEmpty else { return .nan }
+        var hits = 0
+        for (p, l) in zip(predicted, labels) where p == Int(l) { hits += 1 }
+        return Double(hits) / Double(labels.count)
+    }
+}

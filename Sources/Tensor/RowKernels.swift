@@ -1,0 +1,132 @@
+// Row-wise kernels of a Forward-Forward layer, on raw buffers.
+//
+// Each reads or writes its rows once, with SIMD8 vectors and two accumulators
+// so that a baseline x86-64 build (SSE2, no FMA) still runs at memory speed.
+// They are generic and @inlinable so that callers get a specialised copy.
+
+public enum RowKernels {
+    /// Σ p[j]² over n values.
+    @inlinable
+    public static func sumOfSquares<T: BLASScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
+        var a0 = SIMD8<T>(), a1 = SIMD8<T>()
+        var j = 0
+        let raw = UnsafeRawPointer(p)
+        let stride = MemoryLayout<T>.stride
+        while j + 16 <= n {
+            let v0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+            let v1 = raw.loadUnaligned(fromByteOffset: (j + 8) * stride, as: SIMD8<T>.self)
+            a0 += v0 * v0
+            a1 += v1 * v1
+            j += 16
+        }
+        if j + 8 <= n {
+            let v0 = raw.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+            a0 += v0 * v0
+            j += 8
+        }
+        var s = (a0 + a1).sum()
+        while j < n { s += p[j] * p[j]; j += 1 }
+        return s
+    }
+
+    /// `dst[i] = src[i] / (‖src[i]‖₂ + eps)` for every row; src and dst may be the same buffer.
+    @inlinable
+    public static func normalizeRows<T: BLASScalar>(
+        _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, cols: Int,
+        srcStride: Int? = nil, eps: T
+    ) {
+        let ls = srcStride ?? cols
+        for i in 0..<rows {
+            let s = src + i * ls
+            let d = dst + i * cols
+            let scale = 1 / ((sumOfSquares(s, cols)).squareRoot() + eps)
+            scaleCopy(s, d, cols, scale)
+        }
+    }
+
+    /// `d[j] = s[j] * scale` for n values.
+    @inlinable
+    public static func scaleCopy<T: BLASScalar>(
+        _ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, _ n: Int, _ scale: T
+    ) {
+        let sr = UnsafeRawPointer(s), dr = UnsafeMutableRawPointer(d)
+        let stride = MemoryLayout<T>.stride
+        let vs = SIMD8<T>(repeating: scale)
+        var j = 0
+        while j + 8 <= n {
+            let v = sr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+            dr.storeBytes(of: v * vs, toByteOffset: j * stride, as: SIMD8<T>.self)
+            j += 8
+        }
+        while j < n { d[j] = s[j] * scale; j += 1 }
+    }
+
+    /// `z[i, j] = max(0, z[i, j] + b[j])` in place.
+    @inlinable
+    public static func addBiasReLU<T: BLASScalar>(
+        _ z: UnsafeMutablePointer<T>, rows: Int, cols: Int, bias: UnsafePointer<T>
+    ) {
+        let stride = MemoryLayout<T>.stride
+        let br = UnsafeRawPointer(bias)
+        let zero = SIMD8<T>()
+        for i in 0..<rows {
+            let row = z + i * cols
+            let rr = UnsafeMutableRawPointer(row)
+            var j = 0
+            while j + 8 <= cols {
+                let v = rr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                    + br.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                rr.storeBytes(of: pointwiseMax(v, zero), toByteOffset: j * stride, as: SIMD8<T>.self)
+                j += 8
+            }
+            while j < cols { row[j] = max(0, row[j] + bias[j]); j += 1 }
+        }
+    }
+
+    /// `out[i] = Σ_j h[i, j]²` for every row.
+    @inlinable
+    public static func rowSumsOfSquares<T: BLASScalar>(
+        _ h: UnsafePointer<T>, rows: Int, cols: Int, into out: UnsafeMutablePointer<T>
+    ) {
+        for i in 0..<rows { out[i] = sumOfSquares(h + i * cols, cols) }
+    }
+
+    /// `out[i, k] = mean of h[i, j]² over j in group k`, groups given by their
+    /// boundaries (`bounds[k] ..< bounds[k+1]`, bounds.count = K + 1).
+    @inlinable
+    public static func rowGroupMeansOfSquares<T: BLASScalar>(
+        _ h: UnsafePointer<T>, rows: Int, cols: Int, bounds: [Int], into out: UnsafeMutablePointer<T>
+    ) {
+        let k = bounds.count - 1
+        bounds.withUnsafeBufferPointer { bd in
+            for i in 0..<rows {
+                let row = h + i * cols
+                for g in 0..<k {
+                    let lo = bd[g], hi = bd[g + 1]
+                    out[i * k + g] = sumOfSquares(row + lo, hi - lo) / T(hi - lo)
+                }
+            }
+        }
+    }
+
+    /// `out[j] = Σ_i m[i, j]` (a bias gradient), accumulated in T.
+    @inlinable
+    public static func columnSums<T: BLASScalar>(
+        _ m: UnsafePointer<T>, rows: Int, cols: Int, into out: UnsafeMutablePointer<T>
+    ) {
+        out.update(repeating: 0, count: cols)
+        let stride = MemoryLayout<T>.stride
+        let orr = UnsafeMutableRawPointer(out)
+        for i in 0..<rows {
+            let rr = UnsafeRawPointer(m + i * cols)
+            var j = 0
+            while j + 8 <= cols {
+                let acc = orr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                    + rr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                orr.storeBytes(of: acc, toByteOffset: j * stride, as: SIMD8<T>.self)
+                j += 8
+            }
+            while j < cols { out[j] += m[i * cols + j]; j += 1 }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct AMSGA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "amsga",
+        abstract: "Forward-Forward learning and AMSGA, reproducibly.",
+        subcommands: [DataCommand.self, Train.self, Bench.self])
+}
+
+/// Options shared by every command that reads a dataset.
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: "Folder holding mnist/ and fashion-mnist/ (else $AMSGA_DATA, ./data, /usr/share/datasets).")
+    var directory: String?
+}
