@@ -20,6 +20,7 @@ public struct Adam<T: BLASScalar>: Sendable {
         v = [T](repeating: 0, count: count)
     }
 
+    @inlinable
     public mutating func update(_ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
                                 learningRate lr: Double) {
         precondition(params.count == m.count && g.count == m.count, "Adam: parameter count changed")
@@ -61,7 +62,7 @@ public struct Adam<T: BLASScalar>: Sendable {
 
 /// Clipping by global L2 norm, as torch.nn.utils.clip_grad_norm_: scale by
 /// maxNorm / (‖g‖ + 1e-6) when that is below 1. Returns ‖g‖ before clipping.
-@discardableResult
+@discardableResult @inlinable
 public func clipByGlobalNorm<T: BLASScalar>(_ g: UnsafeMutableBufferPointer<T>, maxNorm: Double?) -> Double {
     let norm = Double(RowKernels.sumOfSquares(g.baseAddress!, g.count)).squareRoot()
     if let maxNorm {

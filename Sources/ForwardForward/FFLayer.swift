@@ -45,6 +45,7 @@ public struct FFLayer<T: BLASScalar>: Sendable {
     public var bias: [T] { Array(parameters[weightCount...]) }
 
     /// h = ReLU(x̂ Wᵀ + b) for `rows` normalised inputs.
+    @inlinable
     public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>) {
         guard rows > 0 else { return }
         parameters.withUnsafeBufferPointer { p in
@@ -57,6 +58,7 @@ public struct FFLayer<T: BLASScalar>: Sendable {
 
     /// Adds dW = dZᵀ x̂ and db = Σ_rows dZ into `gradient` (`accumulate: false`
     /// overwrites). `scratch` holds `outputSize` values.
+    @inlinable
     public mutating func accumulateGradient(dz: UnsafePointer<T>, xhat: UnsafePointer<T>, rows: Int,
                                             accumulate: Bool, scratch: UnsafeMutablePointer<T>) {
         let wc = weightCount, out = outputSize, inp = inputSize

@@ -65,7 +65,7 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
 
     /// Per-sample parts `part[i] = Σ_j w_j h_ij²` and the row sums `Σ_j h_ij²` of
     /// `rows` samples; returns g_global = Σ rowsum / (B·D).
-    @discardableResult
+    @discardableResult @inlinable
     public func evaluate(_ h: UnsafePointer<T>, rows: Int, part: UnsafeMutablePointer<T>,
                          rowSums: UnsafeMutablePointer<T>, weights: [T]? = nil) -> T {
         let w = weights ?? unitWeights
@@ -84,6 +84,7 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     }
 
     /// g_i = part_i + c · g_global for a batch (training and mining).
+    @inlinable
     public func goodness(_ h: UnsafePointer<T>, rows: Int, into g: UnsafeMutablePointer<T>,
                          scratch: UnsafeMutablePointer<T>) {
         // eq. 4: g_global over the batch being scored, shared by every sample.
@@ -98,6 +99,7 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     /// dL/dh_ij = 2 h_ij (s_i w_j + c S / (B·D)), with s_i = dL/dg_i and S = Σ_i s_i
     /// (the global term's gradient reaches every sample). Overwrites h with it;
     /// h_ij = 0 wherever ReLU was inactive, so this is dL/dz as well.
+    @inlinable
     public func backward(_ h: UnsafeMutablePointer<T>, rows: Int, dLdg s: UnsafePointer<T>) {
         guard rows > 0 else { return }
         var sumS: T = 0
@@ -124,8 +126,8 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
         }
     }
 
-    @inline(__always)
-    static func weightedSumOfSquares(_ p: UnsafePointer<T>, _ w: UnsafePointer<T>, _ n: Int) -> T {
+    @inlinable
+    public static func weightedSumOfSquares(_ p: UnsafePointer<T>, _ w: UnsafePointer<T>, _ n: Int) -> T {
         let stride = MemoryLayout<T>.stride
         let pr = UnsafeRawPointer(p), wr = UnsafeRawPointer(w)
         var a0 = SIMD8<T>(), a1 = SIMD8<T>()
