@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "Datasets", dependencies: [
             "Tensor", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // A Swift wrapper over the HDF5 C library.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
         // Baseline FF and AMSGA (spec/amsga.md).
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // The command-line tool.
@@ -37,6 +39,7 @@ let package = Package(
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]
 )

@@ -28,3 +28,7 @@ static inline unsigned amsga_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline unsigned amsga_H5F_ACC_RDONLY(void) { return H5F_ACC_RDONLY; }
 static inline unsigned amsga_H5F_ACC_RDWR(void) { return H5F_ACC_RDWR; }
 static inline size_t amsga_H5T_VARIABLE(void) { return H5T_VARIABLE; }
+static inline hid_t amsga_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline unsigned amsga_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
+static inline unsigned amsga_H5F_OBJ_LOCAL(void) { return H5F_OBJ_LOCAL; }
+static inline const char *amsga_hdf5_version(void) { return H5_VERS_INFO; }

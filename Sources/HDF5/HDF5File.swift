@@ -1,0 +1,52 @@
+import CHDF5
+import Foundation
+
+/// An open HDF5 file. Its root group carries attributes and children like any group.
+public final class HDF5File {
+    public let path: String
+    public let id: hid_t
+    public let root: HDF5Group
+    private var open = true
+
+    private init(path: String, id: hid_t) throws {
+        self.path = path
+        self.id = id
+        root = HDF5Group(id: try check(H5Gopen2(id, "/", amsga_H5P_DEFAULT()), "open / of \(path)"), path: "/")
+    }
+
+    /// Creates (or truncates) a file.
+    public static func create(_ path: String) throws -> HDF5File {
+        HDF5Library.silence()
+        let id = try check(H5Fcreate(path, amsga_H5F_ACC_TRUNC(), amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
+                           "create \(path)")
+        return try HDF5File(path: path, id: id)
+    }
+
+    /// Opens an existing file, read-only unless `writable`.
+    public static func open(_ path: String, writable: Bool = false) throws -> HDF5File {
+        HDF5Library.silence()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw HDF5Error(operation: "open \(path)", messages: ["no such file"])
+        }
+        guard H5Fis_hdf5(path) > 0 else {
+            H5Eclear2(amsga_H5E_DEFAULT())
+            throw HDF5Error(operation: "open \(path)", messages: ["not an HDF5 file (or its superblock is damaged)"])
+        }
+        let id = try check(H5Fopen(path, writable ? amsga_H5F_ACC_RDWR() : amsga_H5F_ACC_RDONLY(), amsga_H5P_DEFAULT()),
+                           "open \(path)")
+        return try HDF5File(path: path, id: id)
+    }
+
+    /// Identifiers still open in this file, the file itself included.
+    public var openObjectCount: Int { Int(H5Fget_obj_count(id, amsga_H5F_OBJ_ALL() | amsga_H5F_OBJ_LOCAL())) }
+
+    /// Flushes and closes; further use of its objects fails.
+    public func close() throws {
+        guard open else { return }
+        root.close()
+        open = false
+        try check(H5Fclose(id), "close \(path)")
+    }
+
+    deinit { try? close() }
+}
