@@ -31,15 +31,18 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // Baseline FF and AMSGA (spec/amsga.md).
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
+        // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
+        .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor"]),
         // The command-line tool.
         .executableTarget(name: "amsga", dependencies: [
-            "ForwardForward", "Datasets", "Tensor",
+            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]
 )

@@ -35,6 +35,24 @@ public struct EpochTrace: Sendable, Equatable {
     public var accuracyBatch = Accuracies()
     public var wallSeconds: Double = .nan
 
+    public init(epoch: Int, layerEpoch: Int, trainingLayer: Int, learningRate: Double, progress: Double,
+                stage: NegativeMining.Stage, bandRadius: Double, candidates: Int, keptFromBand: Int,
+                keptFromHard: Int, keptFromTopUp: Int, negativesUsed: Int, layers: [LayerStatistics]) {
+        self.epoch = epoch
+        self.layerEpoch = layerEpoch
+        self.trainingLayer = trainingLayer
+        self.learningRate = learningRate
+        self.progress = progress
+        self.stage = stage
+        self.bandRadius = bandRadius
+        self.candidates = candidates
+        self.keptFromBand = keptFromBand
+        self.keptFromHard = keptFromHard
+        self.keptFromTopUp = keptFromTopUp
+        self.negativesUsed = negativesUsed
+        self.layers = layers
+    }
+
     /// Mean loss over the layers that stepped.
     public var meanLoss: Double {
         let l = layers.map(\.loss).filter { !$0.isNaN }

@@ -4,6 +4,10 @@ import CHDF5
 public struct HDF5Error: Error, CustomStringConvertible {
     public let operation: String
     public let messages: [String]
+    public init(operation: String, messages: [String]) {
+        self.operation = operation
+        self.messages = messages
+    }
     public var description: String {
         messages.isEmpty ? "HDF5: \(operation) failed" : "HDF5: \(operation) failed: \(messages.joined(separator: "; "))"
     }
@@ -11,7 +15,7 @@ public struct HDF5Error: Error, CustomStringConvertible {
 
 /// The library's global set-up: HDF5 prints its error stack to stderr by
 /// default; we switch that off once and turn the stack into Swift errors.
-enum HDF5Library {
+public enum HDF5Library {
     static let initialised: Bool = {
         H5open()
         return true
@@ -25,7 +29,7 @@ enum HDF5Library {
         H5Eset_auto2(amsga_H5E_DEFAULT(), nil, nil)
     }
 
-    static var version: String { String(cString: amsga_hdf5_version()) }
+    public static var versionString: String { String(cString: amsga_hdf5_version()) }
 
     /// The current error stack's descriptions, then cleared.
     static func errorStack() -> [String] {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import ForwardForward
 import Foundation
+import RunStore
 
 struct TrainingOptions: ParsableArguments {
     @Option(help: "One of: \(FFConfiguration.presetNames.joined(separator: ", ")).")
@@ -41,23 +42,61 @@ struct TrainingOptions: ParsableArguments {
 }
 
 struct Train: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train baseline FF or AMSGA and print the accuracies.")
+    static let configuration = CommandConfiguration(
+        abstract: "Train baseline FF or AMSGA and print the accuracies.",
+        discussion: "With --out, the trace is written every epoch and a checkpoint every --checkpoint-every epochs; a killed run continues with --resume FILE.")
     @OptionGroup var options: TrainingOptions
+    @Option(help: "Write the run (trace, checkpoints, final accuracies) to this HDF5 file.") var out: String?
+    @Flag(help: "Replace an existing --out file.") var overwrite = false
+    @Option(help: "Continue the run in this HDF5 file from its last checkpoint (its own configuration is used).")
+    var resume: String?
+    @Option(help: "Checkpoint every N epochs (and at the end).") var checkpointEvery: Int = 10
 
     func run() throws {
-        let config = try options.configuration()
+        if out != nil && resume != nil { throw ValidationError("--out and --resume are exclusive: --resume writes to the file it resumes") }
+        var config = try options.configuration()
+        var restored: RunContents?
+        if let path = resume {
+            let contents = try RunFile.read(path: path)
+            config = contents.config
+            restored = contents
+        } else if let path = out, FileManager.default.fileExists(atPath: path), !overwrite {
+            throw ValidationError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
+        }
         let data = try options.loadData(config)
         let trainer = try FFTrainer(config: config, data: data)
+        var recorder: RunRecorder?
+        if let r = restored {
+            guard let c = r.checkpoint else {
+                throw ValidationError("\(resume!) has no checkpoint to resume from")
+            }
+            try trainer.restore(c, trace: Array(r.trace.prefix(c.stepsDone)))
+            print("resuming \(resume!) at step \(c.stepsDone) of \(trainer.totalSteps)")
+        }
+        if let path = resume ?? out {
+            recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint)
+        }
         let progress = ProgressLine(total: trainer.totalSteps)
         print("\(config.name): \(config.layerSizes), \(config.epochs) epochs\(trainer.greedy ? " per layer" : ""), "
               + "\(data.train.count) training images, seed \(config.seed)")
-        try trainer.train(onStep: { progress.update($0) })
+        try trainer.train(onStep: { record in
+            progress.update(record)
+            try recorder?.record(trainer)
+        })
         progress.finish()
         let (ps, bt) = trainer.evaluate()
+        try recorder?.record(trainer, final: (ps, bt))
         print(String(format: "final accuracy (per-sample goodness): train %.2f%%  validation %.2f%%  test %.2f%%",
                      100 * ps.train, 100 * ps.validation, 100 * ps.test))
         print(String(format: "final accuracy (batch goodness):      train %.2f%%  validation %.2f%%  test %.2f%%",
                      100 * bt.train, 100 * bt.validation, 100 * bt.test))
+        if let r = recorder, r.writeSeconds.count > 1 {
+            let writes = r.writeSeconds.dropLast()  // the last one also stores the final accuracies
+            let epochs = trainer.trace.suffix(writes.count).map(\.wallSeconds)
+            let w = writes.reduce(0, +) / Double(writes.count), e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
+            print(String(format: "writing %@: %.1f ms per epoch (trace every epoch, checkpoint every %d), %.2f%% of the %.3f s epoch",
+                         r.path, 1000 * w, checkpointEvery, 100 * w / e, e))
+        }
     }
 }
 

@@ -1,0 +1,69 @@
+import Tensor
+
+/// Everything a run needs to continue bit-identically: weights, Adam moments
+/// and step counts, the generators' states and the step count.
+public struct TrainingCheckpoint: Sendable, Equatable {
+    public var stepsDone: Int
+    public var parameters: [[Float]]
+    public var adamFirstMoments: [[Float]]
+    public var adamSecondMoments: [[Float]]
+    public var adamSteps: [Int]
+    public var negativesRNG: [UInt64]
+    public var miningRNG: [UInt64]
+
+    public init(stepsDone: Int, parameters: [[Float]], adamFirstMoments: [[Float]], adamSecondMoments: [[Float]],
+                adamSteps: [Int], negativesRNG: [UInt64], miningRNG: [UInt64]) {
+        self.stepsDone = stepsDone
+        self.parameters = parameters
+        self.adamFirstMoments = adamFirstMoments
+        self.adamSecondMoments = adamSecondMoments
+        self.adamSteps = adamSteps
+        self.negativesRNG = negativesRNG
+        self.miningRNG = miningRNG
+    }
+}
+
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}
+
+extension FFTrainer {
+    public func checkpoint() -> TrainingCheckpoint {
+        TrainingCheckpoint(stepsDone: stepsDone, parameters: layers.map(\.parameters),
+                           adamFirstMoments: optimizers.map(\.m), adamSecondMoments: optimizers.map(\.v),
+                           adamSteps: optimizers.map(\.step), negativesRNG: negativesRNG.stateWords,
+                           miningRNG: miningRNG.stateWords)
+    }
+
+    /// Continues from `c`; `trace` is the run's trace up to the checkpoint.
+    public func restore(_ c: TrainingCheckpoint, trace: [EpochTrace]) throws {
+        guard c.parameters.count == layers.count, c.adamFirstMoments.count == layers.count,
+              c.adamSecondMoments.count == layers.count, c.adamSteps.count == layers.count else {
+            throw CheckpointError(message: "checkpoint has \(c.parameters.count) layers, the configuration \(layers.count)")
+        }
+        for (l, layer) in layers.enumerated() {
+            let n = layer.parameters.count
+            guard c.parameters[l].count == n, c.adamFirstMoments[l].count == n, c.adamSecondMoments[l].count == n else {
+                throw CheckpointError(message: "checkpoint layer \(l + 1) holds \(c.parameters[l].count) parameters, the configuration needs \(n)")
+            }
+        }
+        guard (0 ... totalSteps).contains(c.stepsDone) else {
+            throw CheckpointError(message: "checkpoint at step \(c.stepsDone) is outside this run's 0…\(totalSteps)")
+        }
+        guard trace.count == c.stepsDone else {
+            throw CheckpointError(message: "trace holds \(trace.count) epochs, the checkpoint \(c.stepsDone)")
+        }
+        negativesRNG = try Xoshiro256StarStar(state: c.negativesRNG)
+        miningRNG = try Xoshiro256StarStar(state: c.miningRNG)
+        for l in layers.indices {
+            layers[l].parameters = c.parameters[l]
+            optimizers[l].m = c.adamFirstMoments[l]
+            optimizers[l].v = c.adamSecondMoments[l]
+            optimizers[l].step = c.adamSteps[l]
+        }
+        stepsDone = c.stepsDone
+        self.trace = trace
+        greedyPreparedLayer = 0  // greedy inputs are rebuilt from the restored frozen layers
+    }
+}

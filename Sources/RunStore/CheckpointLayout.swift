@@ -1,0 +1,55 @@
+import ForwardForward
+import HDF5
+
+/// `/checkpoints/<run>/epoch_NNNNN/`, after the Keras weight-file convention:
+/// the group lists its layers in `layer_names`, each layer group its tensors in
+/// `weight_names`.
+enum CheckpointLayout {
+    static func groupName(step: Int) -> String {
+        let s = String(step)
+        return "epoch_" + String(repeating: "0", count: max(0, 5 - s.count)) + s
+    }
+
+    static func write(_ c: TrainingCheckpoint, sizes: [Int], into parent: HDF5Group) throws {
+        let g = try parent.createGroup(groupName(step: c.stepsDone))
+        let names = (1 ..< sizes.count).map { "layer\($0)" }
+        try g.setAttribute("layer_names", .strings(names))
+        try g.setAttribute("steps_done", .int(Int64(c.stepsDone)))
+        for (l, name) in names.enumerated() {
+            let lg = try g.createGroup(name)
+            let (inp, out) = (sizes[l], sizes[l + 1])
+            let p = c.parameters[l]
+            try lg.setAttribute("weight_names", .strings(["weight", "bias"]))
+            try lg.setAttribute("adam_step", .int(Int64(c.adamSteps[l])))
+            let w = try lg.write("weight", Array(p[0 ..< inp * out]), shape: [out, inp])
+            try w.setAttribute("description", .string("W, [out, in]: h = ReLU(W x̂ + b)"))
+            try lg.write("bias", Array(p[(inp * out)...]))
+            try lg.write("adam_m", c.adamFirstMoments[l])
+            try lg.write("adam_v", c.adamSecondMoments[l])
+        }
+        let rng = try g.createGroup("rng")
+        try rng.setAttribute("generator", .string("xoshiro256** state words"))
+        try rng.write("negatives", c.negativesRNG)
+        try rng.write("mining", c.miningRNG)
+    }
+
+    static func read(from g: HDF5Group) throws -> TrainingCheckpoint {
+        guard case .strings(let names) = try g.attribute("layer_names") else {
+            throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["layer_names is not a list of strings"])
+        }
+        var params: [[Float]] = [], m: [[Float]] = [], v: [[Float]] = [], steps: [Int] = []
+        for name in names {
+            let lg = try g.group(name)
+            params.append(try lg.dataset("weight").read(as: Float.self) + lg.dataset("bias").read(as: Float.self))
+            m.append(try lg.dataset("adam_m").read(as: Float.self))
+            v.append(try lg.dataset("adam_v").read(as: Float.self))
+            steps.append(Int(try lg.attribute("adam_step").int ?? 0))
+        }
+        let rng = try g.group("rng")
+        return TrainingCheckpoint(
+            stepsDone: Int(try g.attribute("steps_done").int ?? -1), parameters: params,
+            adamFirstMoments: m, adamSecondMoments: v, adamSteps: steps,
+            negativesRNG: try rng.dataset("negatives").read(as: UInt64.self),
+            miningRNG: try rng.dataset("mining").read(as: UInt64.self))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HDF5
+import Tensor
+
+/// Where a file came from: versions, commit, time. Written on every file's root.
+public enum Provenance {
+    public static var swiftVersion: String {
+        #if compiler(>=6.3)
+        return "6.3+"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #elseif compiler(>=6.1)
+        return "6.1"
+        #else
+        return "6.0"
+        #endif
+    }
+
+    /// The git commit of the working directory's checkout ("+dirty" when it has
+    /// uncommitted changes), or "unknown" outside one.
+    public static let gitCommit: String = {
+        func git(_ args: [String]) -> String? {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["git"] + args
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            guard (try? p.run()) != nil else { return nil }
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { return nil }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
+        let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        return head + (dirty ? "+dirty" : "")
+    }()
+
+    public static func write(on root: HDF5Group, format: String, parametersJSON: String, seed: UInt64) throws {
+        try root.setAttribute("format", .string(format))
+        try root.setAttribute("format_version", .int(Int64(RunFile.formatVersion)))
+        try root.setAttribute("parameters", .string(parametersJSON))
+        try root.setAttribute("seed", .uint64s([seed]))
+        try root.setAttribute("git_commit", .string(gitCommit))
+        try root.setAttribute("swift_version", .string(swiftVersion))
+        try root.setAttribute("hdf5_version", .string(HDF5Library.versionString))
+        try root.setAttribute("openblas", .string(BLASInfo.config))
+        try root.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import ForwardForward
+import HDF5
+
+/// What a run file holds.
+public struct RunContents: Sendable {
+    public var config: FFConfiguration
+    public var run: String
+    public var trace: [EpochTrace]
+    public var checkpoint: TrainingCheckpoint?
+    public var finalPerSample: Accuracies?
+    public var finalBatch: Accuracies?
+    public var attributes: [String: HDF5AttributeValue]
+}
+
+public struct RunFileError: Error, CustomStringConvertible {
+    public let path: String
+    public let problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// A training run in one HDF5 file (layout in docs/hdf5-layout.md).
+///
+/// Crash safety: the file is never modified in place. Each write builds a
+/// complete new file under a temporary name beside it, marks it complete
+/// (root attribute `complete = 1`) as the last thing, closes it and renames it
+/// over the old one, which is atomic on POSIX file systems: a reader, or a
+/// resumed run, sees the previous file or the new one, never a mixture. A file
+/// without the mark is refused.
+public enum RunFile {
+    public static let format = "amsga-run"
+    public static let formatVersion = 1
+
+    public static func write(path: String, config: FFConfiguration, trace: [EpochTrace],
+                             checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
+                             durable: Bool = false) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        let run = config.name
+        do {
+            let f = try HDF5File.create(tmp)
+            let json = String(decoding: try jsonEncoder.encode(config), as: UTF8.self)
+            try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)
+            let tg = try f.root.createGroup("traces/\(run)")
+            try tg.setAttribute("order", .string(config.order.rawValue))
+            try tg.setAttribute("layer_sizes", .ints(config.layerSizes.map(Int64.init)))
+            try tg.setAttribute("total_steps", .int(Int64(totalSteps(config))))
+            try TraceLayout.write(trace, layers: config.weightLayerCount, into: tg)
+            if let (ps, bt) = final {
+                try tg.setAttribute("final_accuracy_per_sample", .doubles([ps.train, ps.validation, ps.test]))
+                try tg.setAttribute("final_accuracy_batch", .doubles([bt.train, bt.validation, bt.test]))
+                try tg.setAttribute("final_accuracy_columns", .strings(["train", "validation", "test"]))
+            }
+            if let c = checkpoint {
+                let cg = try f.root.createGroup("checkpoints/\(run)")
+                try CheckpointLayout.write(c, sizes: config.layerSizes, into: cg)
+            }
+            try f.root.setAttribute("complete", .int(1))
+            try f.close()
+        }
+        if durable { try sync(tmp) }
+        guard rename(tmp, path) == 0 else {
+            throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
+        }
+        if durable { try? sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) }
+    }
+
+    public static func read(path: String) throws -> RunContents {
+        let f: HDF5File
+        do { f = try HDF5File.open(path) } catch {
+            throw RunFileError(path: path, problem: "cannot be opened as HDF5 (\(error)); not trusted")
+        }
+        defer { try? f.close() }
+        guard f.root.hasAttribute("complete"), try f.root.attribute("complete").int == 1 else {
+            throw RunFileError(path: path, problem: "incomplete: it lacks the completion mark (a write was interrupted); not trusted")
+        }
+        guard try f.root.attribute("format").string == format else {
+            throw RunFileError(path: path, problem: "not an amsga run file (format is \(try f.root.attribute("format")))")
+        }
+        let version = try f.root.attribute("format_version").int ?? -1
+        guard version == Int64(formatVersion) else {
+            throw RunFileError(path: path, problem: "format version \(version), this amsga reads \(formatVersion)")
+        }
+        guard let json = try f.root.attribute("parameters").string else {
+            throw RunFileError(path: path, problem: "parameters attribute is not a string")
+        }
+        let config: FFConfiguration
+        do { config = try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)) } catch {
+            throw RunFileError(path: path, problem: "parameters are not a valid configuration: \(error)")
+        }
+        let tg = try f.root.group("traces/\(config.name)")
+        let trace = try TraceLayout.read(from: tg)
+        var checkpoint: TrainingCheckpoint?
+        if f.root.contains("checkpoints/\(config.name)") {
+            let cg = try f.root.group("checkpoints/\(config.name)")
+            if let last = try cg.children().filter({ $0.hasPrefix("epoch_") }).sorted().last {
+                checkpoint = try CheckpointLayout.read(from: try cg.group(last))
+            }
+        }
+        func accuracies(_ name: String) throws -> Accuracies? {
+            guard tg.hasAttribute(name), case .doubles(let v) = try tg.attribute(name), v.count == 3 else { return nil }
+            return Accuracies(train: v[0], validation: v[1], test: v[2])
+        }
+        var attrs: [String: HDF5AttributeValue] = [:]
+        for name in try f.root.attributeNames() { attrs[name] = try f.root.attribute(name) }
+        return RunContents(config: config, run: config.name, trace: trace, checkpoint: checkpoint,
+                           finalPerSample: try accuracies("final_accuracy_per_sample"),
+                           finalBatch: try accuracies("final_accuracy_batch"), attributes: attrs)
+    }
+
+    static func totalSteps(_ c: FFConfiguration) -> Int { c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs }
+
+    static var jsonEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    static func sync(_ path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw RunFileError(path: path, problem: "cannot open to sync") }
+        defer { close(fd) }
+        fsync(fd)
+    }
+}
+
+/// Writes a trainer's run file every epoch, with a checkpoint every N epochs
+/// and at the end.
+public final class RunRecorder {
+    public let path: String
+    public let checkpointEvery: Int
+    private var lastCheckpoint: TrainingCheckpoint?
+    /// Seconds spent writing, per call.
+    public private(set) var writeSeconds: [Double] = []
+
+    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint? = nil) throws {
+        guard checkpointEvery > 0 else {
+            throw RunFileError(path: path, problem: "checkpoint interval must be positive, got \(checkpointEvery)")
+        }
+        self.path = path
+        self.checkpointEvery = checkpointEvery
+        lastCheckpoint = checkpoint
+    }
+
+    /// Call after every step.
+    public func record(_ trainer: FFTrainer, final: (Accuracies, Accuracies)? = nil) throws {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        let checkpointNow = trainer.stepsDone % checkpointEvery == 0 || trainer.finished
+        if checkpointNow { lastCheckpoint = trainer.checkpoint() }
+        try RunFile.write(path: path, config: trainer.config, trace: trainer.trace, checkpoint: lastCheckpoint,
+                          final: final, durable: checkpointNow)
+        writeSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import ForwardForward
+import Foundation
+import HDF5
+import RunStore
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a run file: parameters, provenance, epochs traced, last checkpoint, accuracies.")
+    @Argument(help: "An HDF5 file written by `amsga train --out`.") var file: String
+
+    func run() throws {
+        let r = try RunFile.read(path: file)
+        let c = r.config
+        let total = c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs
+        print("\(file): \(r.attributes["format"]?.string ?? "?") v\(r.attributes["format_version"]?.int ?? 0), complete")
+        for key in ["created", "git_commit", "swift_version", "hdf5_version", "openblas"] {
+            print("  \(key): \(r.attributes[key]?.string ?? "?")")
+        }
+        print("run \(r.run): \(c.order.rawValue), layers \(c.layerSizes), \(c.dataset.rawValue), seed \(c.seed)")
+        print("  components: multi-scale \(c.multiScaleGoodness), mining \(c.negativeMining), "
+              + "adaptive θ \(c.adaptiveThreshold), schedule \(c.learningRateSchedule)")
+        print("  θ0 \(c.theta0), η0 \(c.learningRate), clip \(c.clipNorm.map { String($0) } ?? "none"), init \(c.initialisation.rawValue)")
+        print("  steps traced: \(r.trace.count) of \(total)")
+        if let ck = r.checkpoint { print("  last checkpoint: step \(ck.stepsDone)") } else { print("  no checkpoint") }
+        if let last = r.trace.last(where: { !$0.accuracyPerSample.validation.isNaN }) {
+            print(String(format: "  last evaluation (step %d): validation %.2f%% per-sample, %.2f%% batch",
+                         last.epoch, 100 * last.accuracyPerSample.validation, 100 * last.accuracyBatch.validation))
+        }
+        if let ps = r.finalPerSample, let bt = r.finalBatch {
+            print(String(format: "  final (per-sample): train %.2f%%  validation %.2f%%  test %.2f%%", 100 * ps.train, 100 * ps.validation, 100 * ps.test))
+            print(String(format: "  final (batch):      train %.2f%%  validation %.2f%%  test %.2f%%", 100 * bt.train, 100 * bt.validation, 100 * bt.test))
+        } else {
+            print("  no final accuracies (the run has not finished)")
+        }
+    }
+}

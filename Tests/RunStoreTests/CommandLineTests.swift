@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+import Datasets
+import ForwardForward
+import RunStore
+
+/// The `amsga` executable built beside this test bundle.
+func amsgaExecutable() -> String? {
+    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("amsga").path]
+    for config in ["release", "debug"] { candidates.append(FileManager.default.currentDirectoryPath + "/.build/\(config)/amsga") }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A preset whose dataset this machine has.
+func availablePreset(_ kind: String) -> String? {
+    if (try? DataLocator().folder(for: .mnist)) != nil { return kind + "-mnist" }
+    if (try? DataLocator().folder(for: .fashionMNIST)) != nil { return kind + "-fashion" }
+    return nil
+}
+
+func launch(_ args: [String]) throws -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    return p
+}
+
+func runToEnd(_ args: [String]) throws {
+    let p = try launch(args)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "amsga \(args.joined(separator: " ")) exited with \(p.terminationStatus)")
+}
+
+@Suite("amsga train --out / --resume, through the executable", .serialized)
+struct CommandLineTests {
+    @Test("Killed with SIGKILL while training, then resumed: bit-identical to an uninterrupted run",
+          arguments: ["amsga", "baseline"])
+    func killAndResume(kind: String) throws {
+        guard let exe = amsgaExecutable(), let preset = availablePreset(kind) else {
+            print("skipping: no amsga executable or no dataset"); return
+        }
+        _ = exe
+        let dir = NSTemporaryDirectory() + "amsga-kill-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let epochs = kind == "amsga" ? 60 : 30  // the baseline's are per layer: 60 steps either way
+        let common = ["train", "--preset", preset, "--train-size", "400", "--eval-size", "100", "--epochs", "\(epochs)",
+                      "--eval-every", "20", "--checkpoint-every", "5", "--threads", "1"]
+        try runToEnd(common + ["--out", dir + "/whole.h5"])
+
+        let p = try launch(common + ["--out", dir + "/killed.h5"])
+        var killedAt = -1
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning && Date() < deadline {
+            if let r = try? RunFile.read(path: dir + "/killed.h5"), r.trace.count >= 37 {
+                kill(p.processIdentifier, SIGKILL)
+                killedAt = r.trace.count
+                break
+            }
+            usleep(20_000)
+        }
+        p.waitUntilExit()
+        try #require(killedAt > 0 && p.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+        let partial = try RunFile.read(path: dir + "/killed.h5")
+        #expect(partial.trace.count < 60 && partial.finalPerSample == nil)
+        // At most the epochs since the last checkpoint are lost.
+        #expect(partial.checkpoint!.stepsDone >= (killedAt / 5) * 5)
+
+        try runToEnd(["train", "--resume", dir + "/killed.h5"])
+        let whole = try RunFile.read(path: dir + "/whole.h5")
+        let resumed = try RunFile.read(path: dir + "/killed.h5")
+        #expect(resumed.checkpoint!.stepsDone == 60)
+        #expect(resumed.checkpoint == whole.checkpoint)
+        #expect(sameTrace(resumed.trace, whole.trace))
+        #expect(resumed.finalPerSample?.test == whole.finalPerSample?.test)
+    }
+
+    @Test("h5py reads a trace written by amsga train: names, shapes, the epoch scale")
+    func h5pyReadsTrace() throws {
+        let python = "/usr/bin/python3"
+        guard amsgaExecutable() != nil, let preset = availablePreset("amsga"),
+              FileManager.default.isExecutableFile(atPath: python) else {
+            print("skipping: no amsga executable, dataset or \(python)"); return
+        }
+        let path = NSTemporaryDirectory() + "amsga-h5py-" + UUID().uuidString + ".h5"
+        try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "6",
+                      "--eval-every", "3", "--out", path])
+        let script = """
+        import h5py, json, sys
+        f = h5py.File(sys.argv[1], 'r')
+        run = json.loads(f.attrs['parameters'])['name']
+        g = f['traces/' + run]
+        print(json.dumps({
+            'run': run, 'complete': int(f.attrs['complete']), 'names': sorted(g.keys()),
+            'epochs': g['epoch'][:].tolist(), 'loss_shape': list(g['loss'].shape),
+            'loss_scales': [list(g['loss'].dims[0].keys())[0], list(g['loss'].dims[1].keys())[0]],
+            'scale_path': g['loss'].dims[0][0].name,
+            'lr_scale': list(g['learning_rate'].dims[0].keys())[0], 'lr_units': g['learning_rate'].attrs.get('description', ''),
+            'checkpoint_layers': list(f['checkpoints/' + run + '/epoch_00006'].attrs['layer_names']),
+            'weight_shape': list(f['checkpoints/' + run + '/epoch_00006/layer1/weight'].shape),
+        }))
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = ["-c", script, path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { print("skipping: h5py not importable by \(python)"); return }
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["run"] as? String == preset)
+        #expect(json["complete"] as? Int == 1)
+        let names = json["names"] as? [String] ?? []
+        for n in ["epoch", "layer", "loss", "theta", "learning_rate", "stage", "band_radius", "kept_band",
+                  "accuracy_per_sample_validation", "accuracy_batch_test", "grad_norm", "wall_seconds"] {
+            #expect(names.contains(n), "trace lacks \(n)")
+        }
+        #expect(json["epochs"] as? [Int] == Array(1 ... 6))
+        #expect(json["loss_shape"] as? [Int] == [6, 3])
+        #expect(json["loss_scales"] as? [String] == ["epoch", "layer"])
+        #expect(json["lr_scale"] as? String == "epoch")
+        #expect(json["scale_path"] as? String == "/traces/\(preset)/epoch")
+        #expect(json["checkpoint_layers"] as? [String] == ["layer1", "layer2", "layer3"])
+        #expect((json["weight_shape"] as? [Int])?.count == 2)
+    }
+}

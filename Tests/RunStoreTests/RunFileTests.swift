@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import Datasets
+import ForwardForward
+import HDF5
+import RunStore
+import Tensor
+
+func scratchPath(_ name: String) throws -> String {
+    let dir = NSTemporaryDirectory() + "amsga-run-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir + "/" + name
+}
+
+/// A small synthetic problem (the trainers' own tests use the same shape).
+func tinyTrainer(_ preset: String, epochs: Int = 6) throws -> FFTrainer {
+    var rng = Xoshiro256StarStar(seed: 9)
+    var m = Matrix<Float>(rows: 120, cols: 784)
+    m.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 1) }
+    let full = ImageSet(images: m, labels: (0 ..< 120).map { UInt8($0 % 10) })
+    let data = try DataSplit.make(.mnist, full: full, test: full.subset(Array(0 ..< 20)), seed: 1)
+    var c = try FFConfiguration.preset(preset)
+    c.layerSizes = [784, 24, 16]
+    c.epochs = epochs
+    c.evalEvery = 3
+    c.threads = 1
+    return try FFTrainer(config: c, data: data)
+}
+
+/// Compares everything but wall time, bit for bit (NaN equal to NaN).
+func sameTrace(_ a: [EpochTrace], _ b: [EpochTrace]) -> Bool {
+    func clean(_ t: EpochTrace) -> EpochTrace { var t = t; t.wallSeconds = 0; return t }
+    func bits(_ t: EpochTrace) -> String { "\(clean(t))" }
+    return a.count == b.count && zip(a, b).allSatisfy { bits($0) == bits($1) }
+}
+
+@Suite("Run files")
+struct RunFileTests {
+    @Test("Trace, checkpoint, parameters and final accuracies round-trip", arguments: ["amsga-mnist", "baseline-mnist"])
+    func roundTrip(preset: String) throws {
+        let t = try tinyTrainer(preset)
+        try t.train()
+        let path = try scratchPath("run.h5")
+        let final = t.evaluate()
+        try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint(), final: final)
+        let r = try RunFile.read(path: path)
+        #expect(r.config == t.config)
+        #expect(r.checkpoint == t.checkpoint())
+        #expect(sameTrace(r.trace.map { var x = $0; x.wallSeconds = 0; return x }, t.trace))
+        #expect(r.finalPerSample == final.perSample || r.finalPerSample?.test == final.perSample.test)
+        #expect(r.attributes["format"] == .string("amsga-run"))
+        #expect(r.attributes["hdf5_version"]?.string?.contains("1.") == true)
+        #expect(!FileManager.default.fileExists(atPath: path + ".tmp-\(getpid())"))
+    }
+
+    @Test("A restored trainer continues bit-identically")
+    func restoreContinues() throws {
+        let a = try tinyTrainer("amsga-mnist", epochs: 8)
+        try a.train()
+        let b = try tinyTrainer("amsga-mnist", epochs: 8)
+        for _ in 0 ..< 4 { b.step() }
+        let path = try scratchPath("half.h5")
+        try RunFile.write(path: path, config: b.config, trace: b.trace, checkpoint: b.checkpoint())
+        let saved = try RunFile.read(path: path)
+        let c = try tinyTrainer("amsga-mnist", epochs: 8)
+        try c.restore(saved.checkpoint!, trace: saved.trace)
+        try c.train()
+        #expect(c.layers.map(\.parameters) == a.layers.map(\.parameters))
+        #expect(sameTrace(c.trace, a.trace))
+    }
+
+    @Test("A file without the completion mark, and a damaged one, are refused")
+    func incomplete() throws {
+        let path = try scratchPath("partial.h5")
+        let f = try HDF5File.create(path)
+        try f.root.setAttribute("format", .string("amsga-run"))
+        try f.close()
+        let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
+        #expect(e?.description.contains("incomplete") == true)
+
+        let t = try tinyTrainer("amsga-mnist", epochs: 2)
+        try t.train()
+        let good = try scratchPath("good.h5")
+        try RunFile.write(path: good, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try RunFile.read(path: path) }
+    }
+}
