@@ -33,15 +33,20 @@ let package = Package(
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
         .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor"]),
+        // SVG charts: nice ticks, line and dot charts, byte-identical output.
+        .target(name: "Charts"),
+        // The figures of a run, from its trace.
+        .target(name: "Figures", dependencies: ["Charts", "RunStore", "ForwardForward"]),
         // The command-line tool.
         .executableTarget(name: "amsga", dependencies: [
-            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5",
+            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]

@@ -11,6 +11,17 @@ public struct RunContents: Sendable {
     public var finalPerSample: Accuracies?
     public var finalBatch: Accuracies?
     public var attributes: [String: HDF5AttributeValue]
+
+    public init(config: FFConfiguration, run: String, trace: [EpochTrace], checkpoint: TrainingCheckpoint?,
+                finalPerSample: Accuracies?, finalBatch: Accuracies?, attributes: [String: HDF5AttributeValue]) {
+        self.config = config
+        self.run = run
+        self.trace = trace
+        self.checkpoint = checkpoint
+        self.finalPerSample = finalPerSample
+        self.finalBatch = finalBatch
+        self.attributes = attributes
+    }
 }
 
 public struct RunFileError: Error, CustomStringConvertible {
