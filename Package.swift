@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // C libraries. Each is found through pkg-config and named by its Debian package.
@@ -37,15 +38,24 @@ let package = Package(
         .target(name: "Charts"),
         // The figures of a run, from its trace.
         .target(name: "Figures", dependencies: ["Charts", "RunStore", "ForwardForward"]),
+        // Literate notebooks and their caching runner (spec/runner.md).
+        .target(name: "Notebook", dependencies: [
+            "RunStore", "HDF5", "ForwardForward", "Datasets", "Figures", "Charts",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
+        ]),
+        // The notebooks themselves.
+        .target(name: "Notebooks", dependencies: ["Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore"],
+                path: "notebooks"),
         // The command-line tool.
         .executableTarget(name: "amsga", dependencies: [
-            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures",
+            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),

@@ -5,7 +5,7 @@ struct AMSGA: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amsga",
         abstract: "Forward-Forward learning and AMSGA, reproducibly.",
-        subcommands: [DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
+        subcommands: [List.self, RunNotebook.self, StatusCommand.self, Clean.self, Report.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
 }
 
 /// Options shared by every command that reads a dataset.

@@ -129,3 +129,37 @@ struct CommandLineTests {
         #expect((json["weight_shape"] as? [Int])?.count == 2)
     }
 }
+
+@Suite("amsga run: a notebook killed inside a training cell", .serialized)
+struct NotebookKillTests {
+    @Test("SIGKILL during the AMSGA cell, then run again: it resumes inside the cell and matches an uninterrupted run")
+    func killNotebook() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-nbkill-" + UUID().uuidString
+        let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
+        try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
+
+        let p = try launch(["run", "quickstart", "--outputs", dir + "/killed"] + params)
+        let runFile = dir + "/killed/quickstart/cache/03-train-amsga.amsga.run.h5"
+        var killedAt = -1
+        let deadline = Date().addingTimeInterval(180)
+        while p.isRunning && Date() < deadline {
+            if let r = try? RunFile.read(path: runFile), r.trace.count >= 15 {
+                kill(p.processIdentifier, SIGKILL)
+                killedAt = r.trace.count
+                break
+            }
+            usleep(20_000)
+        }
+        p.waitUntilExit()
+        try #require(killedAt > 0, "the notebook finished before it could be killed")
+        try runToEnd(["run", "quickstart", "--outputs", dir + "/killed"] + params)
+        let whole = try RunFile.read(path: dir + "/whole/quickstart/cache/03-train-amsga.amsga.run.h5")
+        let resumed = try RunFile.read(path: runFile)
+        #expect(resumed.checkpoint == whole.checkpoint)
+        #expect(sameTrace(resumed.trace, whole.trace))
+        #expect(resumed.finalBatch?.test == whole.finalBatch?.test)
+    }
+}

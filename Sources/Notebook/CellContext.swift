@@ -1,0 +1,127 @@
+import Datasets
+import Foundation
+import ForwardForward
+import HDF5
+import RunStore
+
+/// A cell's window on the notebook: parameters, upstream state, data, and its
+/// own outputs. Everything it reads is recorded for the cache key.
+public final class CellContext {
+    let runner: NotebookRunner
+    let index: Int
+    var parametersRead: [String: String] = [:]
+    var cellsRead: [Int: String] = [:]
+    var dataRead: [String: String] = [:]
+    var output = ""
+    var figures: [String] = []
+    var runs: [String] = []
+    var tensors: [(String, HDF5Tensor)] = []
+
+    init(runner: NotebookRunner, index: Int) {
+        self.runner = runner
+        self.index = index
+    }
+
+    // MARK: Parameters
+
+    public func parameter(_ name: String) throws -> ParameterValue {
+        guard let v = runner.parameters[name] else {
+            throw NotebookError("cell \(index + 1) reads parameter '\(name)', which notebook '\(runner.notebook.name)' does not declare")
+        }
+        parametersRead[name] = v.description
+        return v
+    }
+
+    public func int(_ name: String) throws -> Int {
+        guard case .int(let v) = try parameter(name) else { throw NotebookError("parameter '\(name)' is not a whole number") }
+        return v
+    }
+
+    public func string(_ name: String) throws -> String { try parameter(name).description }
+
+    // MARK: Output
+
+    /// Prints, and records the text as the cell's output.
+    public func print(_ items: Any..., separator: String = " ") {
+        let line = items.map { "\($0)" }.joined(separator: separator)
+        output += line + "\n"
+        Swift.print(line)
+    }
+
+    /// Prints a Markdown table (the report renders it as a table).
+    public func table(_ headers: [String], _ rows: [[String]]) {
+        self.print("| " + headers.joined(separator: " | ") + " |")
+        self.print("|" + headers.map { _ in "---" }.joined(separator: "|") + "|")
+        for r in rows { self.print("| " + r.joined(separator: " | ") + " |") }
+    }
+
+    /// Writes `outputs/<notebook>/<name>` and records it.
+    public func figure(_ name: String, svg: String) throws {
+        try Data(svg.utf8).write(to: URL(fileURLWithPath: runner.outputDirectory + "/" + name), options: .atomic)
+        figures.append(name)
+    }
+
+    // MARK: State
+
+    public func save(_ name: String, _ values: [Float], shape: [Int]? = nil) { tensors.append((name, .float(values, shape ?? [values.count]))) }
+    public func save(_ name: String, _ values: [Double], shape: [Int]? = nil) { tensors.append((name, .double(values, shape ?? [values.count]))) }
+    public func save(_ name: String, _ values: [Int64], shape: [Int]? = nil) { tensors.append((name, .int64(values, shape ?? [values.count]))) }
+
+    /// A tensor saved by an earlier cell; that cell runs first if it is stale.
+    public func load(_ name: String, from cell: String) throws -> [Double] {
+        let i = try upstream(cell)
+        let f = try HDF5File.open(runner.statePath(i))
+        defer { try? f.close() }
+        return try f.root.dataset("tensors/" + name).read(as: Double.self)
+    }
+
+    /// A training run made by an earlier cell (`train(…, as: name)`).
+    public func run(_ name: String, from cell: String) throws -> RunContents {
+        let i = try upstream(cell)
+        return try RunFile.read(path: runner.runPath(i, name))
+    }
+
+    func upstream(_ cell: String) throws -> Int {
+        let i = try runner.notebook.cell(cell)
+        guard i < index else { throw NotebookError("cell \(index + 1) can only read earlier cells, not cell \(i + 1)") }
+        try runner.ensureFresh(i)
+        cellsRead[i] = try runner.storedState(i).key
+        return i
+    }
+
+    // MARK: Data and training
+
+    /// The experiment's data split; the dataset's files are fingerprinted for the key.
+    public func data(_ dataset: DatasetName, seed: UInt64, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
+        dataRead[dataset.rawValue] = try runner.dataFingerprint(dataset)
+        return try DataSplit.load(dataset, locator: runner.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
+    }
+
+    /// Trains `config`, writing a run file in the cache with a checkpoint every
+    /// `checkpointEvery` epochs; an interrupted run of the same configuration resumes.
+    @discardableResult
+    public func train(_ config: FFConfiguration, data: DataSplit, as name: String, checkpointEvery: Int = 10) throws -> RunContents {
+        let path = runner.runPath(index, name)
+        let trainer = try FFTrainer(config: config, data: data)
+        if let previous = try? RunFile.read(path: path), previous.config == config, let c = previous.checkpoint {
+            try trainer.restore(c, trace: Array(previous.trace.prefix(c.stepsDone)))
+            self.print("\(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
+        }
+        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery)
+        let progress = runner.progress(name: name, total: trainer.totalSteps)
+        try trainer.train(onStep: { record in
+            progress(record)
+            try recorder.record(trainer)
+        })
+        let final = trainer.evaluate()
+        try recorder.record(trainer, final: final)
+        runs.append(name)
+        return try RunFile.read(path: path)
+    }
+}
+
+enum HDF5Tensor {
+    case float([Float], [Int])
+    case double([Double], [Int])
+    case int64([Int64], [Int])
+}

@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import HDF5
+
+/// What a cell recorded when it last ran, stored as root attributes of its
+/// HDF5 state file (`outputs/<notebook>/cache/NN-name.h5`) beside the tensors
+/// it saved under `/tensors`.
+public struct CellState: Sendable {
+    public static let format = "amsga-cell"
+    public static let formatVersion = 1
+
+    public var key: String
+    public var sourceHash: String
+    public var parameters: [String: String]
+    /// Upstream cells read (by index) and their keys then.
+    public var reads: [Int: String]
+    public var data: [String: String]
+    public var library: String
+    public var output: String
+    public var figures: [String]
+    public var runs: [String]
+    public var seconds: Double
+    public var ranAt: String
+
+    static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+
+    /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
+    static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String]) -> String {
+        var parts = ["format \(formatVersion)", "source \(sourceHash)"]
+        parts += parameters.sorted { $0.key < $1.key }.map { "parameter \($0.key)=\($0.value)" }
+        parts += reads.sorted { $0.key < $1.key }.map { "cell \($0.key) \($0.value)" }
+        parts += data.sorted { $0.key < $1.key }.map { "data \($0.key) \($0.value)" }
+        return sha256(parts.joined(separator: "\n"))
+    }
+
+    func write(to root: HDF5Group, notebook: String, cell: Int, name: String) throws {
+        try root.setAttribute("format", .string(Self.format))
+        try root.setAttribute("format_version", .int(Int64(Self.formatVersion)))
+        try root.setAttribute("notebook", .string(notebook))
+        try root.setAttribute("cell", .int(Int64(cell + 1)))
+        try root.setAttribute("cell_name", .string(name))
+        try root.setAttribute("key", .string(key))
+        try root.setAttribute("source_hash", .string(sourceHash))
+        try root.setAttribute("parameters_read", .string(json(parameters)))
+        try root.setAttribute("cells_read", .string(json(Dictionary(uniqueKeysWithValues: reads.map { (String($0.key + 1), $0.value) }))))
+        try root.setAttribute("data_read", .string(json(data)))
+        try root.setAttribute("library", .string(library))
+        try root.setAttribute("output", .string(output))
+        try root.setAttribute("figures", .strings(figures))
+        try root.setAttribute("runs", .strings(runs))
+        try root.setAttribute("seconds", .double(seconds))
+        try root.setAttribute("ran_at", .string(ranAt))
+    }
+
+    static func read(from root: HDF5Group) throws -> CellState {
+        guard root.hasAttribute("complete"), try root.attribute("complete").int == 1 else {
+            throw NotebookError("incomplete (no completion mark)")
+        }
+        guard try root.attribute("format").string == format, try root.attribute("format_version").int == Int64(formatVersion) else {
+            throw NotebookError("written by another cache format")
+        }
+        func s(_ n: String) throws -> String { try root.attribute(n).string ?? "" }
+        func list(_ n: String) throws -> [String] {
+            switch try root.attribute(n) { case .strings(let v): return v; case .string(let v): return [v]; default: return [] }
+        }
+        let reads = try decode(s("cells_read")).reduce(into: [Int: String]()) { $0[Int($1.key)! - 1] = $1.value }
+        return CellState(key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
+                         reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
+                         figures: try list("figures"), runs: try list("runs"), seconds: try root.attribute("seconds").double ?? 0,
+                         ranAt: try s("ran_at"))
+    }
+
+    private func json(_ d: [String: String]) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(d)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    private static func decode(_ s: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(s.utf8))
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A notebook parameter's value; `-p key=value` is parsed by the default's type.
+public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case string(String)
+
+    public var description: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        case .string(let v): return v
+        }
+    }
+
+    /// Parses `text` as a value of the same kind as `self`.
+    public func parsing(_ text: String, name: String) throws -> ParameterValue {
+        switch self {
+        case .int:
+            guard let v = Int(text) else { throw NotebookError("parameter '\(name)' takes a whole number, got '\(text)'") }
+            return .int(v)
+        case .double:
+            guard let v = Double(text), v.isFinite else { throw NotebookError("parameter '\(name)' takes a number, got '\(text)'") }
+            return .double(v)
+        case .string:
+            return .string(text)
+        }
+    }
+}
+
+public struct NotebookError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+
+/// A numbered, named cell: its code runs with a context that is its only way
+/// to read parameters, other cells' state and data, and to save its own.
+public struct Cell: Sendable {
+    public let name: String
+    /// The line of `Cell(` in the notebook file: where its source text starts.
+    public let line: Int
+    public let body: @Sendable (CellContext) throws -> Void
+
+    public init(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext) throws -> Void) {
+        self.name = name
+        self.line = line
+        self.body = body
+    }
+}
+
+@resultBuilder
+public enum CellBuilder {
+    public static func buildBlock(_ cells: Cell...) -> [Cell] { cells }
+}
+
+/// A literate notebook: parameters declared once, then cells in order.
+public struct Notebook: Sendable {
+    public let name: String
+    public let file: String
+    public let parameters: [(name: String, value: ParameterValue)]
+    public let cells: [Cell]
+
+    public init(_ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:], file: String = #filePath,
+                @CellBuilder cells: () -> [Cell]) {
+        self.name = name
+        self.file = file
+        self.parameters = parameters.map { ($0.key, $0.value) }
+        self.cells = cells()
+    }
+
+    /// The same notebook read from another copy of its source file (tests edit copies).
+    public func readingSource(from file: String) -> Notebook {
+        Notebook(name: name, file: file, parameters: parameters, cells: cells)
+    }
+
+    init(name: String, file: String, parameters: [(name: String, value: ParameterValue)], cells: [Cell]) {
+        self.name = name
+        self.file = file
+        self.parameters = parameters
+        self.cells = cells
+    }
+
+    /// The cell named `text`, or numbered `text` (1-based).
+    public func cell(_ text: String) throws -> Int {
+        if let n = Int(text), (1 ... cells.count).contains(n) { return n - 1 }
+        if let i = cells.firstIndex(where: { $0.name.lowercased() == text.lowercased() }) { return i }
+        throw NotebookError("notebook '\(name)' has no cell '\(text)'; its cells: "
+            + cells.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", "))
+    }
+
+    /// Defaults overridden by `key=value` strings.
+    public func resolveParameters(_ overrides: [String]) throws -> [String: ParameterValue] {
+        var values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value) })
+        for o in overrides {
+            guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
+                throw NotebookError("malformed parameter '\(o)': write key=value")
+            }
+            let key = String(o[..<eq]), text = String(o[o.index(after: eq)...])
+            guard let current = values[key] else {
+                throw NotebookError("notebook '\(name)' has no parameter '\(key)'; its parameters: "
+                    + parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
+            }
+            values[key] = try current.parsing(text, name: key)
+        }
+        return values
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Ink
+import RunStore
+
+/// `outputs/<notebook>/report.html`: the notebook as a reader sees it — prose
+/// (Markdown through Ink), each cell's code, printed output, tables and
+/// figures, with parameters, timings, cache status and the git commit.
+public enum NotebookReport {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Printed output: Markdown tables (lines starting with "|") rendered, the rest preformatted.
+    static func outputHTML(_ text: String, parser: MarkdownParser) -> String {
+        var html = "", block: [String] = [], table = false
+        func flush() {
+            guard !block.isEmpty else { return }
+            html += table ? parser.html(from: block.joined(separator: "\n"))
+                          : "<pre class=\"output\">" + escape(block.joined(separator: "\n")) + "</pre>\n"
+            block = []
+        }
+        for line in text.trimmingCharacters(in: .newlines).components(separatedBy: "\n") {
+            let isTable = line.hasPrefix("|")
+            if isTable != table { flush(); table = isTable }
+            block.append(line)
+        }
+        flush()
+        return html
+    }
+
+    public static func render(_ runner: NotebookRunner) throws -> String {
+        let parser = MarkdownParser()
+        let nb = runner.notebook
+        var body = ""
+        for (i, cell) in nb.cells.enumerated() {
+            let section = runner.source.sections[i]
+            if !section.prose.isEmpty { body += "<section class=\"prose\">" + parser.html(from: section.prose) + "</section>\n" }
+            let st = runner.status(i)
+            let state = try? runner.storedState(i)
+            let badge = st.fresh ? "<span class=\"fresh\">fresh</span>"
+                : "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
+            let timing = state.map { String(format: "ran %@ in %.1f s", $0.ranAt, $0.seconds) } ?? "not run"
+            body += "<section class=\"cell\"><div class=\"cellhead\"><span class=\"num\">[\(i + 1)]</span> <b>\(escape(cell.name))</b> \(badge) <span class=\"time\">\(escape(timing))</span></div>\n"
+            body += "<pre class=\"code\"><code>" + escape(section.code) + "</code></pre>\n"
+            if let s = state {
+                if !s.output.isEmpty { body += outputHTML(s.output, parser: parser) }
+                for f in s.figures { body += "<figure><img src=\"\(escape(f))\" alt=\"\(escape(f))\"></figure>\n" }
+            }
+            body += "</section>\n"
+        }
+        if !runner.source.outro.isEmpty { body += "<section class=\"prose\">" + parser.html(from: runner.source.outro) + "</section>\n" }
+        let params = nb.parameters.map { p in
+            let now = runner.parameters[p.name]?.description ?? ""
+            return "<tr><td><code>\(escape(p.name))</code></td><td>\(escape(now))</td><td>\(escape(p.value.description))</td></tr>"
+        }.joined(separator: "\n")
+        let total = nb.cells.indices.compactMap { try? runner.storedState($0).seconds }.reduce(0, +)
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(nb.name)) — amsga notebook</title>
+        <style>
+        body { font-family: -apple-system, "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }
+        h1, h2, h3 { line-height: 1.25; }
+        .meta { color: #555; font-size: 0.9em; border-bottom: 1px solid #ddd; padding-bottom: 1em; }
+        .meta table, .prose table, section.cell table { border-collapse: collapse; margin: 0.5em 0; }
+        td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
+        .cell { border-left: 3px solid #0072B2; padding-left: 0.8em; margin: 1.2em 0; }
+        .cellhead { font-size: 0.9em; margin-bottom: 0.3em; }
+        .num { color: #0072B2; font-family: monospace; }
+        .fresh { background: #e3f2e8; color: #1b5e20; padding: 0 0.4em; border-radius: 3px; }
+        .stale { background: #fdecea; color: #8a1c1c; padding: 0 0.4em; border-radius: 3px; }
+        .time { color: #777; }
+        pre { padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
+        pre.code { background: #f6f8fa; border: 1px solid #e1e4e8; }
+        pre.output { background: #fff; border: 1px dashed #ccc; }
+        figure { margin: 0.8em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+        </style></head><body>
+        <div class="meta"><h1>Notebook <code>\(escape(nb.name))</code></h1>
+        <p>git commit <code>\(escape(Provenance.gitCommit))</code> · report made \(escape(ISO8601DateFormatter().string(from: Date()))) · cells' total run time \(String(format: "%.1f", total)) s</p>
+        <table><tr><th>parameter</th><th>value</th><th>default</th></tr>
+        \(params)
+        </table></div>
+        \(body)
+        </body></html>
+
+        """
+    }
+
+    /// Writes the report and returns its path.
+    @discardableResult
+    public static func write(_ runner: NotebookRunner) throws -> String {
+        let path = runner.outputDirectory + "/report.html"
+        try Data(try render(runner).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The notebook file as a reader sees it: prose blocks (`//:` lines and
+/// `/*: … */` blocks, Markdown) and each cell's code, cut at the cells' lines.
+public struct NotebookSource: Sendable {
+    public struct Section: Sendable {
+        /// Markdown prose before the cell.
+        public var prose: String
+        /// The cell's code with its prose removed; the key hashes this.
+        public var code: String
+    }
+
+    /// sections[i] belongs to cell i: the prose before it (for cell 1, everything
+    /// before it, the notebook's introduction included) and its code.
+    public var sections: [Section]
+
+    public init(file: String, cellLines: [Int]) throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw NotebookError("cannot read the notebook source \(file)")
+        }
+        let lines = text.components(separatedBy: "\n")
+        guard cellLines.allSatisfy({ $0 >= 1 && $0 <= lines.count }), cellLines == cellLines.sorted() else {
+            throw NotebookError("\(file) does not match the compiled notebook (was it edited without rebuilding?)")
+        }
+        // Classify every line: prose (with its Markdown text) or code.
+        var prose = [String?](repeating: nil, count: lines.count)
+        var inBlock = false
+        for (i, line) in lines.enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if inBlock {
+                if let end = t.range(of: "*/") { prose[i] = String(t[..<end.lowerBound]); inBlock = false } else { prose[i] = line.trimmingLeadingIndent() }
+            } else if t.hasPrefix("/*:") {
+                let rest = String(t.dropFirst(3))
+                if let end = rest.range(of: "*/") { prose[i] = String(rest[..<end.lowerBound]) } else { prose[i] = rest; inBlock = true }
+            } else if t.hasPrefix("//:") {
+                prose[i] = String(t.dropFirst(3)).trimmingLeadingSpace()
+            }
+        }
+        func proseText(_ r: Range<Int>) -> String {
+            r.compactMap { prose[$0] }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        /// Code lines of a cell, dedented to the `Cell(` line's indentation; lines
+        /// indented less than it (the notebook's own closing brace) end the cell.
+        func codeText(_ r: Range<Int>) -> String {
+            guard let first = r.first else { return "" }
+            let base = indent(lines[first])
+            var out: [String] = []
+            for i in r where prose[i] == nil {
+                let line = lines[i]
+                if i > first, !line.trimmingCharacters(in: .whitespaces).isEmpty, indent(line) < base { break }
+                out.append(String(line.dropFirst(min(base, indent(line)))))
+            }
+            return out.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let starts = cellLines.map { $0 - 1 }
+        sections = []
+        var proseStart = 0
+        for (k, s) in starts.enumerated() {
+            let end = k + 1 < starts.count ? starts[k + 1] : lines.count
+            // A cell's code runs to its last code line; the prose after it introduces the next cell.
+            let lastCode = (s ..< end).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? s
+            sections.append(Section(prose: proseText(proseStart ..< s), code: codeText(s ..< lastCode + 1)))
+            proseStart = lastCode + 1
+        }
+        outro = proseText(proseStart ..< lines.count)
+    }
+
+    /// Prose after the last cell's code.
+    public var outro: String
+}
+
+extension String {
+    func trimmingLeadingSpace() -> String { hasPrefix(" ") ? String(dropFirst()) : self }
+    func trimmingLeadingIndent() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        return String(s)
+    }
+}

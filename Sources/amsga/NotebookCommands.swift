@@ -1,0 +1,92 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Notebook
+import Notebooks
+
+/// Options shared by the notebook commands.
+struct NotebookOptions: ParsableArguments {
+    @Argument(help: "Notebook name (see `amsga ls`).") var notebook: String
+    @Option(name: .customShort("p"), parsing: .singleValue, help: "Override a parameter: -p key=value (repeatable).")
+    var parameters: [String] = []
+    @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
+    @OptionGroup var data: DataOptions
+
+    func runner() throws -> NotebookRunner {
+        guard let nb = allNotebooks.first(where: { $0.name == notebook }) else {
+            throw ValidationError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
+        }
+        // The cells are compiled in: a source edited after the build would be hashed but not run.
+        if let exe = try? FileManager.default.attributesOfItem(atPath: "/proc/self/exe")[.modificationDate] as? Date,
+           let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
+            throw ValidationError("\(nb.file) changed after amsga was built: rebuild first (`swift build -c release`, or use `swift run -c release amsga …`)")
+        }
+        return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory))
+    }
+
+    func cellIndex(_ runner: NotebookRunner, _ text: String?) throws -> Int? {
+        guard let text else { return nil }
+        do { return try runner.notebook.cell(text) } catch { throw ValidationError("\(error)") }
+    }
+}
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the notebooks, their parameters and cells.")
+    func run() {
+        for nb in allNotebooks {
+            print("\(nb.name)  (\(nb.file))")
+            print("  parameters: " + nb.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
+            for (i, c) in nb.cells.enumerated() { print("  [\(i + 1)] \(c.name)") }
+        }
+    }
+}
+
+struct RunNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run a notebook: stale cells run, fresh ones are reused; then write its report.")
+    @OptionGroup var options: NotebookOptions
+    @Option(help: "Run only this cell (number or name) and the stale cells it needs.") var cell: String?
+    @Option(help: "Re-run every cell from this one (number or name) on.") var from: String?
+    @Flag(help: "Re-run the cell(s) even if fresh.") var force = false
+
+    func run() throws {
+        let runner = try options.runner()
+        let start = Date()
+        do {
+            try runner.run(target: try options.cellIndex(runner, cell), from: try options.cellIndex(runner, from), force: force)
+        } catch let e as NotebookError { throw ValidationError(e.description) }
+        let path = try NotebookReport.write(runner)
+        print(String(format: "%d of %d cells ran; %.2f s; report: %@", runner.executed.count, runner.notebook.cells.count,
+                     Date().timeIntervalSince(start), path))
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Each cell fresh or stale, and why.")
+    @OptionGroup var options: NotebookOptions
+    func run() throws {
+        let runner = try options.runner()
+        for (i, c) in runner.notebook.cells.enumerated() {
+            let s = runner.status(i)
+            let what = s.fresh ? "fresh" : "stale: " + s.reasons.joined(separator: "; ")
+            print("[\(i + 1)] \(c.name): \(what)\(s.notes.isEmpty ? "" : " (" + s.notes.joined(separator: "; ") + ")")")
+        }
+    }
+}
+
+struct Clean: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a notebook's cached state (all cells, or --cell).")
+    @OptionGroup var options: NotebookOptions
+    @Option(parsing: .singleValue, help: "A cell to clean (repeatable).") var cell: [String] = []
+    func run() throws {
+        let runner = try options.runner()
+        try runner.clean(cells: try cell.map { try options.cellIndex(runner, $0)! })
+        print("cleaned \(cell.isEmpty ? "every cell" : cell.joined(separator: ", ")) of \(runner.notebook.name)")
+    }
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write outputs/<notebook>/report.html from the cache (runs nothing).")
+    @OptionGroup var options: NotebookOptions
+    func run() throws { print(try NotebookReport.write(try options.runner())) }
+}

@@ -1,0 +1,26 @@
+import Notebook
+
+//: # A test notebook
+//: Cheap cells that pass state through the store.
+let testNotebook = Notebook("test", parameters: ["scale": .int(2), "offset": .int(1)]) {
+    //: Cell 1 makes a vector.
+    Cell("Make") { ctx in
+        let scale = Double(try ctx.int("scale"))
+        ctx.save("x", [1.0, 2.0, 3.0].map { $0 * scale })
+    }
+    //: Cell 2 shifts it.
+    Cell("Shift") { ctx in
+        let x = try ctx.load("x", from: "Make")
+        let offset = Double(try ctx.int("offset"))
+        ctx.save("y", x.map { $0 + offset })
+    }
+    //: Cell 3 sums it.
+    Cell("Sum") { ctx in
+        let y = try ctx.load("y", from: "Shift")
+        ctx.print("sum", y.reduce(0, +))
+    }
+    //: Cell 4 reads nothing.
+    Cell("Independent") { ctx in
+        ctx.print("hello")
+    }
+}

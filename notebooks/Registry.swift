@@ -1,0 +1,4 @@
+import Notebook
+
+/// Every notebook `amsga` knows, by name.
+public let allNotebooks: [Notebook] = [quickstart]
