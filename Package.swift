@@ -50,6 +50,10 @@ let package = Package(
         .executableTarget(name: "amsga", dependencies: [
             "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: [
+            // Swift 5 mode here only: the tool sets C's stdout to line buffering,
+            // a global that Swift 6 mode refuses to touch.
+            .swiftLanguageMode(.v5),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -20,7 +20,7 @@ import RunStore
  half as many, so both see the same number of layer updates), `trainSize`, `seed`.
  */
 public let quickstart = Notebook("quickstart", parameters: [
-    "epochs": .int(60), "trainSize": .int(5000), "evalSize": .int(2000), "seed": .int(0),
+    "epochs": .int(300), "trainSize": .int(2000), "evalSize": .int(1000), "seed": .int(0),
 ]) {
     //: ## 1. Data
     //: A seeded split of the 60,000 training images into 50,000 and 10,000, then a

@@ -38,7 +38,9 @@ public struct DotChart: Sendable {
             svg.text("no data", (left + right) / 2, top + plotH / 2, size: 13, anchor: .middle, fill: "#777")
             return svg.render(title: title, description: description)
         }
-        let scale = NiceScale(low: lo, high: hi, count: 6)
+        // 3% padding keeps the extreme dots off the frame.
+        let pad = max((hi - lo) * 0.03, abs(hi) * 1e-3, 1e-9)
+        let scale = NiceScale(low: lo - pad, high: hi + pad, count: 6)
         func px(_ v: Double) -> Double { left + scale.fraction(v) * (right - left) }
         for t in scale.ticks {
             svg.line(px(t), top, px(t), bottom, stroke: "#e3e3e3")

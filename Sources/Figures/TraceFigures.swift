@@ -101,8 +101,10 @@ public enum TraceFigures {
         let series = (0 ..< r.config.weightLayerCount).map { l in
             Series("layer \(l + 1)", x: x, y: r.trace.map { $0.layers[l].loss }, color: Palette.color(l))
         }
-        let positive = r.trace.allSatisfy { $0.layers.allSatisfy { !($0.loss <= 0) } }
-        let p = Panel(title: "Loss per layer", xLabel: xLabel, yLabel: "FF loss", series: series, logY: positive)
+        // A log axis only when the losses span more than a factor of 20.
+        let values = r.trace.flatMap { $0.layers.map(\.loss) }.filter(\.isFinite)
+        let wide = (values.min() ?? 0) > 0 && (values.max() ?? 0) / (values.min() ?? 1) > 20
+        let p = Panel(title: "Loss per layer", xLabel: xLabel, yLabel: "FF loss", series: series, logY: wide)
         return Figure(title: "Loss per layer — \(label)", description: "The FF loss of each layer against training step for \(label).",
                       panels: [p])
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct AMSGA: ParsableCommand {
@@ -6,6 +7,13 @@ struct AMSGA: ParsableCommand {
         commandName: "amsga",
         abstract: "Forward-Forward learning and AMSGA, reproducibly.",
         subcommands: [List.self, RunNotebook.self, StatusCommand.self, Clean.self, Report.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
+
+    /// Line-buffered output, so that a log or a pipe sees each line as it is printed.
+    static func main() {
+        // Standard output is block-buffered when it is not a terminal.
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }
 
 /// Options shared by every command that reads a dataset.

@@ -17,7 +17,8 @@ struct NotebookOptions: ParsableArguments {
             throw ValidationError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
         }
         // The cells are compiled in: a source edited after the build would be hashed but not run.
-        if let exe = try? FileManager.default.attributesOfItem(atPath: "/proc/self/exe")[.modificationDate] as? Date,
+        let exePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if let exe = try? FileManager.default.attributesOfItem(atPath: exePath)[.modificationDate] as? Date,
            let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
             throw ValidationError("\(nb.file) changed after amsga was built: rebuild first (`swift build -c release`, or use `swift run -c release amsga …`)")
         }
