@@ -99,7 +99,7 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
         guard layerSizes.count >= 2 else { throw bad("layerSizes", "needs the input size and at least one layer, got \(layerSizes)") }
         guard layerSizes.allSatisfy({ $0 > 0 }) else { throw bad("layerSizes", "sizes must be positive, got \(layerSizes)") }
-        guard layerSizes[0] > LabelOverlayClasses.count else { throw bad("layerSizes", "the input must have more than 10 pixels for the label overlay") }
+        guard layerSizes[0] > LabelOverlay.classes else { throw bad("layerSizes", "the input must have more than 10 pixels for the label overlay") }
         guard epochs > 0 else { throw bad("epochs", "must be positive, got \(epochs)") }
         guard theta0.isFinite && theta0 > 0 else { throw bad("theta0", "must be a positive number, got \(theta0)") }
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
@@ -111,8 +111,6 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard (0..<1).contains(adamBeta1), (0..<1).contains(adamBeta2) else { throw bad("adamBeta", "must be in [0, 1)") }
     }
 }
-
-enum LabelOverlayClasses { static let count = 10 }
 
 public struct ConfigurationError: Error, CustomStringConvertible {
     public let parameter: String

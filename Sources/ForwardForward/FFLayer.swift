@@ -76,10 +76,3 @@ public struct FFLayer<T: BLASScalar>: Sendable {
         }
     }
 }
-
-/// x̂ = x / (‖x‖₂ + ε), row by row, from `src` into `dst`.
-@inline(__always)
-func normalizeInputs<T: BLASScalar>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>,
-                                    rows: Int, cols: Int, eps: T) {
-    RowKernels.normalizeRows(src, dst, rows: rows, cols: cols, eps: eps)
-}

@@ -54,13 +54,4 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
         return out
     }
 
-    /// The same values with a different element type.
-    public func converted<T: BLASScalar>(to: T.Type = T.self) -> Matrix<T> {
-        Matrix<T>(rows: rows, cols: cols, storage: storage.map { T($0) })
-    }
-
-    /// The transpose, as a new matrix.
-    public var transposed: Matrix {
-        Matrix(rows: cols, cols: rows) { i, j in self[j, i] }
-    }
 }
