@@ -125,7 +125,7 @@ public final class NotebookRunner {
         for f in s.figures where !FileManager.default.fileExists(atPath: outputDirectory + "/" + f) {
             reasons.append("output missing (figure \(f))")
         }
-        for r in s.runs where (try? RunFile.read(path: runPath(i, r))) == nil {
+        for r in s.runs where !RunFile.isComplete(path: runPath(i, r)) {
             reasons.append("output missing (run \(r))")
         }
         if reasons.isEmpty, currentKey(i) != s.key { reasons.append("cache key changed") }

@@ -76,6 +76,14 @@ public enum RunFile {
         if durable { try? sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) }
     }
 
+    /// Whether `path` is a run file with its completion mark, without reading its datasets.
+    public static func isComplete(path: String) -> Bool {
+        guard let f = try? HDF5File.open(path) else { return false }
+        defer { try? f.close() }
+        return f.root.hasAttribute("complete") && (try? f.root.attribute("complete").int) == 1
+            && (try? f.root.attribute("format").string) == format
+    }
+
     public static func read(path: String) throws -> RunContents {
         let f: HDF5File
         do { f = try HDF5File.open(path) } catch {
