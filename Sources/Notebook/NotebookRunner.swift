@@ -44,6 +44,31 @@ public final class NotebookRunner {
     }
     public func statePath(_ i: Int) -> String { cacheDirectory + "/" + slug(i) + ".h5" }
     public func runPath(_ i: Int, _ name: String) -> String { cacheDirectory + "/" + slug(i) + "." + name + ".run.h5" }
+    /// The committed copy of a run, without checkpoints: `outputs/<notebook>/traces/<name>.h5`.
+    public func tracePath(_ name: String) -> String { outputDirectory + "/traces/" + name + ".h5" }
+
+    /// The run's cached file when it is complete, else its committed trace
+    /// when that was written by the cell run whose state has `key`.
+    func availableRun(_ i: Int, _ name: String, key: String) -> String? {
+        if RunFile.isComplete(path: runPath(i, name)) { return runPath(i, name) }
+        let t = tracePath(name)
+        guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
+        defer { try? f.close() }
+        return (try? f.root.attribute("cell_key").string) == key ? t : nil
+    }
+
+    /// Writes the trace-only copy of each of cell i's runs (marked with the cell's key).
+    func exportTraces(_ i: Int, runs: [String], key: String) throws {
+        guard !runs.isEmpty else { return }
+        try FileManager.default.createDirectory(atPath: outputDirectory + "/traces", withIntermediateDirectories: true)
+        for r in runs {
+            let contents = try RunFile.read(path: runPath(i, r))
+            try RunFile.writeTraceOnly(contents, to: tracePath(r), attributes: [
+                "notebook": .string(notebook.name), "cell": .int(Int64(i + 1)),
+                "cell_name": .string(notebook.cells[i].name), "cell_key": .string(key),
+            ])
+        }
+    }
 
     // MARK: Keys and freshness
 
@@ -125,7 +150,7 @@ public final class NotebookRunner {
         for f in s.figures where !FileManager.default.fileExists(atPath: outputDirectory + "/" + f) {
             reasons.append("output missing (figure \(f))")
         }
-        for r in s.runs where !RunFile.isComplete(path: runPath(i, r)) {
+        for r in s.runs where availableRun(i, r, key: s.key) == nil {
             reasons.append("output missing (run \(r))")
         }
         if reasons.isEmpty, currentKey(i) != s.key { reasons.append("cache key changed") }
@@ -152,6 +177,11 @@ public final class NotebookRunner {
         if executed.contains(i) { return }
         let st = status(i)
         if st.fresh && !forced.contains(i) {
+            // A cell that ran before traces were committed gets them now.
+            if let s = try? storedState(i) {
+                let missing = s.runs.filter { !RunFile.isComplete(path: tracePath($0)) && RunFile.isComplete(path: runPath(i, $0)) }
+                try exportTraces(i, runs: missing, key: s.key)
+            }
             if announceFresh {
                 log("[\(i + 1)] \(notebook.cells[i].name): fresh, reused\(st.notes.isEmpty ? "" : " (\(st.notes.joined(separator: "; ")))")")
                 if let s = try? storedState(i), !s.output.isEmpty { log(s.output.trimmingCharacters(in: .newlines)) }
@@ -170,8 +200,10 @@ public final class NotebookRunner {
         let ctx = CellContext(runner: self, index: i)
         let start = Date()
         try cell.body(ctx)
+        let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead)
+        try exportTraces(i, runs: ctx.runs, key: key)
         let state = CellState(
-            key: CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead),
+            key: key,
             sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs,
             seconds: Date().timeIntervalSince(start), ranAt: ISO8601DateFormatter().string(from: start))

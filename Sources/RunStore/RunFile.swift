@@ -52,16 +52,7 @@ public enum RunFile {
             let f = try HDF5File.create(tmp)
             let json = String(decoding: try jsonEncoder.encode(config), as: UTF8.self)
             try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)
-            let tg = try f.root.createGroup("traces/\(run)")
-            try tg.setAttribute("order", .string(config.order.rawValue))
-            try tg.setAttribute("layer_sizes", .ints(config.layerSizes.map(Int64.init)))
-            try tg.setAttribute("total_steps", .int(Int64(totalSteps(config))))
-            try TraceLayout.write(trace, layers: config.weightLayerCount, into: tg)
-            if let (ps, bt) = final {
-                try tg.setAttribute("final_accuracy_per_sample", .doubles([ps.train, ps.validation, ps.test]))
-                try tg.setAttribute("final_accuracy_batch", .doubles([bt.train, bt.validation, bt.test]))
-                try tg.setAttribute("final_accuracy_columns", .strings(["train", "validation", "test"]))
-            }
+            try writeTraceGroup(try f.root.createGroup("traces/\(run)"), config: config, trace: trace, final: final)
             if let c = checkpoint {
                 let cg = try f.root.createGroup("checkpoints/\(run)")
                 try CheckpointLayout.write(c, sizes: config.layerSizes, into: cg)
@@ -74,6 +65,43 @@ public enum RunFile {
             throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
         }
         if durable { try? sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) }
+    }
+
+    /// Writes `run` without its checkpoints: the provenance of the original
+    /// file, the configuration, the trace and the final accuracies, plus
+    /// `attributes`. Small enough to commit; all that tables and figures need.
+    public static func writeTraceOnly(_ run: RunContents, to path: String,
+                                      attributes extra: [String: HDF5AttributeValue] = [:]) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        do {
+            let f = try HDF5File.create(tmp)
+            for (name, value) in run.attributes.merging(extra, uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key })
+            where name != "complete" {
+                try f.root.setAttribute(name, value)
+            }
+            let tg = try f.root.createGroup("traces/\(run.run)")
+            try writeTraceGroup(tg, config: run.config, trace: run.trace,
+                                final: run.finalPerSample.flatMap { ps in run.finalBatch.map { (ps, $0) } })
+            try f.root.setAttribute("complete", .int(1))
+            try f.close()
+        }
+        guard rename(tmp, path) == 0 else {
+            throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func writeTraceGroup(_ tg: HDF5Group, config: FFConfiguration, trace: [EpochTrace],
+                                final: (Accuracies, Accuracies)?) throws {
+        try tg.setAttribute("order", .string(config.order.rawValue))
+        try tg.setAttribute("layer_sizes", .ints(config.layerSizes.map(Int64.init)))
+        try tg.setAttribute("total_steps", .int(Int64(totalSteps(config))))
+        try TraceLayout.write(trace, layers: config.weightLayerCount, into: tg)
+        if let (ps, bt) = final {
+            try tg.setAttribute("final_accuracy_per_sample", .doubles([ps.train, ps.validation, ps.test]))
+            try tg.setAttribute("final_accuracy_batch", .doubles([bt.train, bt.validation, bt.test]))
+            try tg.setAttribute("final_accuracy_columns", .strings(["train", "validation", "test"]))
+        }
     }
 
     /// Whether `path` is a run file with its completion mark, without reading its datasets.
