@@ -34,6 +34,10 @@ let package = Package(
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
         .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor"]),
+        // The backpropagation MLP of Tables III–IV, on the same tensor core.
+        .target(name: "Backprop", dependencies: ["Tensor", "Datasets", "ForwardForward"]),
+        // Measurements: machine description, seconds per epoch against sgemm, training memory.
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "ForwardForward", "Backprop"]),
         // SVG charts: nice ticks, line and dot charts, byte-identical output.
         .target(name: "Charts"),
         // The figures of a run, from its trace.
@@ -44,11 +48,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
         ]),
         // The notebooks themselves.
-        .target(name: "Notebooks", dependencies: ["Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore"],
+        .target(name: "Notebooks", dependencies: ["Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
+                                                 "Backprop", "Benchmarks", "Tensor"],
                 path: "notebooks"),
         // The command-line tool.
         .executableTarget(name: "amsga", dependencies: [
             "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",
+            "Backprop", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: [
             // Swift 5 mode here only: the tool sets C's stdout to line buffering,
@@ -62,6 +68,7 @@ let package = Package(
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "Datasets", "Tensor"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]
 )

@@ -1,4 +1,4 @@
 import Notebook
 
 /// Every notebook `amsga` knows, by name.
-public let allNotebooks: [Notebook] = [quickstart, mnist, fashionMNIST]
+public let allNotebooks: [Notebook] = [quickstart, mnist, fashionMNIST, timing, ablation, backprop]

@@ -115,6 +115,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
 public struct ConfigurationError: Error, CustomStringConvertible {
     public let parameter: String
     public let problem: String
+    public init(parameter: String, problem: String) {
+        self.parameter = parameter
+        self.problem = problem
+    }
     public var description: String { "configuration parameter '\(parameter)': \(problem)" }
 }
 

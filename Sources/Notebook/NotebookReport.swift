@@ -50,6 +50,9 @@ public enum NotebookReport {
             body += "</section>\n"
         }
         if !runner.source.outro.isEmpty { body += "<section class=\"prose\">" + parser.html(from: runner.source.outro) + "</section>\n" }
+        if !runner.source.helpers.isEmpty {
+            body += "<h2>Helpers the cells call</h2>\n<pre class=\"code\"><code>" + escape(runner.source.helpers) + "</code></pre>\n"
+        }
         let params = nb.parameters.map { p in
             let now = runner.parameters[p.name]?.description ?? ""
             return "<tr><td><code>\(escape(p.name))</code></td><td>\(escape(now))</td><td>\(escape(p.value.description))</td></tr>"

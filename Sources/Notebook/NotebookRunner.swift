@@ -72,7 +72,10 @@ public final class NotebookRunner {
 
     // MARK: Keys and freshness
 
-    func sourceHash(_ i: Int) -> String { CellState.sha256(source.sections[i].code) }
+    func sourceHash(_ i: Int) -> String {
+        let code = source.sections[i].code
+        return CellState.sha256(source.helpers.isEmpty ? code : code + "\n// helpers\n" + source.helpers)
+    }
 
     func storedState(_ i: Int) throws -> CellState {
         if let m = stateMemo[i] { return try m.get() }

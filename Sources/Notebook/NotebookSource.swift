@@ -64,7 +64,24 @@ public struct NotebookSource: Sendable {
             proseStart = lastCode + 1
         }
         outro = proseText(proseStart ..< lines.count)
+        // Code after the notebook's closing brace: helpers its cells call.
+        if let last = starts.last {
+            let base = indent(lines[last])
+            let close = (last + 1 ..< lines.count).first {
+                prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty && indent(lines[$0]) < base
+            }
+            helpers = close.map { c in
+                (c + 1 ..< lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            } ?? ""
+        } else {
+            helpers = ""
+        }
     }
+
+    /// Code after the notebook's closing brace (helpers the cells call). It is
+    /// part of every cell's key, so that changing a helper reruns its callers.
+    public var helpers: String
 
     /// Prose after the last cell's code.
     public var outro: String

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Datasets
 import ForwardForward
 import Foundation
@@ -7,33 +8,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (release builds): kernels, and training speed against the sgemm bound.",
-        subcommands: [Kernels.self, Training.self])
-
-    static func seconds(_ body: () -> Void) -> Double {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        body()
-        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-    }
-
-    /// Best of `repeats` timings.
-    static func best(_ repeats: Int, _ body: () -> Void) -> Double {
-        (0 ..< repeats).map { _ in seconds(body) }.min()!
-    }
-
-    static func peakResidentMiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
-    }
-
-    static func machine() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?
-            .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        let env = ProcessInfo.processInfo.environment
-        return "\(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS core \(BLASInfo.coreName), "
-            + "\(BLASInfo.threads) threads; OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset")"
-    }
+        subcommands: [Kernels.self, Training.self, Memory.self])
 
     struct Kernels: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "sgemm GFLOP/s and row-kernel GB/s.")
@@ -42,7 +17,7 @@ struct Bench: ParsableCommand {
 
         func run() {
             BLASInfo.setThreads(threads)
-            print(Bench.machine())
+            print(Machine.description())
             let n = rows, din = 784, dout = 600
             var rng = Xoshiro256StarStar(seed: 1)
             var x = Matrix<Float>(rows: n, cols: din)
@@ -52,9 +27,9 @@ struct Bench: ParsableCommand {
             var z = Matrix<Float>(rows: n, cols: dout)
             var dw = Matrix<Float>(rows: dout, cols: din)
             let flops = 2.0 * Double(n) * Double(din) * Double(dout)
-            let tf = Bench.best(3) { Matrix.gemm(x, w, transposeB: true, into: &z) }
+            let tf = Machine.best(3) { Matrix.gemm(x, w, transposeB: true, into: &z) }
             print(String(format: "sgemm X·Wᵀ  %d×%d×%d: %.3f s, %.1f GFLOP/s", n, din, dout, tf, flops / tf / 1e9))
-            let tb = Bench.best(3) { Matrix.gemm(z, transposeA: true, x, into: &dw) }
+            let tb = Machine.best(3) { Matrix.gemm(z, transposeA: true, x, into: &dw) }
             print(String(format: "sgemm dZᵀ·X %d×%d×%d: %.3f s, %.1f GFLOP/s", dout, n, din, tb, flops / tb / 1e9))
 
             func report(_ name: String, bytes: Double, _ t: Double) {
@@ -71,7 +46,7 @@ struct Bench: ParsableCommand {
             var cols = [Float](repeating: 0, count: dout)
             x.storage.withUnsafeBufferPointer { xp in
                 y.storage.withUnsafeMutableBufferPointer { yp in
-                    report("normalizeRows (784 wide)", bytes: 2 * xb, Bench.best(3) {
+                    report("normalizeRows (784 wide)", bytes: 2 * xb, Machine.best(3) {
                         RowKernels.normalizeRows(xp.baseAddress!, yp.baseAddress!, rows: n, cols: din, eps: 1e-4)
                     })
                 }
@@ -79,30 +54,30 @@ struct Bench: ParsableCommand {
             z.storage.withUnsafeMutableBufferPointer { zp in
                 let zb = zp.baseAddress!
                 bias.withUnsafeMutableBufferPointer { bp in
-                    report("addBiasReLU", bytes: 2 * hb, Bench.best(3) {
+                    report("addBiasReLU", bytes: 2 * hb, Machine.best(3) {
                         RowKernels.addBiasReLU(zb, rows: n, cols: dout, bias: bp.baseAddress!)
                     })
                 }
                 out.withUnsafeMutableBufferPointer { op in
-                    report("rowSumsOfSquares", bytes: hb, Bench.best(3) {
+                    report("rowSumsOfSquares", bytes: hb, Machine.best(3) {
                         RowKernels.rowSumsOfSquares(zb, rows: n, cols: dout, into: op.baseAddress!)
                     })
                     groups.withUnsafeMutableBufferPointer { gp in
-                        report("rowGroupMeansOfSquares (K=8)", bytes: hb, Bench.best(3) {
+                        report("rowGroupMeansOfSquares (K=8)", bytes: hb, Machine.best(3) {
                             RowKernels.rowGroupMeansOfSquares(zb, rows: n, cols: dout, bounds: bounds, into: gp.baseAddress!)
                         })
                     }
                     part.withUnsafeMutableBufferPointer { pp in
-                        report("multi-scale goodness", bytes: hb, Bench.best(3) {
+                        report("multi-scale goodness", bytes: hb, Machine.best(3) {
                             g.evaluate(zb, rows: n, part: pp.baseAddress!, rowSums: op.baseAddress!)
                         })
-                        report("goodness backward (in place)", bytes: 2 * hb, Bench.best(3) {
+                        report("goodness backward (in place)", bytes: 2 * hb, Machine.best(3) {
                             g.backward(zb, rows: n, dLdg: pp.baseAddress!)
                         })
                     }
                 }
                 cols.withUnsafeMutableBufferPointer { cp in
-                    report("columnSums", bytes: hb, Bench.best(3) {
+                    report("columnSums", bytes: hb, Machine.best(3) {
                         RowKernels.columnSums(zb, rows: n, cols: dout, into: cp.baseAddress!)
                     })
                 }
@@ -111,7 +86,7 @@ struct Bench: ParsableCommand {
             var params = w.storage
             dw.storage.withUnsafeBufferPointer { gp in
                 params.withUnsafeMutableBufferPointer { pp in
-                    report("Adam (600×784)", bytes: Double(dw.count * 4 * 7), Bench.best(5) {
+                    report("Adam (600×784)", bytes: Double(dw.count * 4 * 7), Machine.best(5) {
                         adam.update(pp, gradient: gp, learningRate: 0.01)
                     })
                 }

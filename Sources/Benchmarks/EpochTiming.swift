@@ -1,0 +1,66 @@
+import Datasets
+import ForwardForward
+import Tensor
+
+/// Seconds per epoch of a trainer next to the sgemm time of exactly the
+/// products that epoch makes (the bound a full-batch FF epoch cannot beat).
+public struct EpochTiming: Sendable {
+    public var preset: String
+    /// Per layer for the greedy baseline (its layers' products differ); one entry for AMSGA.
+    public var seconds: [Double]
+    public var boundSeconds: [Double]
+    public var epochsTimed: Int
+
+    /// Greedy: the sum of the layers' epochs, i.e. one epoch of every layer.
+    public var perEpoch: Double { seconds.reduce(0, +) }
+    public var bound: Double { boundSeconds.reduce(0, +) }
+    public var ratio: Double { perEpoch / bound }
+
+    /// Times `epochs` epochs (after one warm-up) of every layer's phase.
+    public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int) throws -> EpochTiming {
+        var config = config
+        config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
+        let trainer = try FFTrainer(config: config, data: data)
+        var times: [Double] = [], bounds: [Double] = []
+        for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
+            if trainer.greedy {
+                while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
+            }
+            trainer.step()  // warm-up
+            var t = 0.0, b = 0.0
+            for _ in 0 ..< epochs {
+                let record = trainer.step()
+                t += record.wallSeconds
+                b += GemmBound.seconds(trainer.epochProducts(record))
+            }
+            times.append(t / Double(epochs))
+            bounds.append(b / Double(epochs))
+        }
+        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, epochsTimed: epochs)
+    }
+}
+
+/// Times a list of sgemm products alone, on buffers of the same shapes.
+public enum GemmBound {
+    public static func seconds(_ products: [FFTrainer.Product]) -> Double {
+        var total = 0.0
+        for p in products {
+            let a = [Float](repeating: 0.5, count: p.m * p.k)
+            let b = [Float](repeating: 0.25, count: p.k * p.n)
+            var c = [Float](repeating: 0, count: p.m * p.n)
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        total += Machine.seconds {
+                            Float.gemm(transA: p.transposeA, transB: p.transposeB, m: p.m, n: p.n, k: p.k,
+                                       alpha: 1, a: ap.baseAddress!, lda: p.transposeA ? p.m : p.k,
+                                       b: bp.baseAddress!, ldb: p.transposeB ? p.k : p.n,
+                                       beta: 0, c: cp.baseAddress!, ldc: p.n)
+                        }
+                    }
+                }
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,44 @@
+import Backprop
+import Datasets
+import ForwardForward
+
+/// Memory a few training steps add on top of the loaded data: what the
+/// paper's case for FF (no stored activations, no backward pass) is about.
+/// Meant to run alone in a fresh process (`amsga bench memory`), since a
+/// process's peak cannot be attributed to one of several trainers.
+public enum TrainingMemory {
+    public enum Method: String, CaseIterable, Sendable {
+        case forwardForward = "ff"
+        case backprop
+    }
+
+    public struct Result: Sendable {
+        /// Resident memory after loading the data, before training.
+        public var dataMiB: Double
+        /// Peak resident memory during the steps.
+        public var peakMiB: Double
+        public var trainingMiB: Double { peakMiB - dataMiB }
+    }
+
+    /// FF: `steps` epochs of `config` (full batch); greedy trainers step their first layer.
+    public static func forwardForward(_ config: FFConfiguration, data: DataSplit, steps: Int) throws -> Result {
+        var config = config
+        config.evalEvery = Int.max / 2
+        let before = Machine.residentMiB()?.current ?? .nan
+        Machine.resetPeak()
+        let trainer = try FFTrainer(config: config, data: data)
+        for _ in 0 ..< steps { trainer.step() }
+        return Result(dataMiB: before, peakMiB: Machine.residentMiB()?.peak ?? .nan)
+    }
+
+    /// Backprop: `steps` minibatches of `settings.batchSize`.
+    public static func backprop(_ settings: BackpropTrainer.Settings, data: DataSplit, steps: Int) throws -> Result {
+        var s = settings
+        s.epochs = 1
+        let before = Machine.residentMiB()?.current ?? .nan
+        Machine.resetPeak()
+        let trainer = try BackpropTrainer(settings: s, data: data)
+        trainer.trainSteps(steps)
+        return Result(dataMiB: before, peakMiB: Machine.residentMiB()?.peak ?? .nan)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Backprop
+import Benchmarks
+import Datasets
+import ForwardForward
+import Tensor
+
+extension Bench {
+    struct Memory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Memory a few training steps add to the loaded data (run one method per process).",
+            discussion: "Prints one line: method, data MiB, peak MiB, training MiB. The backprop notebook runs it once per method.")
+        @Option(help: "ff or backprop.") var method: String
+        @Option(help: "FF preset (with --method ff).") var preset: String = "amsga-mnist"
+        @Option(help: "Dataset for backprop: mnist or fashion-mnist.") var dataset: String = "mnist"
+        @Option(help: "Backprop images per step (50000: full batch, as FF).") var batch: Int = 100
+        @Option(help: "Steps to run.") var steps: Int = 2
+        @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @OptionGroup var data: DataOptions
+
+        func run() throws {
+            BLASInfo.setThreads(threads)
+            guard let m = TrainingMemory.Method(rawValue: method) else {
+                throw ValidationError("--method must be one of \(TrainingMemory.Method.allCases.map(\.rawValue)), got '\(method)'")
+            }
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+            let locator = DataLocator(explicit: data.directory)
+            let result: TrainingMemory.Result
+            let label: String
+            switch m {
+            case .forwardForward:
+                var config = try FFConfiguration.preset(preset)
+                config.threads = threads
+                config.evalSize = 1
+                let split = try DataSplit.load(config.dataset, locator: locator, seed: 0, evalSize: 1)
+                result = try TrainingMemory.forwardForward(config, data: split, steps: steps)
+                label = preset
+            case .backprop:
+                guard let d = DatasetName(rawValue: dataset) else { throw ValidationError("unknown --dataset '\(dataset)'") }
+                var settings = BackpropTrainer.Settings()
+                settings.batchSize = batch
+                let split = try DataSplit.load(d, locator: locator, seed: 0, evalSize: 1)
+                result = try TrainingMemory.backprop(settings, data: split, steps: steps)
+                label = "backprop-\(dataset)-batch\(batch)"
+            }
+            print(String(format: "%@ data %.1f MiB peak %.1f MiB training %.1f MiB", label, result.dataMiB, result.peakMiB, result.trainingMiB))
+        }
+    }
+}

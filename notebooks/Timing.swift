@@ -1,0 +1,77 @@
+import Benchmarks
+import Datasets
+import ForwardForward
+import Notebook
+import Tensor
+
+/*:
+ # Table V — seconds per epoch, against the sgemm bound
+
+ The paper reports 2.5 s per epoch for the baseline and 2.7 / 2.8 s for AMSGA
+ (MNIST / Fashion-MNIST) without naming the hardware. Here each trainer is
+ timed on the full 50,000 training images for `epochs` epochs after one
+ warm-up epoch, and next to it the time of exactly the same matrix products
+ done alone by sgemm, the bound a full-batch FF epoch cannot beat on this
+ machine. The baseline is greedy: its two layers' epochs are timed apart and
+ summed ("one epoch of every layer"), and its whole run is E epochs of each.
+
+ Timings are of the machine that ran the cell (first cell); they are cached
+ like every result, so re-running elsewhere needs `--force`.
+ */
+public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads": .int(2)]) {
+    //: ## 1. Machine
+    Cell("Machine") { ctx in
+        BLASInfo.setThreads(try ctx.int("threads"))
+        ctx.print(Machine.description())
+        ctx.print(BLASInfo.config)
+    }
+
+    //: ## 2. MNIST
+    Cell("Time MNIST") { ctx in
+        try timePresets(ctx, ["baseline-mnist", "amsga-mnist"])
+    }
+
+    //: ## 3. Fashion-MNIST
+    Cell("Time Fashion-MNIST") { ctx in
+        try timePresets(ctx, ["baseline-fashion", "amsga-fashion"])
+    }
+
+    //: ## 4. Table V
+    //: Per epoch (the baseline: one epoch of each layer), the ratio to sgemm
+    //: alone, and the time of the paper's whole protocol at this speed.
+    Cell("Table V") { ctx in
+        let paper = ["baseline-mnist": ("Baseline FF", "MNIST", "2.5 s"), "amsga-mnist": ("AMSGA", "MNIST", "2.7 s"),
+                     "baseline-fashion": ("Baseline FF", "Fashion-MNIST", "2.5 s"), "amsga-fashion": ("AMSGA", "Fashion-MNIST", "2.8 s")]
+        var rows: [[String]] = []
+        for (cell, presets) in [("Time MNIST", ["baseline-mnist", "amsga-mnist"]), ("Time Fashion-MNIST", ["baseline-fashion", "amsga-fashion"])] {
+            for name in presets {
+                let v = try ctx.load(name, from: cell)  // [per epoch, bound, epochs of the protocol, layers]
+                let (method, dataset, paperTime) = paper[name]!
+                let whole = v[0] * v[2]
+                rows.append([method, dataset, String(format: "%.0f", v[2]), paperTime, String(format: "%.2f s", v[0]),
+                             String(format: "%.2f s", v[1]), String(format: "%.2f", v[0] / v[1]),
+                             String(format: "%.0f min", whole / 60)])
+            }
+        }
+        ctx.table(["method", "dataset", "epochs", "time / epoch (paper)", "time / epoch (ours)", "sgemm alone",
+                   "ratio", "whole protocol (ours)"], rows)
+    }
+}
+
+/// Times each preset and saves [seconds per epoch, sgemm bound, protocol epochs] under its name.
+func timePresets(_ ctx: CellContext, _ presets: [String]) throws {
+    BLASInfo.setThreads(try ctx.int("threads"))
+    for name in presets {
+        var config = try FFConfiguration.preset(name)
+        config.threads = try ctx.int("threads")
+        config.evalSize = 1
+        let data = try ctx.data(config.dataset, seed: 0, evalSize: 1)
+        let t = try EpochTiming.measure(config, data: data, epochs: try ctx.int("epochs"))
+        var line = String(format: "%@: %.3f s per epoch, sgemm alone %.3f s, ratio %.3f", name, t.perEpoch, t.bound, t.ratio)
+        if t.seconds.count > 1 {
+            line += " (layers: " + t.seconds.map { String(format: "%.3f s", $0) }.joined(separator: ", ") + ")"
+        }
+        ctx.print(line)
+        ctx.save(name, [t.perEpoch, t.bound, Double(config.epochs)])
+    }
+}
