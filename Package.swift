@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "Datasets", "Tensor"]),

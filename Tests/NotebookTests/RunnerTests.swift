@@ -39,7 +39,8 @@ struct RunnerTests {
         #expect(s.sections[0].prose.contains("# A test notebook") && s.sections[0].prose.contains("Cell 1 makes a vector."))
         #expect(s.sections[1].prose == "Cell 2 shifts it.")
         #expect(s.sections[0].code.hasPrefix("Cell(\"Make\")") && !s.sections[0].code.contains("Cell 2"))
-        #expect(s.sections[3].code == "Cell(\"Independent\") { ctx in\n    ctx.print(\"hello\")\n}")
+        #expect(s.sections[3].code == "Cell(\"Independent\") { ctx in\n    ctx.print(greeting())\n}")
+        #expect(s.helpers.contains("func greeting()"))
     }
 
     @Test("A second run executes nothing, quickly")
@@ -71,6 +72,16 @@ struct RunnerTests {
         let again = try box.runner()
         try again.run()
         #expect(again.executed == [1, 2])
+    }
+
+    @Test("Editing a helper after the notebook makes every cell stale")
+    func editHelper() throws {
+        let box = try Sandbox()
+        try box.runner().run()
+        try box.edit("func greeting() -> String { \"hello\" }", "func greeting() -> String { \"hi\" }")
+        let r = try box.runner()
+        #expect(box.stale(r) == [1, 2, 3, 4])
+        #expect(r.status(3).reasons == ["source changed"])
     }
 
     @Test("Changing a parameter makes exactly the cells that read it (and their readers) stale")

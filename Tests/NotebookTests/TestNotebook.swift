@@ -21,6 +21,9 @@ let testNotebook = Notebook("test", parameters: ["scale": .int(2), "offset": .in
     }
     //: Cell 4 reads nothing.
     Cell("Independent") { ctx in
-        ctx.print("hello")
+        ctx.print(greeting())
     }
 }
+
+/// A helper after the notebook: part of every cell's key.
+func greeting() -> String { "hello" }

@@ -1,0 +1,48 @@
+import Foundation
+import HDF5
+import Notebook
+import RunStore
+import Testing
+
+@Suite("Committed traces stand in for cached runs", .serialized)
+struct TraceTests {
+    func runner(_ dir: String) throws -> NotebookRunner {
+        let r = try NotebookRunner(trainingNotebook, outputs: dir)
+        r.log = { _ in }
+        return r
+    }
+
+    @Test("Without the cached run file (a fresh clone), the trace keeps the cells fresh and readable")
+    func traceReplacesRun() throws {
+        let dir = NSTemporaryDirectory() + "amsga-trace-" + UUID().uuidString
+        let first = try runner(dir)
+        try first.run()
+        #expect(first.executed == [0, 1])
+        let trace = first.tracePath("tiny")
+        #expect(RunFile.isComplete(path: trace))
+        let f = try HDF5File.open(trace)
+        #expect(!f.root.contains("checkpoints"))
+        let key = try f.root.attribute("cell_key").string
+        try f.close()
+        let full = try RunFile.read(path: first.runPath(0, "tiny")), copy = try RunFile.read(path: trace)
+        #expect(copy.trace.count == 4 && copy.trace.map(\.meanLoss) == full.trace.map(\.meanLoss))
+        #expect(copy.finalPerSample?.test == full.finalPerSample?.test && copy.checkpoint == nil)
+
+        // What git holds: the cell states and the trace, not the run file.
+        try FileManager.default.removeItem(atPath: first.runPath(0, "tiny"))
+        let second = try runner(dir)
+        #expect(second.status(0).fresh && second.status(1).fresh)
+        try second.run(target: 1, force: true)
+        #expect(second.executed == [1])
+
+        // A trace from another run of the cell is not trusted.
+        let g = try HDF5File.open(trace, writable: true)
+        try g.root.setAttribute("cell_key", .string("0" + (key ?? "")))
+        try g.close()
+        let third = try runner(dir)
+        #expect(third.status(0).reasons == ["output missing (run tiny)"])
+        try third.run()
+        #expect(third.executed.first == 0)
+        #expect(RunFile.isComplete(path: third.runPath(0, "tiny")))
+    }
+}
