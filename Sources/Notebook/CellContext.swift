@@ -78,8 +78,7 @@ public final class CellContext {
     /// A training run made by an earlier cell (`train(…, as: name)`).
     public func run(_ name: String, from cell: String) throws -> RunContents {
         let i = try upstream(cell)
-        let key = try runner.storedState(i).key
-        guard let path = runner.availableRun(i, name, key: key) else {
+        guard let path = runner.availableRun(i, name, state: try runner.storedState(i)) else {
             throw NotebookError("cell \(i + 1) has no run named '\(name)' (neither \(runner.runPath(i, name)) nor \(runner.tracePath(name)))")
         }
         return try RunFile.read(path: path)

@@ -19,6 +19,9 @@ public struct CellState: Sendable {
     public var output: String
     public var figures: [String]
     public var runs: [String]
+    /// SHA-256 of each run's configuration JSON, so that a run file of another
+    /// configuration at the same path (a later, unfinished run) is not taken for it.
+    public var runParameters: [String: String] = [:]
     public var seconds: Double
     public var ranAt: String
 
@@ -48,6 +51,7 @@ public struct CellState: Sendable {
         try root.setAttribute("output", .string(output))
         try root.setAttribute("figures", .strings(figures))
         try root.setAttribute("runs", .strings(runs))
+        try root.setAttribute("run_parameters", .string(json(runParameters)))
         try root.setAttribute("seconds", .double(seconds))
         try root.setAttribute("ran_at", .string(ranAt))
     }
@@ -66,8 +70,9 @@ public struct CellState: Sendable {
         let reads = try decode(s("cells_read")).reduce(into: [Int: String]()) { $0[Int($1.key)! - 1] = $1.value }
         return CellState(key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
                          reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
-                         figures: try list("figures"), runs: try list("runs"), seconds: try root.attribute("seconds").double ?? 0,
-                         ranAt: try s("ran_at"))
+                         figures: try list("figures"), runs: try list("runs"),
+                         runParameters: root.hasAttribute("run_parameters") ? try decode(s("run_parameters")) : [:],
+                         seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"))
     }
 
     private func json(_ d: [String: String]) -> String {

@@ -47,14 +47,23 @@ public final class NotebookRunner {
     /// The committed copy of a run, without checkpoints: `outputs/<notebook>/traces/<name>.h5`.
     public func tracePath(_ name: String) -> String { outputDirectory + "/traces/" + name + ".h5" }
 
-    /// The run's cached file when it is complete, else its committed trace
-    /// when that was written by the cell run whose state has `key`.
-    func availableRun(_ i: Int, _ name: String, key: String) -> String? {
-        if RunFile.isComplete(path: runPath(i, name)) { return runPath(i, name) }
+    /// The run's cached file when it is the finished run the state recorded,
+    /// else its committed trace when that was written by the cell run whose
+    /// state has `key`.
+    func availableRun(_ i: Int, _ name: String, state s: CellState) -> String? {
+        if cachedRunMatches(i, name, state: s) { return runPath(i, name) }
+        let key = s.key
         let t = tracePath(name)
         guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
         defer { try? f.close() }
         return (try? f.root.attribute("cell_key").string) == key ? t : nil
+    }
+
+    func cachedRunMatches(_ i: Int, _ name: String, state s: CellState) -> Bool {
+        guard let r = RunFile.summary(path: runPath(i, name)), r.finished else { return false }
+        // States from before run_parameters was recorded: finished is all we know.
+        guard let expected = s.runParameters[name] else { return s.runParameters.isEmpty }
+        return CellState.sha256(r.parametersJSON) == expected
     }
 
     /// Writes the trace-only copy of each of cell i's runs (marked with the cell's key).
@@ -153,7 +162,7 @@ public final class NotebookRunner {
         for f in s.figures where !FileManager.default.fileExists(atPath: outputDirectory + "/" + f) {
             reasons.append("output missing (figure \(f))")
         }
-        for r in s.runs where availableRun(i, r, key: s.key) == nil {
+        for r in s.runs where availableRun(i, r, state: s) == nil {
             reasons.append("output missing (run \(r))")
         }
         if reasons.isEmpty, currentKey(i) != s.key { reasons.append("cache key changed") }
@@ -182,7 +191,7 @@ public final class NotebookRunner {
         if st.fresh && !forced.contains(i) {
             // A cell that ran before traces were committed gets them now.
             if let s = try? storedState(i) {
-                let missing = s.runs.filter { !RunFile.isComplete(path: tracePath($0)) && RunFile.isComplete(path: runPath(i, $0)) }
+                let missing = s.runs.filter { !RunFile.isComplete(path: tracePath($0)) && cachedRunMatches(i, $0, state: s) }
                 try exportTraces(i, runs: missing, key: s.key)
             }
             if announceFresh {
@@ -205,11 +214,15 @@ public final class NotebookRunner {
         try cell.body(ctx)
         let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead)
         try exportTraces(i, runs: ctx.runs, key: key)
-        let state = CellState(
+        var state = CellState(
             key: key,
             sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs,
             seconds: Date().timeIntervalSince(start), ranAt: ISO8601DateFormatter().string(from: start))
+        for r in ctx.runs {
+            guard let summary = RunFile.summary(path: runPath(i, r)) else { throw NotebookError("run \(r) of cell \(i + 1) was not written") }
+            state.runParameters[r] = CellState.sha256(summary.parametersJSON)
+        }
         try writeState(state, tensors: ctx.tensors, cell: i)
         executed.append(i)
         // Everything downstream must be re-derived from the new state.

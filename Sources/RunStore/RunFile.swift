@@ -112,6 +112,18 @@ public enum RunFile {
             && (try? f.root.attribute("format").string) == format
     }
 
+    /// The configuration JSON of a complete run file, and whether its training
+    /// finished (it has final accuracies), from attributes alone; nil when the
+    /// file is missing, incomplete or not a run file.
+    public static func summary(path: String) -> (parametersJSON: String, finished: Bool)? {
+        guard isComplete(path: path), let f = try? HDF5File.open(path) else { return nil }
+        defer { try? f.close() }
+        guard let json = try? f.root.attribute("parameters").string,
+              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)),
+              let tg = try? f.root.group("traces/\(config.name)") else { return nil }
+        return (json, tg.hasAttribute("final_accuracy_per_sample"))
+    }
+
     public static func read(path: String) throws -> RunContents {
         let f: HDF5File
         do { f = try HDF5File.open(path) } catch {

@@ -28,6 +28,18 @@ struct TraceTests {
         #expect(copy.trace.count == 4 && copy.trace.map(\.meanLoss) == full.trace.map(\.meanLoss))
         #expect(copy.finalPerSample?.test == full.finalPerSample?.test && copy.checkpoint == nil)
 
+        // An unfinished run of another configuration at the run's path (say a
+        // longer run started with other parameters) is not taken for it.
+        var other = full.config
+        other.epochs = 99
+        try RunFile.write(path: first.runPath(0, "tiny"), config: other, trace: [], checkpoint: nil)
+        let meanwhile = try runner(dir)
+        #expect(meanwhile.status(0).fresh)
+        try meanwhile.run(target: 1, force: true)
+        let state = try HDF5File.open(meanwhile.statePath(1))
+        #expect(try state.root.attribute("output").string == "steps 4\n")
+        try state.close()
+
         // What git holds: the cell states and the trace, not the run file.
         try FileManager.default.removeItem(atPath: first.runPath(0, "tiny"))
         let second = try runner(dir)
