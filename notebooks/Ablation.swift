@@ -1,4 +1,3 @@
-import Charts
 import Datasets
 import Figures
 import Foundation
@@ -87,29 +86,19 @@ public let ablation = Notebook("ablation", parameters: [
                       let ps = v.runs.map { $0.finalPerSample?.test ?? .nan }
                       let bt = v.runs.map { $0.finalBatch?.test ?? .nan }
                       return [v.label, "\(v.runs.count)", meanSD(train), meanSD(ps), meanSD(bt),
-                              String(format: "%+.2f", 100 * (mean(ps) - mean(full)))]
+                              String(format: "%+.2f", 100 * (SeedFigures.mean(ps) - SeedFigures.mean(full)))]
                   })
         ctx.save("test_per_sample", variants.flatMap { $0.runs.map { $0.finalPerSample?.test ?? .nan } },
                  shape: [variants.count, variants[0].runs.count])
     }
 
     //: ## 9. Figures
-    //: Final test accuracy of every variant (mean ± sd over seeds), and the
-    //: accuracy curves of seed 0; `amsga plot` redraws the curves from the traces.
+    //: Test accuracy during training and at the end, mean ± sd over seeds per
+    //: variant; `amsga plot --seeds` redraws both from the traces.
     Cell("Figures") { ctx in
-        let variants = try ablationVariants(ctx)
-        let chart = DotChart(
-            title: "Ablation: final test accuracy", description: "Mean ± standard deviation over seeds of the final test accuracy of each variant.",
-            xLabel: "test accuracy (%)", categories: variants.map(\.label), groups: ["per-sample goodness", "batch goodness"],
-            values: variants.map { v -> [DotChart.Value] in
-                let perSample: [Double] = v.runs.map { 100 * ($0.finalPerSample?.test ?? .nan) }
-                let batch: [Double] = v.runs.map { 100 * ($0.finalBatch?.test ?? .nan) }
-                return [perSample, batch].map { (x: [Double]) in DotChart.Value(mean(x), error: x.count > 1 ? sd(x) : nil) }
-            })
-        try ctx.figure("ablation.svg", svg: chart.render())
-        let seed0 = variants.map { (label: $0.name, run: $0.runs[0]) }
-        try ctx.figure("accuracy.svg", svg: TraceFigures.accuracy(seed0).render())
-        ctx.print("figures: ablation.svg, accuracy.svg")
+        let runs = try ablationVariants(ctx).flatMap { v in v.runs.enumerated().map { (label: "\(v.name)-s\($0.offset)", run: $0.element) } }
+        for (name, svg) in SeedFigures.all(runs) { try ctx.figure(name, svg: svg) }
+        ctx.print("figures: accuracy-seeds.svg, final-accuracy-seeds.svg")
     }
 }
 
@@ -141,16 +130,7 @@ func ablationVariants(_ ctx: CellContext) throws -> [(label: String, name: Strin
     }
 }
 
-func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
-
-/// Sample standard deviation (n − 1).
-func sd(_ v: [Double]) -> Double {
-    guard v.count > 1 else { return .nan }
-    let m = mean(v)
-    return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
-}
-
 /// "93.12 ± 0.40%" (percent), or one value when there is one seed.
 func meanSD(_ v: [Double]) -> String {
-    v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * mean(v), 100 * sd(v)) : pct(v.first)
+    v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v)) : pct(v.first)
 }

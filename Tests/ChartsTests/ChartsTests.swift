@@ -133,3 +133,51 @@ struct ChartsTests {
         #expect(lines.contains { $0.split(separator: " ").count == 4 })
     }
 }
+
+@Suite("Figures over seeds")
+struct SeedFigureTests {
+    @Test("labels <variant>-s<seed> group by variant; others stand alone")
+    func variants() {
+        #expect(SeedFigures.variant(of: "no-mining-s2") == "no-mining")
+        #expect(SeedFigures.variant(of: "amsga-s10") == "amsga")
+        #expect(SeedFigures.variant(of: "amsga") == nil)
+        #expect(SeedFigures.variant(of: "amsga-s") == nil)
+        #expect(SeedFigures.variant(of: "amsga-sx1") == nil)
+    }
+
+    @Test("mean and sample standard deviation")
+    func statistics() {
+        #expect(SeedFigures.mean([1, 2, 3, 6]) == 3)
+        #expect(abs(SeedFigures.sd([1, 2, 3, 6]) - (14.0 / 3).squareRoot()) < 1e-12)
+        #expect(SeedFigures.sd([5]) == 0)
+    }
+
+    @Test("one series and one row per variant, drawn at the steps every seed evaluated")
+    func render() throws {
+        func run(_ accuracies: [Int: Double], final: Double) -> RunContents {
+            var config = FFConfiguration.amsga(.mnist)
+            config.layerSizes = [784, 10]
+            config.epochs = 6
+            let trace = (1 ... 6).map { e -> EpochTrace in
+                var t = EpochTrace(epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01, progress: Double(e) / 6, stage: .off,
+                                   bandRadius: 0, candidates: 1, keptFromBand: 1, keptFromHard: 0, keptFromTopUp: 0,
+                                   negativesUsed: 1, layers: [LayerStatistics()])
+                if let a = accuracies[e] { t.accuracyPerSample = Accuracies(train: a, validation: a, test: a) }
+                return t
+            }
+            return RunContents(config: config, run: config.name, trace: trace, checkpoint: nil,
+                               finalPerSample: Accuracies(train: final, validation: final, test: final), finalBatch: nil, attributes: [:])
+        }
+        let runs = [("a-s0", run([3: 0.5, 6: 0.7], final: 0.7)), ("a-s1", run([3: 0.6, 6: 0.9, 5: 0.1], final: 0.9)),
+                    ("b-s0", run([6: 0.2], final: 0.2))]
+        let figures = SeedFigures.all(runs)
+        #expect(figures.map(\.name) == ["accuracy-seeds.svg", "final-accuracy-seeds.svg"])
+        let texts = try elements(try parse(figures[0].svg), "text").compactMap(\.stringValue)
+        #expect(texts.contains("a (2 seeds)") && texts.contains("b (1 seeds)"))
+        // Variant a: steps 3 and 6 are common to both seeds (step 5 is not): a 2-point line.
+        let lines = try elements(try parse(figures[0].svg), "polyline").compactMap { attr($0, "points") }
+        #expect(lines.contains { $0.split(separator: " ").count == 2 })
+        let dots = try elements(try parse(figures[1].svg), "text").compactMap(\.stringValue)
+        #expect(dots.contains("a (2)") && dots.contains("b (1)"))
+    }
+}
