@@ -24,7 +24,7 @@ import RunStore
  seeds (0, 1, …). Each variant is its own cell, so one can be re-run alone.
  */
 public let ablation = Notebook("ablation", parameters: [
-    "trainSize": .int(5000), "epochs": .int(150), "seeds": .int(3),
+    "trainSize": .int(2000), "epochs": .int(400), "seeds": .int(3),
 ]) {
     //: ## 1. AMSGA, all four components
     Cell("AMSGA") { ctx in

@@ -65,12 +65,19 @@ struct RunNotebook: ParsableCommand {
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Each cell fresh or stale, and why.")
     @OptionGroup var options: NotebookOptions
+    @Flag(help: "Exit with status 1 when any cell is stale (CI: the committed cache must match the code).") var check = false
     func run() throws {
         let runner = try options.runner()
+        var stale = 0
         for (i, c) in runner.notebook.cells.enumerated() {
             let s = runner.status(i)
+            if !s.fresh { stale += 1 }
             let what = s.fresh ? "fresh" : "stale: " + s.reasons.joined(separator: "; ")
             print("[\(i + 1)] \(c.name): \(what)\(s.notes.isEmpty ? "" : " (" + s.notes.joined(separator: "; ") + ")")")
+        }
+        if check && stale > 0 {
+            print("\(runner.notebook.name): \(stale) of \(runner.notebook.cells.count) cells stale")
+            throw ExitCode(1)
         }
     }
 }
