@@ -20,11 +20,12 @@ import RunStore
  Full-protocol runs of seven variants over several seeds would take days on
  two cores, so this ablation runs on a seeded subset of `trainSize` training
  images for `epochs` epochs (the schedule and curriculum run their whole
- course, p = e/E), evaluated on the full validation and test sets, for `seeds`
- seeds (0, 1, …). Each variant is its own cell, so one can be re-run alone.
+ course, p = e/E), evaluated on the first `evalSize` validation and test
+ images, for `seeds` seeds (0, 1, …). Each variant is its own cell, so one can
+ be re-run alone.
  */
 public let ablation = Notebook("ablation", parameters: [
-    "trainSize": .int(2000), "epochs": .int(400), "seeds": .int(3),
+    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3),
 ]) {
     //: ## 1. AMSGA, all four components
     Cell("AMSGA") { ctx in
@@ -110,10 +111,11 @@ func trainVariant(_ ctx: CellContext, _ name: String, from preset: FFConfigurati
         var config = preset
         config.epochs = try ctx.int("epochs")
         config.trainSize = try ctx.int("trainSize")
+        config.evalSize = try ctx.int("evalSize")
         config.seed = UInt64(seed)
         configure(&config)
-        config.evalEvery = max(1, config.epochs / 3)  // few evaluations: on a subset they cost as much as training
-        let data = try ctx.data(.mnist, seed: config.seed, trainSize: config.trainSize)
+        config.evalEvery = max(1, config.epochs / 4)  // few evaluations: on a subset they cost as much as training
+        let data = try ctx.data(.mnist, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "\(name)-s\(seed)")
         ctx.print("\(name) seed \(seed): test \(pct(run.finalPerSample?.test)) per-sample, \(pct(run.finalBatch?.test)) batch")
     }
