@@ -21,11 +21,12 @@ import RunStore
  two cores, so this ablation runs on a seeded subset of `trainSize` training
  images for `epochs` epochs (the schedule and curriculum run their whole
  course, p = e/E), evaluated on the first `evalSize` validation and test
- images, for `seeds` seeds (0, 1, …). Each variant is its own cell, so one can
- be re-run alone.
+ images. AMSGA and the baseline run `seeds` seeds (0, 1, …), the five
+ ablated variants `ablationSeeds`: what the budget allowed. Each variant is its
+ own cell, so one can be re-run alone.
  */
 public let ablation = Notebook("ablation", parameters: [
-    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3),
+    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(2),
 ]) {
     //: ## 1. AMSGA, all four components
     Cell("AMSGA") { ctx in
@@ -35,32 +36,32 @@ public let ablation = Notebook("ablation", parameters: [
     //: ## 2. Without multi-scale goodness
     //: Goodness is the baseline's mean of squares g_local (eq. 1) in every layer.
     Cell("No multi-scale goodness") { ctx in
-        try trainVariant(ctx, "no-multi-scale") { $0.multiScaleGoodness = false }
+        try trainVariant(ctx, "no-multi-scale", seeds: "ablationSeeds") { $0.multiScaleGoodness = false }
     }
 
     //: ## 3. Without negative mining
     //: Every candidate negative is kept (still a new label permutation each epoch).
     Cell("No negative mining") { ctx in
-        try trainVariant(ctx, "no-mining") { $0.negativeMining = false }
+        try trainVariant(ctx, "no-mining", seeds: "ablationSeeds") { $0.negativeMining = false }
     }
 
     //: ## 4. Without adaptive thresholds
     //: θ = θ0 for every layer at every epoch (eq. 11 off).
     Cell("No adaptive threshold") { ctx in
-        try trainVariant(ctx, "no-adaptive-threshold") { $0.adaptiveThreshold = false }
+        try trainVariant(ctx, "no-adaptive-threshold", seeds: "ablationSeeds") { $0.adaptiveThreshold = false }
     }
 
     //: ## 5. Without the learning-rate schedule
     //: Constant η0 (eq. 12–13 off).
     Cell("No schedule") { ctx in
-        try trainVariant(ctx, "no-schedule") { $0.learningRateSchedule = false }
+        try trainVariant(ctx, "no-schedule", seeds: "ablationSeeds") { $0.learningRateSchedule = false }
     }
 
     //: ## 6. All four off
     //: AMSGA's architecture, interleaved order, Kaiming init, clipping and
     //: separate-means loss, without any of the four components.
     Cell("All four off") { ctx in
-        try trainVariant(ctx, "all-off") {
+        try trainVariant(ctx, "all-off", seeds: "ablationSeeds") {
             $0.multiScaleGoodness = false
             $0.negativeMining = false
             $0.adaptiveThreshold = false
@@ -89,8 +90,7 @@ public let ablation = Notebook("ablation", parameters: [
                       return [v.label, "\(v.runs.count)", meanSD(train), meanSD(ps), meanSD(bt),
                               String(format: "%+.2f", 100 * (SeedFigures.mean(ps) - SeedFigures.mean(full)))]
                   })
-        ctx.save("test_per_sample", variants.flatMap { $0.runs.map { $0.finalPerSample?.test ?? .nan } },
-                 shape: [variants.count, variants[0].runs.count])
+        for v in variants { ctx.save("test_per_sample/\(v.name)", v.runs.map { $0.finalPerSample?.test ?? .nan }) }
     }
 
     //: ## 9. Figures
@@ -104,9 +104,9 @@ public let ablation = Notebook("ablation", parameters: [
 }
 
 /// Trains `configure(preset)` on the subset for every seed, as runs "<name>-s<seed>".
-func trainVariant(_ ctx: CellContext, _ name: String, from preset: FFConfiguration = .amsga(.mnist),
-                  _ configure: (inout FFConfiguration) -> Void) throws {
-    let seeds = try ctx.int("seeds")
+func trainVariant(_ ctx: CellContext, _ name: String, seeds parameter: String = "seeds",
+                  from preset: FFConfiguration = .amsga(.mnist), _ configure: (inout FFConfiguration) -> Void) throws {
+    let seeds = try ctx.int(parameter)
     for seed in 0 ..< seeds {
         var config = preset
         config.epochs = try ctx.int("epochs")
@@ -123,12 +123,14 @@ func trainVariant(_ ctx: CellContext, _ name: String, from preset: FFConfigurati
 
 /// Every variant's runs, in the cells' order.
 func ablationVariants(_ ctx: CellContext) throws -> [(label: String, name: String, runs: [RunContents])] {
-    let cells = [("AMSGA (all four)", "amsga", "AMSGA"), ("− multi-scale goodness", "no-multi-scale", "No multi-scale goodness"),
-                 ("− negative mining", "no-mining", "No negative mining"), ("− adaptive threshold", "no-adaptive-threshold", "No adaptive threshold"),
-                 ("− LR schedule", "no-schedule", "No schedule"), ("all four off", "all-off", "All four off"), ("baseline FF", "baseline", "Baseline FF")]
-    let seeds = try ctx.int("seeds")
-    return try cells.map { label, name, cell in
-        (label, name, try (0 ..< seeds).map { try ctx.run("\(name)-s\($0)", from: cell) })
+    let cells = [("AMSGA (all four)", "amsga", "AMSGA", "seeds"),
+                 ("− multi-scale goodness", "no-multi-scale", "No multi-scale goodness", "ablationSeeds"),
+                 ("− negative mining", "no-mining", "No negative mining", "ablationSeeds"),
+                 ("− adaptive threshold", "no-adaptive-threshold", "No adaptive threshold", "ablationSeeds"),
+                 ("− LR schedule", "no-schedule", "No schedule", "ablationSeeds"),
+                 ("all four off", "all-off", "All four off", "ablationSeeds"), ("baseline FF", "baseline", "Baseline FF", "seeds")]
+    return try cells.map { label, name, cell, seeds in
+        (label, name, try (0 ..< ctx.int(seeds)).map { try ctx.run("\(name)-s\($0)", from: cell) })
     }
 }
 
