@@ -26,7 +26,7 @@ import RunStore
  own cell, so one can be re-run alone.
  */
 public let ablation = Notebook("ablation", parameters: [
-    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(2),
+    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
 ]) {
     //: ## 1. AMSGA, all four components
     Cell("AMSGA") { ctx in
