@@ -45,7 +45,7 @@ public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads"
         var rows: [[String]] = []
         for (cell, presets) in [("Time MNIST", ["baseline-mnist", "amsga-mnist"]), ("Time Fashion-MNIST", ["baseline-fashion", "amsga-fashion"])] {
             for name in presets {
-                let v = try ctx.load(name, from: cell)  // [per epoch, bound, epochs of the protocol, layers]
+                let v = try ctx.load(name, from: cell)  // [per epoch, sgemm bound, epochs of the protocol]
                 let (method, dataset, paperTime) = paper[name]!
                 let whole = v[0] * v[2]
                 rows.append([method, dataset, String(format: "%.0f", v[2]), paperTime, String(format: "%.2f s", v[0]),

@@ -173,7 +173,7 @@ struct SeedFigureTests {
         let figures = SeedFigures.all(runs)
         #expect(figures.map(\.name) == ["accuracy-seeds.svg", "final-accuracy-seeds.svg"])
         let texts = try elements(try parse(figures[0].svg), "text").compactMap(\.stringValue)
-        #expect(texts.contains("a (2 seeds)") && texts.contains("b (1 seeds)"))
+        #expect(texts.contains("a (2 seeds)") && texts.contains("b (1 seed)"))
         // Variant a: steps 3 and 6 are common to both seeds (step 5 is not): a 2-point line.
         let lines = try elements(try parse(figures[0].svg), "polyline").compactMap { attr($0, "points") }
         #expect(lines.contains { $0.split(separator: " ").count == 2 })
