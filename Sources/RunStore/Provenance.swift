@@ -16,8 +16,9 @@ public enum Provenance {
         #endif
     }
 
-    /// The git commit of the working directory's checkout ("+dirty" when it has
-    /// uncommitted changes), or "unknown" outside one.
+    /// The git commit of the working directory's checkout ("+dirty" when code
+    /// differs from it; regenerated results under outputs/ do not count), or
+    /// "unknown" outside one.
     public static let gitCommit: String = {
         func git(_ args: [String]) -> String? {
             let p = Process()
@@ -33,7 +34,7 @@ public enum Provenance {
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
-        let dirty = !(git(["status", "--porcelain", "--untracked-files=no"]) ?? "").isEmpty
+        let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs"]) ?? "").isEmpty
         return head + (dirty ? "+dirty" : "")
     }()
 
