@@ -1,32 +1,37 @@
 import Figures
+import Foundation
 import ForwardForward
-import Notebook
 import RunStore
 
-// Small helpers the paper-table notebooks share: formatting and the table rows.
+// Helpers the notebooks share: formatting, the paper-table rows, trace figures.
+// They live in the library, so that changing them is noted on every cell that
+// ran before (`library changed since it ran`), like the rest of the library.
 
 /// A fraction as a percentage with two decimals, "—" when missing.
-func pct(_ v: Double?) -> String {
+public func pct(_ v: Double?) -> String {
     guard let v, !v.isNaN else { return "—" }
     return String(format: "%.2f%%", 100 * v)
 }
 
 /// Signed difference in percentage points, "—" when either side is missing.
-func points(_ a: Double?, _ b: Double?) -> String {
+public func points(_ a: Double?, _ b: Double?) -> String {
     guard let a, let b, !a.isNaN, !b.isNaN else { return "—" }
     return String(format: "%+.2f", 100 * (a - b))
 }
 
 /// What the paper prints for one method of Table I or II.
-struct PaperRow {
-    var method: String
-    var train: String
-    var test: String
-    var epochs: Int
+public struct PaperRow {
+    public var method: String
+    public var train: String
+    public var test: String
+    public var epochs: Int
+    public init(method: String, train: String, test: String, epochs: Int) {
+        self.method = method; self.train = train; self.test = test; self.epochs = epochs
+    }
 }
 
 /// The rows of Table I/II: the paper's numbers next to ours, in both prediction modes.
-func paperTable(_ ctx: CellContext, _ rows: [(paper: PaperRow, run: RunContents)]) {
+public func paperTable(_ ctx: CellContext, _ rows: [(paper: PaperRow, run: RunContents)]) {
     ctx.table(["method", "architecture", "epochs (paper / ours)", "train (paper)", "test (paper)",
                "train (ours)", "test (ours, per-sample)", "test (ours, batch)"],
               rows.map { p, r in
@@ -36,7 +41,7 @@ func paperTable(_ ctx: CellContext, _ rows: [(paper: PaperRow, run: RunContents)
 }
 
 /// Every trace figure of `runs`, written to the notebook's outputs.
-func traceFigures(_ ctx: CellContext, _ runs: [(label: String, run: RunContents)]) throws {
+public func traceFigures(_ ctx: CellContext, _ runs: [(label: String, run: RunContents)]) throws {
     let figures = TraceFigures.all(runs)
     for (name, svg) in figures { try ctx.figure(name, svg: svg) }
     ctx.print("\(figures.count) figures: " + figures.map(\.name).joined(separator: ", "))
