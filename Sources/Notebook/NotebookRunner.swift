@@ -52,11 +52,10 @@ public final class NotebookRunner {
     /// state has `key`.
     func availableRun(_ i: Int, _ name: String, state s: CellState) -> String? {
         if cachedRunMatches(i, name, state: s) { return runPath(i, name) }
-        let key = s.key
         let t = tracePath(name)
         guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
         defer { try? f.close() }
-        return (try? f.root.attribute("cell_key").string) == key ? t : nil
+        return (try? f.root.attribute("cell_key").string) == s.key ? t : nil
     }
 
     func cachedRunMatches(_ i: Int, _ name: String, state s: CellState) -> Bool {
