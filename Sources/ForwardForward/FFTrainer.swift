@@ -58,7 +58,6 @@ public final class FFTrainer {
         guard data.train.count > 0 else { throw ConfigurationError(parameter: "trainSize", problem: "no training images") }
         self.config = config
         self.data = data
-        BLASInfo.setThreads(config.threads)
 
         let sizes = config.layerSizes
         let count = sizes.count - 1
@@ -112,6 +111,10 @@ public final class FFTrainer {
     /// One step: an epoch of every layer (interleaved) or of one layer (greedy).
     @discardableResult
     public func step() -> EpochTrace {
+        BLASThreads.with(config.threads) { stepAtThreadCount() }
+    }
+
+    private func stepAtThreadCount() -> EpochTrace {
         precondition(!finished, "training already finished (\(stepsDone) of \(totalSteps) steps)")
         let start = DispatchTime.now().uptimeNanoseconds
         var record = greedy ? greedyStep(stepsDone + 1) : interleavedStep(stepsDone + 1)
@@ -137,6 +140,10 @@ public final class FFTrainer {
     /// Accuracy of the first `layerCount` layers on train (the probe subset, or
     /// every training image with `fullTrain`), validation and test, in both modes.
     public func evaluate(layerCount: Int? = nil, fullTrain: Bool = true) -> (perSample: Accuracies, batch: Accuracies) {
+        BLASThreads.with(config.threads) { evaluateAtThreadCount(layerCount: layerCount, fullTrain: fullTrain) }
+    }
+
+    private func evaluateAtThreadCount(layerCount: Int?, fullTrain: Bool) -> (perSample: Accuracies, batch: Accuracies) {
         let active = Array(layers.prefix(layerCount ?? self.layerCount))
         var ps = Accuracies(), bt = Accuracies()
         let sets: [(ImageSet, WritableKeyPath<Accuracies, Double>)] = [
