@@ -37,7 +37,6 @@ public enum BLASThreads {
     public static var defaultCount: Int { lock.withLock { fallback } }
 
     /// Runs one product under the lock, at the caller's thread count.
-    @usableFromInline
     static func run(_ product: () -> Void) {
         let wanted = requested
         lock.withLock {
