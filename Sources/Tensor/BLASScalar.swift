@@ -48,5 +48,5 @@ public enum BLASInfo {
     public static var coreName: String { String(cString: openblas_get_corename()) }
     public static var config: String { String(cString: openblas_get_config()) }
     public static var threads: Int { BLASThreads.defaultCount }
-    public static func setThreads(_ n: Int) { BLASThreads.setDefault(n) }
+    public static func setThreads(_ n: Int) { BLASThreads.defaultCount = n }
 }

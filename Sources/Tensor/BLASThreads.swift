@@ -18,7 +18,7 @@ public enum BLASThreads {
 
     private static let lock = NSLock()
     /// Guarded by `lock`: the count OpenBLAS is set to, and the count for
-    /// products outside any `with` (OpenBLAS's own default until `setDefault`).
+    /// products outside any `with` (OpenBLAS's own default until `BLASInfo.setThreads`).
     nonisolated(unsafe) private static var current = Int(openblas_get_num_threads())
     nonisolated(unsafe) private static var fallback = Int(openblas_get_num_threads())
 
@@ -28,13 +28,14 @@ public enum BLASThreads {
         return try $requested.withValue(threads, operation: body)
     }
 
-    /// The count for products outside any `with`.
-    public static func setDefault(_ threads: Int) {
-        precondition(threads > 0, "BLAS thread count must be positive, got \(threads)")
-        lock.withLock { fallback = threads }
+    /// The count for products outside any `with` (`BLASInfo.threads` is the public face).
+    static var defaultCount: Int {
+        get { lock.withLock { fallback } }
+        set {
+            precondition(newValue > 0, "BLAS thread count must be positive, got \(newValue)")
+            lock.withLock { fallback = newValue }
+        }
     }
-
-    public static var defaultCount: Int { lock.withLock { fallback } }
 
     /// Runs one product under the lock, at the caller's thread count.
     static func run(_ product: () -> Void) {

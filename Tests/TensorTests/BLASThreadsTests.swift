@@ -14,7 +14,7 @@ struct BLASThreadsTests {
     }
 
     @Test("A product runs at its caller's thread count while another thread asks for a different one")
-    func isolatedFromOtherCallers() async throws {
+    func isolatedFromOtherCallers() {
         let twoThreads = product(threads: 2), oneThread = product(threads: 1)
         // With one core, or kernels whose split over threads keeps every bit
         // (OpenBLAS's Nehalem ones do), a wrong count cannot show in the
@@ -24,7 +24,7 @@ struct BLASThreadsTests {
                   + "\(ProcessInfo.processInfo.activeProcessorCount) cores): a wrong thread count cannot show")
         }
         // The other caller asks for one thread as often as it can: small products, back to back.
-        let stop = ManagedAtomicFlag()
+        let stop = StopFlag()
         let other = Thread {
             let a: Matrix<Float> = randomMatrix(4, 4, seed: 3)
             var c = Matrix<Float>(rows: 4, cols: 4)
@@ -39,7 +39,7 @@ struct BLASThreadsTests {
 }
 
 /// A flag one thread sets and another reads.
-final class ManagedAtomicFlag: @unchecked Sendable {
+final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     var isSet: Bool { lock.withLock { value } }
