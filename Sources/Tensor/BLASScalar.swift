@@ -2,7 +2,7 @@ import CBLAS
 
 /// A scalar the tensor core computes with: Float for training, Double for the
 /// gradient checks. Each conformance routes matrix products to its CBLAS routine.
-public protocol BLASScalar: BinaryFloatingPoint, SIMDScalar, Sendable
+public protocol BLASScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// C ← α·op(A)·op(B) + β·C, row-major, as `cblas_?gemm`.
     static func gemm(
@@ -19,6 +19,7 @@ extension Float: BLASScalar {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        GemmRecorder.note(m: m, n: n, k: k, transA: transA, transB: transB)
         BLASThreads.run {
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
@@ -34,6 +35,7 @@ extension Double: BLASScalar {
         b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
+        GemmRecorder.note(m: m, n: n, k: k, transA: transA, transB: transB)
         BLASThreads.run {
             cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),

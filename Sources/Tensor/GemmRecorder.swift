@@ -1,0 +1,40 @@
+import Foundation
+
+/// The shape of one matrix product, as `BLASScalar.gemm` takes it.
+public struct GemmShape: Sendable, Hashable {
+    public var m, n, k: Int
+    public var transposeA, transposeB: Bool
+
+    public init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
+        (self.m, self.n, self.k, self.transposeA, self.transposeB) = (m, n, k, transposeA, transposeB)
+    }
+
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
+/// Records the shape of every product made inside `record`, so that a
+/// benchmark times exactly the products a training step made, alone, rather
+/// than a hand-kept list of them that drifts from the code.
+public final class GemmRecorder: @unchecked Sendable {
+    @TaskLocal static var active: GemmRecorder?
+
+    private let lock = NSLock()
+    private var recorded: [GemmShape] = []
+
+    public init() {}
+
+    /// The products recorded so far, in the order they were made.
+    public var shapes: [GemmShape] { lock.withLock { recorded } }
+
+    /// Runs `body`, recording the products it makes on this task.
+    public func record<R>(_ body: () throws -> R) rethrows -> R {
+        try GemmRecorder.$active.withValue(self, operation: body)
+    }
+
+    static func note(m: Int, n: Int, k: Int, transA: Bool, transB: Bool) {
+        guard let recorder = active else { return }
+        recorder.lock.withLock {
+            recorder.recorded.append(GemmShape(m: m, n: n, k: k, transposeA: transA, transposeB: transB))
+        }
+    }
+}
