@@ -42,7 +42,7 @@ extension HDF5Group {
         }
         let d = try create(name, type: T.fileType, shape: shape, storage: storage)
         if !values.isEmpty {
-            try values.withUnsafeBufferPointer {
+            _ = try values.withUnsafeBufferPointer {
                 try check(H5Dwrite(d.id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
                           "write \(d.path)")
             }
@@ -57,7 +57,7 @@ extension HDF5Group {
         defer { H5Tclose(t) }
         let d = try create(name, type: t, shape: shape ?? [strings.count], storage: .contiguous)
         if !strings.isEmpty {
-            try withCStrings(strings) {
+            _ = try withCStrings(strings) {
                 try check(H5Dwrite(d.id, t, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0), "write \(d.path)")
             }
         }
@@ -114,7 +114,7 @@ public final class HDF5Dataset: HDF5Object {
     public func read<T: HDF5Scalar>(as: T.Type = T.self) throws -> [T] {
         var values = [T](repeating: T.zero, count: count)
         if values.isEmpty { return values }
-        try values.withUnsafeMutableBufferPointer {
+        _ = try values.withUnsafeMutableBufferPointer {
             try check(H5Dread(id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
                       "read \(path)")
         }
@@ -147,7 +147,7 @@ public final class HDF5Dataset: HDF5Object {
         try check(H5Sselect_hyperslab(file, H5S_SELECT_SET, &start, nil, &count, nil), "select the new rows of \(path)")
         let memory = try check(H5Screate_simple(1, &count, nil), "memory dataspace")
         defer { H5Sclose(memory) }
-        try values.withUnsafeBufferPointer {
+        _ = try values.withUnsafeBufferPointer {
             try check(H5Dwrite(id, T.memoryType, memory, file, amsga_H5P_DEFAULT(), $0.baseAddress), "append to \(path)")
         }
     }
@@ -172,7 +172,8 @@ public final class HDF5Dataset: HDF5Object {
             let n = H5Iget_name(scale, nil, 0)
             var buf = [CChar](repeating: 0, count: n + 1)
             H5Iget_name(scale, &buf, buf.count)
-            Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().names.append(String(cString: buf))
+            let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().names.append(name)
             return 0
         }, Unmanaged.passUnretained(box).toOpaque()), "scales of \(path)")
         return box.names

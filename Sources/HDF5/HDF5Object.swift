@@ -73,7 +73,7 @@ extension HDF5Object {
         let a = try check(H5Acreate2(id, name, T.fileType, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
                           "create attribute '\(name)' on \(path)")
         defer { H5Aclose(a) }
-        try values.withUnsafeBufferPointer { try check(H5Awrite(a, T.memoryType, $0.baseAddress), "write attribute '\(name)'") }
+        _ = try values.withUnsafeBufferPointer { try check(H5Awrite(a, T.memoryType, $0.baseAddress), "write attribute '\(name)'") }
     }
 
     private func writeStringAttribute(_ name: String, _ values: [String], scalar: Bool) throws {
@@ -84,7 +84,7 @@ extension HDF5Object {
         let a = try check(H5Acreate2(id, name, t, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
                           "create attribute '\(name)' on \(path)")
         defer { H5Aclose(a) }
-        try withCStrings(values) { ptrs in try check(H5Awrite(a, t, ptrs), "write attribute '\(name)'") }
+        _ = try withCStrings(values) { ptrs in try check(H5Awrite(a, t, ptrs), "write attribute '\(name)'") }
     }
 
     /// Reads an attribute, whatever number or string type it was written with.
@@ -142,7 +142,7 @@ func readStringValues(count: Int, type t: hid_t, read: (hid_t, UnsafeMutableRawP
         let mt = try StringType.make()
         defer { H5Tclose(mt) }
         var ptrs = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        try ptrs.withUnsafeMutableBytes { try check(read(mt, $0.baseAddress!), "read strings") }
+        _ = try ptrs.withUnsafeMutableBytes { try check(read(mt, $0.baseAddress!), "read strings") }
         defer {
             // The library allocated each string; release them with the C allocator.
             for p in ptrs { free(p) }
@@ -155,7 +155,7 @@ func readStringValues(count: Int, type t: hid_t, read: (hid_t, UnsafeMutableRawP
     H5Tset_size(mt, size + 1)
     H5Tset_strpad(mt, H5T_STR_NULLTERM)
     var buf = [CChar](repeating: 0, count: count * (size + 1))
-    try buf.withUnsafeMutableBytes { try check(read(mt, $0.baseAddress!), "read strings") }
+    _ = try buf.withUnsafeMutableBytes { try check(read(mt, $0.baseAddress!), "read strings") }
     return (0 ..< count).map { i in
         buf.withUnsafeBufferPointer { String(cString: $0.baseAddress! + i * (size + 1)) }
     }
