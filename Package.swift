@@ -21,9 +21,11 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // glibc's malloc.h (mallopt), part of libc6-dev.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Float32/Float64 matrices, CBLAS products, row kernels, the seeded generator.
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CMalloc"]),
         // IDX files, gzip, MNIST and Fashion-MNIST: location, verification, split, overlay.
         .target(name: "Datasets", dependencies: [
             "Tensor", "CZlib", .product(name: "Crypto", package: "swift-crypto"),

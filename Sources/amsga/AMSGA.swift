@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tensor
 
 @main
 struct AMSGA: ParsableCommand {
@@ -12,6 +13,7 @@ struct AMSGA: ParsableCommand {
     static func main() {
         // Standard output is block-buffered when it is not a terminal.
         setvbuf(stdout, nil, _IOLBF, 0)
+        HeapReuse.enable()
         main(nil)
     }
 }
