@@ -3,48 +3,50 @@ import Foundation
 import ForwardForward
 import Tensor
 
-/// Minibatch training of an `MLP` with softmax cross-entropy and Adam (the
-/// FF trainers' Adam), on the same split and standardised pixels as FF.
-public final class BackpropTrainer {
-    public struct Settings: Codable, Sendable, Equatable {
-        /// Hidden sizes of the FF baseline, then the ten classes.
-        public var sizes: [Int] = [784, 500, 500, 10]
-        public var epochs: Int = 20
-        /// Images per step; 50,000 is full-batch, as FF trains.
-        public var batchSize: Int = 100
-        public var learningRate: Double = 1e-3
-        public var seed: UInt64 = 0
-        public init() {}
+/// How a backprop model is trained: minibatch Adam on softmax cross-entropy.
+public struct BackpropSettings: Codable, Sendable, Equatable {
+    public var epochs: Int = 20
+    /// Images per step; 50,000 is full-batch, as FF trains.
+    public var batchSize: Int = 100
+    public var learningRate: Double = 1e-3
+    public var seed: UInt64 = 0
+    public init() {}
 
-        public func validate() throws {
-            func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
-            guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else { throw bad("sizes", "must be positive, got \(sizes)") }
-            guard epochs > 0 else { throw bad("epochs", "must be positive, got \(epochs)") }
-            guard batchSize > 0 else { throw bad("batchSize", "must be positive, got \(batchSize)") }
-            guard learningRate.isFinite, learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
-        }
+    public func validate() throws {
+        func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
+        guard epochs > 0 else { throw bad("epochs", "must be positive, got \(epochs)") }
+        guard batchSize > 0 else { throw bad("batchSize", "must be positive, got \(batchSize)") }
+        guard learningRate.isFinite, learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
     }
+}
 
-    public let settings: Settings
-    public private(set) var model: MLP<Float>
+/// Minibatch training of a `Classifier` (the MLP or the CNN) with softmax
+/// cross-entropy and Adam (the FF trainers' Adam), on the same split and
+/// standardised pixels as FF.
+public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Float {
+    public let settings: BackpropSettings
+    public private(set) var model: Model
     let data: DataSplit
-    var adamW: [Adam<Float>]
-    var adamB: [Adam<Float>]
+    /// One Adam state per trainable array, in the model's order.
+    var adam: [Adam<Float>]
     var shuffle: Xoshiro256StarStar
     public private(set) var epochsDone = 0
 
-    public init(settings: Settings, data: DataSplit) throws {
+    public init(model: Model, settings: BackpropSettings, data: DataSplit) throws {
         try settings.validate()
-        guard settings.sizes.first == data.train.images.cols, settings.sizes.last == LabelOverlay.classes else {
-            throw ConfigurationError(parameter: "sizes", problem: "must start with \(data.train.images.cols) inputs and end with 10 classes, got \(settings.sizes)")
+        guard model.inputSize == data.train.images.cols, model.classes == LabelOverlay.classes else {
+            throw ConfigurationError(parameter: "model", problem: "must take \(data.train.images.cols) inputs and give "
+                + "\(LabelOverlay.classes) classes, takes \(model.inputSize) and gives \(model.classes)")
         }
         self.settings = settings
         self.data = data
-        model = MLP(sizes: settings.sizes, seed: settings.seed)
-        adamW = model.weights.map { Adam(count: $0.count) }
-        adamB = model.biases.map { Adam(count: $0.count) }
+        self.model = model
+        adam = model.parameters.map { Adam(count: $0.count) }
         shuffle = Xoshiro256StarStar(seed: settings.seed, stream: "backprop-shuffle")
     }
+
+    /// Minibatches in one epoch.
+    public var stepsPerEpoch: Int { (data.train.count + settings.batchSize - 1) / settings.batchSize }
 
     /// One pass over the training images in a fresh seeded order; the mean loss.
     @discardableResult
@@ -53,7 +55,7 @@ public final class BackpropTrainer {
         return trainSteps(Int.max)
     }
 
-    /// The first `limit` minibatches of an epoch (a memory probe needs only a few); the mean loss.
+    /// The first `limit` minibatches of an epoch (a memory probe or a timing needs only a few); the mean loss.
     @discardableResult
     public func trainSteps(_ limit: Int) -> Double {
         let n = data.train.count, bs = min(settings.batchSize, n)
@@ -63,15 +65,11 @@ public final class BackpropTrainer {
         while start < n && batches < limit {
             let idx = Array(order[start ..< min(start + bs, n)])
             let x = bs == n ? data.train.images : data.train.images.gathering(rows: idx)
-            let y = idx.map { Int(data.train.labels[$0]) }
-            let (loss, dW, db) = model.lossAndGradients(x, labels: bs == n ? data.train.labels.map(Int.init) : y)
-            for l in 0 ..< model.layerCount {
-                model.weights[l].storage.withUnsafeMutableBufferPointer { p in
-                    dW[l].storage.withUnsafeBufferPointer { adamW[l].update(p, gradient: $0, learningRate: settings.learningRate) }
-                }
-                model.biases[l].withUnsafeMutableBufferPointer { p in
-                    db[l].withUnsafeBufferPointer { adamB[l].update(p, gradient: $0, learningRate: settings.learningRate) }
-                }
+            let y = bs == n ? data.train.labels.map(Int.init) : idx.map { Int(data.train.labels[$0]) }
+            let (loss, gradients) = model.lossAndGradients(x, labels: y)
+            let lr = settings.learningRate
+            model.updateParametersInPlace { i, p in
+                gradients[i].withUnsafeBufferPointer { adam[i].update(p, gradient: $0, learningRate: lr) }
             }
             total += loss
             batches += 1

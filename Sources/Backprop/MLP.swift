@@ -14,6 +14,9 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
 
     public var layerCount: Int { sizes.count - 1 }
 
+    /// The baseline FF's sizes with a 10-way output: the MLP of Tables III–IV.
+    public static var baselineSizes: [Int] { [784, 500, 500, 10] }
+
     /// W, b ~ U(±1/√fan_in), the common framework default (and the FF baseline's).
     public init(sizes: [Int], seed: UInt64) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "MLP sizes must be positive, got \(sizes)")
@@ -57,27 +60,21 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
 
     /// Mean softmax cross-entropy over the batch, and its gradient with respect
     /// to every weight and bias.
-    public func lossAndGradients(_ x: Matrix<T>, labels: [Int]) -> (loss: Double, dW: [Matrix<T>], db: [[T]]) {
-        precondition(labels.count == x.rows, "one label per row")
+    public func lossAndLayerGradients(_ x: Matrix<T>, labels: [Int]) -> (loss: Double, dW: [Matrix<T>], db: [[T]]) {
         let outputs = forward(x)
-        let n = x.rows, classes = sizes.last!
-        // ∂L/∂logits = (softmax(z) − onehot(y)) / N; the loss is −mean log softmax(z)_y.
-        var dZ = outputs.last!
-        var loss = 0.0
-        dZ.storage.withUnsafeMutableBufferPointer { d in
-            for i in 0 ..< n {
-                let row = d.baseAddress! + i * classes
-                var zmax = row[0]
-                for j in 1 ..< classes { zmax = max(zmax, row[j]) }
-                let zy = Double(row[labels[i]] - zmax)
-                var sum = 0.0
-                for j in 0 ..< classes { let e = exp(Double(row[j] - zmax)); row[j] = T(e); sum += e }
-                loss += log(sum) - zy
-                let scale = 1 / (sum * Double(n))
-                for j in 0 ..< classes { row[j] = T(Double(row[j]) * scale) }
-                row[labels[i]] -= T(1 / Double(n))
-            }
-        }
+        var dLogits = outputs.last!
+        let loss = SoftmaxCrossEntropy.lossReplacingLogitsWithGradient(&dLogits, labels: labels)
+        let (dW, db, _) = backward(x, outputs: outputs, logitGradient: dLogits, inputGradient: false)
+        return (loss, dW, db)
+    }
+
+    /// The backward pass from ∂L/∂logits: every weight and bias gradient, and
+    /// ∂L/∂x when `inputGradient` (a layer below the MLP, as in the CNN, needs it).
+    public func backward(_ x: Matrix<T>, outputs: [Matrix<T>], logitGradient: Matrix<T>, inputGradient: Bool)
+        -> (dW: [Matrix<T>], db: [[T]], dX: Matrix<T>?)
+    {
+        let n = x.rows
+        var dZ = logitGradient
         var dW = weights.map { Matrix<T>(rows: $0.rows, cols: $0.cols) }
         var db = biases.map { [T](repeating: 0, count: $0.count) }
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
@@ -87,10 +84,12 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
             dZ.storage.withUnsafeBufferPointer { dp in
                 db[l].withUnsafeMutableBufferPointer { RowKernels.columnSums(dp.baseAddress!, rows: n, cols: dZ.cols, into: $0.baseAddress!) }
             }
-            guard l > 0 else { break }
-            // dA_{l−1} = dZ_l · W_l, then through the ReLU: zero where A_{l−1} = 0.
+            guard l > 0 || inputGradient else { break }
+            // dA_{l−1} = dZ_l · W_l, then through the ReLU: zero where A_{l−1} = 0
+            // (the input x is no ReLU output: its gradient is left unmasked).
             var dA = Matrix<T>(rows: n, cols: sizes[l])
             Matrix.gemm(dZ, weights[l], into: &dA)
+            guard l > 0 else { return (dW, db, dA) }
             dA.storage.withUnsafeMutableBufferPointer { ap in
                 input.storage.withUnsafeBufferPointer { hp in
                     for k in 0 ..< ap.count where hp[k] <= 0 { ap[k] = 0 }
@@ -98,17 +97,34 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
             }
             dZ = dA
         }
-        return (loss / Double(n), dW, db)
+        return (dW, db, nil)
     }
 
     /// The most likely class of every row.
+    @_specialize(where T == Float)
     public func predict(_ x: Matrix<T>) -> [Int] {
-        let logits = forward(x).last!
-        let classes = sizes.last!
-        return (0 ..< x.rows).map { i in
-            var best = 0
-            for j in 1 ..< classes where logits[i, j] > logits[i, best] { best = j }
-            return best
+        SoftmaxCrossEntropy.argmaxRows(forward(x).last!)
+    }
+}
+
+extension MLP: Classifier {
+    public var inputSize: Int { sizes.first! }
+    public var classes: Int { sizes.last! }
+
+    /// W₁, b₁, W₂, b₂, …
+    public var parameters: [[T]] { zip(weights, biases).flatMap { [$0.storage, $1] } }
+
+    @_specialize(where T == Float)
+    public func lossAndGradients(_ x: Matrix<T>, labels: [Int]) -> (loss: Double, gradients: [[T]]) {
+        let (loss, dW, db) = lossAndLayerGradients(x, labels: labels)
+        return (loss, zip(dW, db).flatMap { [$0.storage, $1] })
+    }
+
+    @_specialize(where T == Float)
+    public mutating func updateParametersInPlace(_ update: (Int, UnsafeMutableBufferPointer<T>) -> Void) {
+        for l in 0 ..< layerCount {
+            weights[l].storage.withUnsafeMutableBufferPointer { update(2 * l, $0) }
+            biases[l].withUnsafeMutableBufferPointer { update(2 * l + 1, $0) }
         }
     }
 }

@@ -1,9 +1,11 @@
+import Backprop
 import Datasets
 import ForwardForward
 import Tensor
 
 /// Seconds per epoch of a trainer next to the sgemm time of exactly the
-/// products that epoch makes (the bound a full-batch FF epoch cannot beat).
+/// products that epoch makes (the bound a full-batch FF epoch cannot beat),
+/// as recorded while it ran.
 public struct EpochTiming: Sendable {
     public var preset: String
     /// Per layer for the greedy baseline (its layers' products differ); one entry for AMSGA.
@@ -29,9 +31,10 @@ public struct EpochTiming: Sendable {
             trainer.step()  // warm-up
             var t = 0.0, b = 0.0
             for _ in 0 ..< epochs {
-                let record = trainer.step()
+                let recorder = GemmRecorder()
+                let record = recorder.record { trainer.step() }
                 t += record.wallSeconds
-                b += GemmBound.seconds(trainer.epochProducts(record))
+                b += GemmBound.seconds(recorder.shapes)
             }
             times.append(t / Double(epochs))
             bounds.append(b / Double(epochs))
@@ -42,7 +45,7 @@ public struct EpochTiming: Sendable {
 
 /// Times a list of sgemm products alone, on buffers of the same shapes.
 public enum GemmBound {
-    public static func seconds(_ products: [FFTrainer.Product]) -> Double {
+    public static func seconds(_ products: [GemmShape]) -> Double {
         var total = 0.0
         for p in products {
             let a = [Float](repeating: 0.5, count: p.m * p.k)
@@ -62,5 +65,29 @@ public enum GemmBound {
             }
         }
         return total
+    }
+}
+
+/// Seconds per epoch of a backprop model (the MLP or the CNN) next to the
+/// sgemm time of the products its steps make. A minibatch epoch is hundreds of
+/// alike steps, so `steps` of them are timed (after one warm-up) and scaled
+/// to the epoch's step count.
+public struct BackpropTiming: Sendable {
+    public var secondsPerStep: Double
+    public var boundPerStep: Double
+    public var stepsPerEpoch: Int
+    public var stepsTimed: Int
+
+    public var perEpoch: Double { secondsPerStep * Double(stepsPerEpoch) }
+    public var bound: Double { boundPerStep * Double(stepsPerEpoch) }
+    public var ratio: Double { secondsPerStep / boundPerStep }
+
+    public static func measure<M: Classifier>(_ trainer: BackpropTrainer<M>, steps: Int) -> BackpropTiming {
+        precondition(steps > 0, "steps must be positive")
+        trainer.trainSteps(1)  // warm-up
+        let recorder = GemmRecorder()
+        let seconds = recorder.record { Machine.seconds { _ = trainer.trainSteps(steps) } }
+        return BackpropTiming(secondsPerStep: seconds / Double(steps), boundPerStep: GemmBound.seconds(recorder.shapes) / Double(steps),
+                              stepsPerEpoch: trainer.stepsPerEpoch, stepsTimed: steps)
     }
 }

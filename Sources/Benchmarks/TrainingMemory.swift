@@ -1,6 +1,7 @@
 import Backprop
 import Datasets
 import ForwardForward
+import Tensor
 
 /// Memory a few training steps add on top of the loaded data: what the
 /// paper's case for FF (no stored activations, no backward pass) is about.
@@ -9,7 +10,10 @@ import ForwardForward
 public enum TrainingMemory {
     public enum Method: String, CaseIterable, Sendable {
         case forwardForward = "ff"
+        /// The backprop MLP.
         case backprop
+        /// The backprop CNN.
+        case cnn
     }
 
     public struct Result: Sendable {
@@ -24,6 +28,7 @@ public enum TrainingMemory {
     public static func forwardForward(_ config: FFConfiguration, data: DataSplit, steps: Int) throws -> Result {
         var config = config
         config.evalEvery = Int.max / 2
+        HeapReuse.releaseFree()
         let before = Machine.residentMiB()?.current ?? .nan
         Machine.resetPeak()
         let trainer = try FFTrainer(config: config, data: data)
@@ -31,13 +36,16 @@ public enum TrainingMemory {
         return Result(dataMiB: before, peakMiB: Machine.residentMiB()?.peak ?? .nan)
     }
 
-    /// Backprop: `steps` minibatches of `settings.batchSize`.
-    public static func backprop(_ settings: BackpropTrainer.Settings, data: DataSplit, steps: Int) throws -> Result {
+    /// Backprop: `steps` minibatches of `settings.batchSize`; `makeModel` is
+    /// called after the baseline is taken, so the model's own memory counts.
+    public static func backprop<M: Classifier>(_ makeModel: () -> M, settings: BackpropSettings, data: DataSplit,
+                                               steps: Int) throws -> Result where M.Scalar == Float {
         var s = settings
         s.epochs = 1
+        HeapReuse.releaseFree()
         let before = Machine.residentMiB()?.current ?? .nan
         Machine.resetPeak()
-        let trainer = try BackpropTrainer(settings: s, data: data)
+        let trainer = try BackpropTrainer(model: makeModel(), settings: s, data: data)
         trainer.trainSteps(steps)
         return Result(dataMiB: before, peakMiB: Machine.residentMiB()?.peak ?? .nan)
     }

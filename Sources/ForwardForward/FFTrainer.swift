@@ -137,6 +137,13 @@ public final class FFTrainer {
         }
     }
 
+    /// Advances a greedy run by one layer-epoch without computing (benchmarks
+    /// time each layer's epochs without training the layers below first).
+    public func skipGreedyStep() {
+        precondition(greedy)
+        stepsDone += 1
+    }
+
     /// Accuracy of the first `layerCount` layers on train (the probe subset, or
     /// every training image with `fullTrain`), validation and test, in both modes.
     public func evaluate(layerCount: Int? = nil, fullTrain: Bool = true) -> (perSample: Accuracies, batch: Accuracies) {

@@ -10,7 +10,7 @@ extension Bench {
         static let configuration = CommandConfiguration(
             abstract: "Memory a few training steps add to the loaded data (run one method per process).",
             discussion: "Prints one line: method, data MiB, peak MiB, training MiB. The backprop notebook runs it once per method.")
-        @Option(help: "ff or backprop.") var method: String
+        @Option(help: "ff, backprop (the MLP) or cnn.") var method: String
         @Option(help: "FF preset (with --method ff).") var preset: String = "amsga-mnist"
         @Option(help: "Dataset for backprop: mnist or fashion-mnist.") var dataset: String = "mnist"
         @Option(help: "Backprop images per step (50000: full batch, as FF).") var batch: Int = 100
@@ -35,13 +35,18 @@ extension Bench {
                 let split = try DataSplit.load(config.dataset, locator: locator, seed: 0, evalSize: 1)
                 result = try TrainingMemory.forwardForward(config, data: split, steps: steps)
                 label = preset
-            case .backprop:
+            case .backprop, .cnn:
                 guard let d = DatasetName(rawValue: dataset) else { throw ValidationError("unknown --dataset '\(dataset)'") }
-                var settings = BackpropTrainer.Settings()
+                guard batch > 0 else { throw ValidationError("--batch must be positive, got \(batch)") }
+                var settings = BackpropSettings()
                 settings.batchSize = batch
                 let split = try DataSplit.load(d, locator: locator, seed: 0, evalSize: 1)
-                result = try TrainingMemory.backprop(settings, data: split, steps: steps)
-                label = "backprop-\(dataset)-batch\(batch)"
+                if m == .cnn {
+                    result = try TrainingMemory.backprop({ CNN<Float>(architecture: .tutorial, seed: 0) }, settings: settings, data: split, steps: steps)
+                } else {
+                    result = try TrainingMemory.backprop({ MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0) }, settings: settings, data: split, steps: steps)
+                }
+                label = "\(m == .cnn ? "cnn" : "backprop")-\(dataset)-batch\(batch)"
             }
             print(String(format: "%@ data %.1f MiB peak %.1f MiB training %.1f MiB", label, result.dataMiB, result.peakMiB, result.trainingMiB))
         }

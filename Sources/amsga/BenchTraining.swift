@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backprop
 import Benchmarks
 import Datasets
 import ForwardForward
@@ -13,12 +14,17 @@ extension Bench {
         @Option(help: "Epochs to time (after one warm-up epoch).") var epochs: Int = 3
         @Option(help: "Training images (default: the full 50,000).") var trainSize: Int?
         @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @Flag(help: "Time no FF preset.") var skipFF = false
+        @Option(parsing: .upToNextOption, help: "Backprop models to time on MNIST, minibatches of 100: mlp, cnn.")
+        var backprop: [BackpropModelKind] = [.mlp, .cnn]
+        @Flag(help: "Time no backprop model.") var skipBackprop = false
+        @Option(help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.") var backpropSteps: Int = 50
         @OptionGroup var data: DataOptions
 
         func run() throws {
             BLASInfo.setThreads(threads)
             print(Machine.description())
-            for name in presets {
+            for name in skipFF ? [] : presets {
                 var config = try FFConfiguration.preset(name)
                 config.threads = threads
                 config.trainSize = trainSize
@@ -35,6 +41,28 @@ extension Bench {
                 }
                 print(String(format: "  peak resident memory so far: %.0f MiB", Machine.peakResidentMiB()))
             }
+            guard !skipBackprop else { return }
+            guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
+            let split = try DataSplit.load(.mnist, locator: DataLocator(explicit: data.directory), seed: 0, trainSize: trainSize, evalSize: 1)
+            for kind in backprop {
+                let t: BackpropTiming
+                switch kind {
+                case .mlp: t = try BackpropTiming.measure(kind.trainer(MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0), split), steps: backpropSteps)
+                case .cnn: t = try BackpropTiming.measure(kind.trainer(CNN<Float>(architecture: .tutorial, seed: 0), split), steps: backpropSteps)
+                }
+                print(String(format: "%@-mnist (batch 100): %.3f s per epoch (%d steps of %.4f s, %d timed); sgemm alone %.3f s; ratio %.3f",
+                             kind.rawValue, t.perEpoch, t.stepsPerEpoch, t.secondsPerStep, t.stepsTimed, t.bound, t.ratio))
+                print(String(format: "  peak resident memory so far: %.0f MiB", Machine.peakResidentMiB()))
+            }
         }
+    }
+}
+
+/// The backprop models `bench train` can time.
+enum BackpropModelKind: String, ExpressibleByArgument, CaseIterable {
+    case mlp, cnn
+
+    func trainer<M: Classifier>(_ model: M, _ data: DataSplit) throws -> BackpropTrainer<M> where M.Scalar == Float {
+        try BackpropTrainer(model: model, settings: BackpropSettings(), data: data)
     }
 }

@@ -6,13 +6,6 @@ import Tensor
 
 @Suite("Backpropagation MLP (Tables III–IV context)")
 struct BackpropTests {
-    /// ‖a − b‖ / max(‖a‖, ‖b‖).
-    func relativeError(_ a: [Double], _ b: [Double]) -> Double {
-        let diff = zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-        let scale = max(a.reduce(0) { $0 + $1 * $1 }.squareRoot(), b.reduce(0) { $0 + $1 * $1 }.squareRoot())
-        return diff / scale
-    }
-
     @Test("hand-written backward pass agrees with central differences in Double")
     func gradient() {
         var model = MLP<Double>(sizes: [6, 5, 4, 3], seed: 3)
@@ -22,7 +15,7 @@ struct BackpropTests {
         var x = Matrix<Double>(rows: 7, cols: 6)
         x.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: -1, high: 1) }
         let labels = [0, 2, 1, 1, 0, 2, 2]
-        let (_, dW, db) = model.lossAndGradients(x, labels: labels)
+        let (_, dW, db) = model.lossAndLayerGradients(x, labels: labels)
         let h = 1e-6
         for l in 0 ..< model.layerCount {
             var numericW = [Double](), numericB = [Double]()
@@ -59,9 +52,11 @@ struct BackpropTests {
             return
         }
         let data = try DataSplit.load(.mnist, seed: 0, trainSize: 2000, evalSize: 2000)
-        var settings = BackpropTrainer.Settings()
+        var settings = BackpropSettings()
         settings.batchSize = 50
-        let a = try BackpropTrainer(settings: settings, data: data), b = try BackpropTrainer(settings: settings, data: data)
+        let model = MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0)
+        let a = try BackpropTrainer(model: model, settings: settings, data: data)
+        let b = try BackpropTrainer(model: model, settings: settings, data: data)
         for _ in 0 ..< 3 { a.trainEpoch(); b.trainEpoch() }
         #expect(a.model == b.model)
         let accuracy = a.accuracy(data.validation)
@@ -75,9 +70,10 @@ struct BackpropTests {
         images.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 255) }
         let set = ImageSet(images: images, labels: (0 ..< 30).map { UInt8($0 % 10) })
         let data = try DataSplit.make(.mnist, full: set, test: set, seed: 0)
-        var s = BackpropTrainer.Settings()
+        var s = BackpropSettings()
         s.batchSize = 0
-        let error = #expect(throws: (any Error).self) { try BackpropTrainer(settings: s, data: data) }
+        let model = MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0)
+        let error = #expect(throws: (any Error).self) { try BackpropTrainer(model: model, settings: s, data: data) }
         #expect("\(error.map { "\($0)" } ?? "")".contains("batchSize"))
     }
 }
