@@ -42,7 +42,7 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         x.storage.withUnsafeBufferPointer { xb in
             cols.storage.withUnsafeMutableBufferPointer { cb in
                 let xs = xb.baseAddress!, cs = cb.baseAddress!
-                Parallel.forEachChunk(x.rows) { images in
+                Parallel.forEachChunk(x.rows, cost: x.rows * h * w * p) { images in
                     for n in images {
                         let image = xs + n * h * w * c
                         for oy in 0 ..< h { for ox in 0 ..< w {
@@ -74,7 +74,7 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         dCols.storage.withUnsafeBufferPointer { db in
             dx.storage.withUnsafeMutableBufferPointer { xb in
                 let ds = db.baseAddress!, xs = xb.baseAddress!
-                Parallel.forEachChunk(images) { range in
+                Parallel.forEachChunk(images, cost: dCols.count) { range in
                     for n in range {
                         let image = xs + n * h * w * c
                         for oy in 0 ..< h { for ox in 0 ..< w {

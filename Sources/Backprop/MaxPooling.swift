@@ -28,7 +28,7 @@ public struct MaxPooling: Sendable, Equatable {
             y.storage.withUnsafeMutableBufferPointer { yb in
                 winners.withUnsafeMutableBufferPointer { wb in
                     let xs = xb.baseAddress!, ys = yb.baseAddress!, ws = wb.baseAddress!
-                    Parallel.forEachChunk(x.rows) { images in
+                    Parallel.forEachChunk(x.rows, cost: x.count) { images in
                         for n in images {
                             let image = xs + n * inSize
                             for oy in 0 ..< oh { for ox in 0 ..< ow {

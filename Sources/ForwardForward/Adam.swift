@@ -36,24 +36,29 @@ public struct Adam<T: BLASScalar>: Sendable {
                 let s = MemoryLayout<T>.stride
                 let pr = UnsafeMutableRawPointer(params.baseAddress!), gr = UnsafeRawPointer(g.baseAddress!)
                 let mr = UnsafeMutableRawPointer(mp.baseAddress!), vr = UnsafeMutableRawPointer(vp.baseAddress!)
-                var j = 0
-                while j + 8 <= n {
-                    let o = j * s
-                    let gv = gr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
-                    let mv = b1 * mr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c1 * gv
-                    let vv = b2 * vr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c2 * gv * gv
-                    mr.storeBytes(of: mv, toByteOffset: o, as: SIMD8<T>.self)
-                    vr.storeBytes(of: vv, toByteOffset: o, as: SIMD8<T>.self)
-                    let denom = vv.squareRoot() * invSqrtBC2 + eps
-                    let pv = pr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) - stepSize * mv / denom
-                    pr.storeBytes(of: pv, toByteOffset: o, as: SIMD8<T>.self)
-                    j += 8
-                }
-                while j < n {
-                    mp[j] = b1 * mp[j] + c1 * g[j]
-                    vp[j] = b2 * vp[j] + c2 * g[j] * g[j]
-                    params[j] -= stepSize * mp[j] / (vp[j].squareRoot() * invSqrtBC2 + eps)
-                    j += 1
+                let mb = mp.baseAddress!, vb = vp.baseAddress!, pb = params.baseAddress!, gb = g.baseAddress!
+                // Each value on its own: split over the threads in whole vectors, same bits at any count.
+                Parallel.forEachChunk((n + 7) / 8, cost: n) { blocks in
+                    let hi = min(blocks.upperBound * 8, n)
+                    var j = blocks.lowerBound * 8
+                    while j + 8 <= hi {
+                        let o = j * s
+                        let gv = gr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
+                        let mv = b1 * mr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c1 * gv
+                        let vv = b2 * vr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c2 * gv * gv
+                        mr.storeBytes(of: mv, toByteOffset: o, as: SIMD8<T>.self)
+                        vr.storeBytes(of: vv, toByteOffset: o, as: SIMD8<T>.self)
+                        let denom = vv.squareRoot() * invSqrtBC2 + eps
+                        let pv = pr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) - stepSize * mv / denom
+                        pr.storeBytes(of: pv, toByteOffset: o, as: SIMD8<T>.self)
+                        j += 8
+                    }
+                    while j < hi {
+                        mb[j] = b1 * mb[j] + c1 * gb[j]
+                        vb[j] = b2 * vb[j] + c2 * gb[j] * gb[j]
+                        pb[j] -= stepSize * mb[j] / (vb[j].squareRoot() * invSqrtBC2 + eps)
+                        j += 1
+                    }
                 }
             }
         }

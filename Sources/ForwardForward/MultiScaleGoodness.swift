@@ -70,16 +70,21 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
                          rowSums: UnsafeMutablePointer<T>, weights: [T]? = nil) -> T {
         let w = weights ?? unitWeights
         let uniform = groupBounds.isEmpty
-        var total: T = 0
+        let width = width
         w.withUnsafeBufferPointer { wp in
-            for i in 0 ..< rows {
-                let row = h + i * width
-                let s = RowKernels.sumOfSquares(row, width)
-                rowSums[i] = s
-                part[i] = uniform ? wp[0] * s : Self.weightedSumOfSquares(row, wp.baseAddress!, width)
-                total += s
+            let wb = wp.baseAddress!
+            Parallel.forEachChunk(rows, cost: rows * width) { range in
+                for i in range {
+                    let row = h + i * width
+                    let s = RowKernels.sumOfSquares(row, width)
+                    rowSums[i] = s
+                    part[i] = uniform ? wb[0] * s : Self.weightedSumOfSquares(row, wb, width)
+                }
             }
         }
+        // Summed in row order on one thread: the same bits at any thread count.
+        var total: T = 0
+        for i in 0 ..< rows { total += rowSums[i] }
         return rows > 0 ? total / T(rows * width) : 0
     }
 
@@ -109,19 +114,22 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
             let w = wp.baseAddress!
             let stride = MemoryLayout<T>.stride
             let wr = UnsafeRawPointer(w)
-            for i in 0 ..< rows {
-                let row = h + i * width
-                let rr = UnsafeMutableRawPointer(row)
-                let alpha = 2 * s[i]
-                let va = SIMD8<T>(repeating: alpha), vb = SIMD8<T>(repeating: beta)
-                var j = 0
-                while j + 8 <= width {
-                    let hv = rr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
-                    let wv = wr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
-                    rr.storeBytes(of: hv * (va * wv + vb), toByteOffset: j * stride, as: SIMD8<T>.self)
-                    j += 8
+            let width = width
+            Parallel.forEachChunk(rows, cost: rows * width) { range in
+                for i in range {
+                    let row = h + i * width
+                    let rr = UnsafeMutableRawPointer(row)
+                    let alpha = 2 * s[i]
+                    let va = SIMD8<T>(repeating: alpha), vb = SIMD8<T>(repeating: beta)
+                    var j = 0
+                    while j + 8 <= width {
+                        let hv = rr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                        let wv = wr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                        rr.storeBytes(of: hv * (va * wv + vb), toByteOffset: j * stride, as: SIMD8<T>.self)
+                        j += 8
+                    }
+                    while j < width { row[j] = row[j] * (alpha * w[j] + beta); j += 1 }
                 }
-                while j < width { row[j] = row[j] * (alpha * w[j] + beta); j += 1 }
             }
         }
     }

@@ -1,13 +1,22 @@
 import Foundation
 
-/// Splits work over the machine's cores. Only for work whose result does not
-/// depend on the split (every index computed on its own, no reduction across
-/// chunks), so that it gives the same bits on any machine.
+/// Splits the row kernels' work over threads: as many as the products use
+/// (`BLASThreads.with`, else the process default), so one setting governs a
+/// trainer's whole step. Only for work whose result does not depend on the
+/// split (every index computed on its own, no reduction across chunks), so
+/// that it gives the same bits at any thread count.
 public enum Parallel {
-    /// Calls `body` on contiguous ranges covering `0 ..< count`, one per core
-    /// at most, at least `minimumChunk` indices each, concurrently.
-    public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / max(minimumChunk, 1)))
+    /// Below this many values of work, one thread does it all (waking a
+    /// second costs more than it saves).
+    public static let minimumCost = 1 << 15
+
+    /// Threads the kernels of this task use.
+    public static var threads: Int { BLASThreads.requested ?? BLASThreads.defaultCount }
+
+    /// Calls `body` on contiguous ranges covering `0 ..< count`, one per
+    /// thread, concurrently; `cost` is the work in values (e.g. rows × cols).
+    public static func forEachChunk(_ count: Int, cost: Int = .max, _ body: (Range<Int>) -> Void) {
+        let chunks = cost < minimumCost ? 1 : max(1, min(threads, count))
         if chunks == 1 {
             if count > 0 { body(0 ..< count) }
             return
