@@ -11,11 +11,14 @@ public struct EpochTiming: Sendable {
     /// Per layer for the greedy baseline (its layers' products differ); one entry for AMSGA.
     public var seconds: [Double]
     public var boundSeconds: [Double]
+    /// The same products' time inside the epoch (the rest of `seconds` is the Swift kernels).
+    public var inSituSeconds: [Double]
     public var epochsTimed: Int
 
     /// Greedy: the sum of the layers' epochs, i.e. one epoch of every layer.
     public var perEpoch: Double { seconds.reduce(0, +) }
     public var bound: Double { boundSeconds.reduce(0, +) }
+    public var inSitu: Double { inSituSeconds.reduce(0, +) }
     public var ratio: Double { perEpoch / bound }
 
     /// Times `epochs` epochs (after one warm-up) of every layer's phase.
@@ -23,23 +26,25 @@ public struct EpochTiming: Sendable {
         var config = config
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
         let trainer = try FFTrainer(config: config, data: data)
-        var times: [Double] = [], bounds: [Double] = []
+        var times: [Double] = [], bounds: [Double] = [], inSitu: [Double] = []
         for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
             if trainer.greedy {
                 while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
             }
             trainer.step()  // warm-up
-            var t = 0.0, b = 0.0
+            var t = 0.0, b = 0.0, s = 0.0
             for _ in 0 ..< epochs {
                 let recorder = GemmRecorder()
                 let record = recorder.record { trainer.step() }
                 t += record.wallSeconds
+                s += recorder.secondsInProducts
                 b += GemmBound.seconds(recorder.shapes)
             }
             times.append(t / Double(epochs))
             bounds.append(b / Double(epochs))
+            inSitu.append(s / Double(epochs))
         }
-        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, epochsTimed: epochs)
+        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu, epochsTimed: epochs)
     }
 }
 

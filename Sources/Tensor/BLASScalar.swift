@@ -19,11 +19,12 @@ extension Float: BLASScalar {
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        GemmRecorder.note(m: m, n: n, k: k, transA: transA, transB: transB)
-        BLASThreads.run {
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                        beta, c, blasint(ldc))
+        GemmRecorder.run(m: m, n: n, k: k, transA: transA, transB: transB) {
+            BLASThreads.run {
+                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                            beta, c, blasint(ldc))
+            }
         }
     }
 }
@@ -35,11 +36,12 @@ extension Double: BLASScalar {
         b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        GemmRecorder.note(m: m, n: n, k: k, transA: transA, transB: transB)
-        BLASThreads.run {
-            cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                        beta, c, blasint(ldc))
+        GemmRecorder.run(m: m, n: n, k: k, transA: transA, transB: transB) {
+            BLASThreads.run {
+                cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                            beta, c, blasint(ldc))
+            }
         }
     }
 }

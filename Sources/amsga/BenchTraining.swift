@@ -34,6 +34,8 @@ extension Bench {
                 let t = try EpochTiming.measure(config, data: split, epochs: epochs)
                 let what = t.seconds.count > 1 ? "one epoch of every layer (sum of the layers' epochs)" : "epoch"
                 print(String(format: "%@: %.3f s per %@; sgemm alone %.3f s; ratio %.3f", name, t.perEpoch, what, t.bound, t.ratio))
+                print(String(format: "  of which products %.3f s (%.2f× alone), the rest (Swift kernels) %.3f s",
+                             t.inSitu, t.inSitu / t.bound, t.perEpoch - t.inSitu))
                 if t.seconds.count > 1 {
                     for (l, (s, b)) in zip(t.seconds, t.boundSeconds).enumerated() {
                         print(String(format: "  layer %d: %.3f s per epoch, sgemm %.3f s, ratio %.3f", l + 1, s, b, s / b))
