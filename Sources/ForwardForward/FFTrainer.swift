@@ -4,10 +4,11 @@ import Tensor
 
 /// Trains one FF network on one data split, epoch by epoch.
 ///
-/// The trainer owns every buffer it needs, allocated once: the normalised
-/// inputs and activations of every layer for the positives and the negatives,
-/// and the predictor's chunk buffers. Nothing is copied per epoch but the
-/// candidate negatives (their overlay changes).
+/// The trainer owns every buffer it needs, allocated once: the activations of
+/// the positives and of the negatives (`ActivationSlots`: three buffers per
+/// side, whatever the depth), which evaluation reuses between epochs, and
+/// small per-layer workspaces. Each epoch refills layer 1's inputs (the
+/// overlaid images) in place.
 public final class FFTrainer {
     public let config: FFConfiguration
     public let data: DataSplit
@@ -24,17 +25,19 @@ public final class FFTrainer {
     let schedule: LearningRateSchedule
     let eps: Float
     let n: Int
-    /// Per layer l (0-based): normalised inputs (width sizes[l]) and activations (width sizes[l+1]).
-    let posInput, negInput, posH, negH: [Buffer<Float>]
+    /// The positives' and the negatives' activations, layer after layer.
+    let pos, neg: ActivationSlots
     var negativeRows = 0
     let workspaces: [StepWorkspace<Float>]
     let candidateGoodness, candidateScratch: Buffer<Float>
     var fixedNegativeLabels: [Int]?
-    /// Greedy: the layer whose inputs are in the buffers (0 = none yet).
+    /// Greedy: the layer whose inputs are in the buffers (0 = none, or clobbered by an evaluation).
     var greedyPreparedLayer = 0
+    /// Interleaved: whether `pos.first` holds layer 1's positives (deeper layers reuse it).
+    var positivesReady = false
     let predictor: Predictor
-    /// The training images scored during training (at most 10,000, fixed).
-    let trainProbe: ImageSet
+    /// Training images scored during training: the first 10,000 at most.
+    let trainProbeRows: Int
 
     public var layerCount: Int { config.weightLayerCount }
     public var greedy: Bool { config.order == .greedy }
@@ -81,21 +84,27 @@ public final class FFTrainer {
 
         let n = data.train.count
         self.n = n
-        posInput = (0 ..< count).map { Buffer(n * sizes[$0]) }
-        negInput = (0 ..< count).map { Buffer(n * sizes[$0]) }
-        posH = (0 ..< count).map { Buffer(n * sizes[$0 + 1]) }
-        negH = (0 ..< count).map { Buffer(n * sizes[$0 + 1]) }
+        let chunk = min(10_000, max(n, data.validation.count, data.test.count))
+        pos = ActivationSlots(rows: n, sizes: sizes)
+        // The predictor evaluates in the negatives' slots, chunk rows at a time.
+        neg = ActivationSlots(rows: max(n, chunk), sizes: sizes)
         workspaces = (0 ..< count).map { StepWorkspace(rows: n, width: sizes[$0 + 1]) }
         candidateGoodness = Buffer(n)
         candidateScratch = Buffer(n)
-        predictor = Predictor(sizes: sizes, chunk: min(10_000, max(n, data.validation.count, data.test.count)))
-        trainProbe = data.train.subset(Array(0 ..< min(10_000, n)))
+        predictor = Predictor(sizes: sizes, chunk: chunk, slots: neg)
+        trainProbeRows = min(10_000, n)
 
-        // x̂⁺ of layer 1: the true label overlaid, normalised; constant for the run.
-        fillOverlaid(labels: data.train.labels.map(Int.init), into: posInput[0].pointer)
         if config.negativeRefresh == .once {
             fixedNegativeLabels = NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
         }
+    }
+
+    /// x̂⁺ of layer 1, the true labels overlaid and normalised, into `pos.first`
+    /// (again after a step or an evaluation has reused it).
+    func preparePositives() {
+        guard !positivesReady else { return }
+        fillOverlaid(labels: data.train.labels.map(Int.init), into: pos.first.pointer)
+        positivesReady = true
     }
 
     /// Training images with `labels` overlaid, normalised, into `dst` (n rows).
@@ -153,15 +162,18 @@ public final class FFTrainer {
     private func evaluateAtThreadCount(layerCount: Int?, fullTrain: Bool) -> (perSample: Accuracies, batch: Accuracies) {
         let active = Array(layers.prefix(layerCount ?? self.layerCount))
         var ps = Accuracies(), bt = Accuracies()
-        let sets: [(ImageSet, WritableKeyPath<Accuracies, Double>)] = [
-            (fullTrain ? data.train : trainProbe, \.train), (data.validation, \.validation), (data.test, \.test),
+        let sets: [(ImageSet, Int, WritableKeyPath<Accuracies, Double>)] = [
+            (data.train, fullTrain ? data.train.count : trainProbeRows, \.train),
+            (data.validation, data.validation.count, \.validation), (data.test, data.test.count, \.test),
         ]
-        for (set, key) in sets where set.count > 0 {
-            let (p, b) = predictor.predict(set.images, layers: active, goodness: goodness,
+        for (set, rows, key) in sets where rows > 0 {
+            let (p, b) = predictor.predict(set.images, rows: rows, layers: active, goodness: goodness,
                                            overlayValue: data.overlayValue, eps: eps)
-            ps[keyPath: key] = Predictor.accuracy(p, set.labels)
-            bt[keyPath: key] = Predictor.accuracy(b, set.labels)
+            ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
+            bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))
         }
+        // The predictor ran in the negatives' slots, and interleaved steps reuse the positives'.
+        greedyPreparedLayer = 0
         return (ps, bt)
     }
 }

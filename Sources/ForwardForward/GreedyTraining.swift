@@ -13,12 +13,12 @@ extension FFTrainer {
         let theta = thresholds.theta(layer: l + 1, progress: p)
         var st = LayerStep.forwardAndLoss(
             layer: layers[l], goodness: goodness[l],
-            xPos: posInput[l].pointer, hPos: posH[l].pointer, nPos: n,
-            xNeg: negInput[l].pointer, hNeg: negH[l].pointer, nNeg: negativeRows, negativesForwarded: false,
+            xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
+            xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows, negativesForwarded: false,
             theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
         LayerStep.backward(layer: &layers[l], goodness: goodness[l],
-                           xPos: posInput[l].pointer, hPos: posH[l].pointer, nPos: n,
-                           xNeg: negInput[l].pointer, hNeg: negH[l].pointer, nNeg: negativeRows,
+                           xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
+                           xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows,
                            workspace: workspaces[l])
         st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
         var stats = [LayerStatistics](repeating: LayerStatistics(), count: layerCount)
@@ -28,17 +28,20 @@ extension FFTrainer {
                           keptFromTopUp: 0, negativesUsed: negativeRows, layers: stats)
     }
 
-    /// Fills layer `l`'s inputs: the fixed negatives for layer 1, and for deeper
-    /// layers the normalised outputs of the frozen layers below.
+    /// Fills layer `l`'s inputs, kept for its E epochs: the true-label positives
+    /// and the fixed negatives for layer 1, and for deeper layers the normalised
+    /// outputs of the frozen layers below.
     func prepareGreedyInputs(layer l: Int) {
         let sizes = config.layerSizes
-        fillOverlaid(labels: fixedNegativeLabels!, into: negInput[0].pointer)
+        preparePositives()
+        fillOverlaid(labels: fixedNegativeLabels!, into: neg.first.pointer)
         negativeRows = n
         for k in 0 ..< l {
-            layers[k].forward(posInput[k].pointer, rows: n, into: posH[k].pointer)
-            layers[k].forward(negInput[k].pointer, rows: n, into: negH[k].pointer)
-            RowKernels.normalizeRows(posH[k].pointer, posInput[k + 1].pointer, rows: n, cols: sizes[k + 1], eps: eps)
-            RowKernels.normalizeRows(negH[k].pointer, negInput[k + 1].pointer, rows: n, cols: sizes[k + 1], eps: eps)
+            layers[k].forward(pos.input(k), rows: n, into: pos.h.pointer)
+            layers[k].forward(neg.input(k), rows: n, into: neg.h.pointer)
+            RowKernels.normalizeRows(pos.h.pointer, pos.input(k + 1), rows: n, cols: sizes[k + 1], eps: eps)
+            RowKernels.normalizeRows(neg.h.pointer, neg.input(k + 1), rows: n, cols: sizes[k + 1], eps: eps)
+            if (k + 1) % 2 == 0 { positivesReady = false }
         }
         greedyPreparedLayer = l + 1
     }

@@ -13,32 +13,35 @@ extension FFTrainer {
         // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this epoch's weights.
         let labels = fixedNegativeLabels
             ?? NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
-        fillOverlaid(labels: labels, into: negInput[0].pointer)
-        layers[0].forward(negInput[0].pointer, rows: n, into: negH[0].pointer)
+        fillOverlaid(labels: labels, into: neg.first.pointer)
+        layers[0].forward(neg.first.pointer, rows: n, into: neg.h.pointer)
 
         let selection = config.negativeMining ? mine(progress: p) : NegativeMining.all(n)
         if config.negativeMining {
-            compactRows(negInput[0].pointer, cols: sizes[0], keeping: selection.indices)
-            compactRows(negH[0].pointer, cols: sizes[1], keeping: selection.indices)
+            compactRows(neg.first.pointer, cols: sizes[0], keeping: selection.indices)
+            compactRows(neg.h.pointer, cols: sizes[1], keeping: selection.indices)
         }
         negativeRows = selection.kept
+        preparePositives()  // after mining, which may score deeper layers in pos.first
 
         var stats: [LayerStatistics] = []
         for l in 0 ..< layerCount {
             let theta = thresholds.theta(layer: l + 1, progress: p)
             var st = LayerStep.forwardAndLoss(
                 layer: layers[l], goodness: goodness[l],
-                xPos: posInput[l].pointer, hPos: posH[l].pointer, nPos: n,
-                xNeg: negInput[l].pointer, hNeg: negH[l].pointer, nNeg: negativeRows, negativesForwarded: l == 0,
+                xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
+                xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows, negativesForwarded: l == 0,
                 theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
             if l + 1 < layerCount {
-                // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1.
-                RowKernels.normalizeRows(posH[l].pointer, posInput[l + 1].pointer, rows: n, cols: sizes[l + 1], eps: eps)
-                RowKernels.normalizeRows(negH[l].pointer, negInput[l + 1].pointer, rows: negativeRows, cols: sizes[l + 1], eps: eps)
+                // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
+                // the backward pass overwrites h.
+                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: n, cols: sizes[l + 1], eps: eps)
+                RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1], eps: eps)
+                if (l + 1) % 2 == 0 { positivesReady = false }
             }
             LayerStep.backward(layer: &layers[l], goodness: goodness[l],
-                               xPos: posInput[l].pointer, hPos: posH[l].pointer, nPos: n,
-                               xNeg: negInput[l].pointer, hNeg: negH[l].pointer, nNeg: negativeRows,
+                               xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
+                               xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows,
                                workspace: workspaces[l])
             st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
             stats.append(st)
@@ -49,19 +52,24 @@ extension FFTrainer {
                           keptFromTopUp: selection.fromTopUp, negativesUsed: negativeRows, layers: stats)
     }
 
-    /// Scores the candidates in negH[0] (without gradient) and selects (eq. 7–10).
+    /// Scores the candidates, whose layer-1 activations are in `neg.h` (without
+    /// gradient), and selects (eq. 7–10). `neg.first` and `neg.h` are kept for
+    /// training; scoring deeper layers runs in the positives' slots (refilled after).
     func mine(progress p: Double) -> NegativeMining.Selection {
         let g = candidateGoodness.pointer
-        goodness[0].goodness(negH[0].pointer, rows: n, into: g, scratch: candidateScratch.pointer)
+        goodness[0].goodness(neg.h.pointer, rows: n, into: g, scratch: candidateScratch.pointer)
         var theta = config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: 1, progress: p)
         if config.miningScore == .allLayers {
             // Σ_l g_l over all layers, compared with Σ_l of the per-layer thresholds.
             let sizes = config.layerSizes
+            positivesReady = false
             for l in 1 ..< layerCount {
-                RowKernels.normalizeRows(negH[l - 1].pointer, negInput[l].pointer, rows: n, cols: sizes[l], eps: eps)
-                layers[l].forward(negInput[l].pointer, rows: n, into: negH[l].pointer)
+                let previous = l == 1 ? neg.h.pointer : pos.h.pointer
+                let input = l % 2 == 1 ? neg.spare.pointer : pos.first.pointer
+                RowKernels.normalizeRows(previous, input, rows: n, cols: sizes[l], eps: eps)
+                layers[l].forward(input, rows: n, into: pos.h.pointer)
                 let gl = workspaces[l].gNeg.pointer
-                goodness[l].goodness(negH[l].pointer, rows: n, into: gl, scratch: candidateScratch.pointer)
+                goodness[l].goodness(pos.h.pointer, rows: n, into: gl, scratch: candidateScratch.pointer)
                 for i in 0 ..< n { g[i] += gl[i] }
                 theta += config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: l + 1, progress: p)
             }

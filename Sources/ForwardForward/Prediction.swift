@@ -5,29 +5,31 @@ import Tensor
 /// run all layers, score(c) = Σ_l g_l; predict argmax. Rows go through in
 /// chunks; the `.batch` mode's g_global is accumulated over the whole set of
 /// each label before it is added, so chunking does not change it.
+///
+/// It owns no large buffer: it runs in activation slots it is lent (the
+/// trainer's negatives', which the next step refills).
 final class Predictor {
     let sizes: [Int]
     let chunk: Int
-    let input: Buffer<Float>
-    let activations: [Buffer<Float>]
-    let normalised: [Buffer<Float>]
+    let slots: ActivationSlots
     let part: Buffer<Float>
     let rowSums: Buffer<Float>
 
-    init(sizes: [Int], chunk: Int = 10_000) {
+    init(sizes: [Int], chunk: Int, slots: ActivationSlots) {
+        precondition(slots.rows >= chunk, "prediction chunk \(chunk) exceeds the slots' \(slots.rows) rows")
         self.sizes = sizes
         self.chunk = chunk
-        input = Buffer(chunk * sizes[0])
-        activations = sizes.dropFirst().map { Buffer(chunk * $0) }
-        normalised = sizes.dropFirst().map { Buffer(chunk * $0) }
+        self.slots = slots
         part = Buffer(chunk)
         rowSums = Buffer(chunk)
     }
 
-    /// Predicted labels in both goodness modes, using the first `layers.count` layers.
-    func predict(_ images: Matrix<Float>, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+    /// Predicted labels of the first `rows` images in both goodness modes, using the first `layers.count` layers.
+    func predict(_ images: Matrix<Float>, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
                  overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
-        let n = images.rows, d0 = sizes[0], classes = LabelOverlay.classes
+        precondition(n <= images.rows, "predicting \(n) of \(images.rows) images")
+        let d0 = sizes[0], classes = LabelOverlay.classes
+        let input = slots.first
         var perSample = [Double](repeating: 0, count: n * classes)
         var batchPart = [Double](repeating: 0, count: n * classes)
         for c in 0 ..< classes {
@@ -42,9 +44,8 @@ final class Predictor {
                     LabelOverlay.apply(input.pointer + i * d0, label: c, value: overlayValue)
                 }
                 RowKernels.normalizeRows(input.pointer, input.pointer, rows: rows, cols: d0, eps: eps)
-                var x = UnsafePointer(input.pointer)
                 for (l, layer) in layers.enumerated() {
-                    let h = activations[l].pointer
+                    let x = UnsafePointer(slots.input(l)), h = slots.h.pointer
                     layer.forward(x, rows: rows, into: h)
                     let gd = goodness[l]
                     gd.evaluate(h, rows: rows, part: part.pointer, rowSums: rowSums.pointer)
@@ -57,8 +58,7 @@ final class Predictor {
                         sumSquares[l] += s
                     }
                     if l + 1 < layers.count {
-                        RowKernels.normalizeRows(h, normalised[l].pointer, rows: rows, cols: layer.outputSize, eps: eps)
-                        x = UnsafePointer(normalised[l].pointer)
+                        RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, eps: eps)
                     }
                 }
                 r0 += rows
