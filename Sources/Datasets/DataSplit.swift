@@ -29,9 +29,15 @@ public struct DataSplit: Sendable {
                             trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
         let folder = try locator.folder(for: dataset)
         func path(_ p: DatasetName.Part) -> String { DataLocator.file(p, in: folder)! }
-        let full = try ImageSet.read(images: path(.trainImages), labels: path(.trainLabels))
-        let test = try ImageSet.read(images: path(.testImages), labels: path(.testLabels))
-        return try make(dataset, full: full, test: test, seed: seed, trainSize: trainSize, evalSize: evalSize)
+        let split = try {
+            let full = try ImageSet.read(images: path(.trainImages), labels: path(.trainLabels))
+            let test = try ImageSet.read(images: path(.testImages), labels: path(.testLabels))
+            return try make(dataset, full: full, test: test, seed: seed, trainSize: trainSize, evalSize: evalSize)
+        }()
+        // Reading and splitting freed about twice the split's size; give it back
+        // rather than keep it (`HeapReuse` keeps freed blocks otherwise).
+        HeapReuse.releaseFree()
+        return split
     }
 
     /// Splits already-read images (tests build small ones).
