@@ -14,6 +14,10 @@ public struct EpochTiming: Sendable {
     /// The same products' time inside the epoch (the rest of `seconds` is the Swift kernels).
     public var inSituSeconds: [Double]
     public var epochsTimed: Int
+    /// CPU time and page faults of the timed epochs, all of them together.
+    public var usage: Machine.Usage
+    /// One evaluation after the timed epochs: every training, validation and test image, both prediction modes.
+    public var evaluationSeconds: Double
 
     /// Greedy: the sum of the layers' epochs, i.e. one epoch of every layer.
     public var perEpoch: Double { seconds.reduce(0, +) }
@@ -27,6 +31,7 @@ public struct EpochTiming: Sendable {
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
         let trainer = try FFTrainer(config: config, data: data)
         var times: [Double] = [], bounds: [Double] = [], inSitu: [Double] = []
+        var usage = Machine.Usage()
         for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
             if trainer.greedy {
                 while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
@@ -35,7 +40,9 @@ public struct EpochTiming: Sendable {
             var t = 0.0, b = 0.0, s = 0.0
             for _ in 0 ..< epochs {
                 let recorder = GemmRecorder()
+                let before = Machine.usage()
                 let record = recorder.record { trainer.step() }
+                usage = usage + (Machine.usage() - before)
                 t += record.wallSeconds
                 s += recorder.secondsInProducts
                 b += GemmBound.seconds(recorder.shapes)
@@ -44,7 +51,9 @@ public struct EpochTiming: Sendable {
             bounds.append(b / Double(epochs))
             inSitu.append(s / Double(epochs))
         }
-        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu, epochsTimed: epochs)
+        let evaluation = Machine.seconds { _ = trainer.evaluate() }
+        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu,
+                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation)
     }
 }
 

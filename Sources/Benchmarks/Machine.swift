@@ -24,6 +24,29 @@ public enum Machine {
         (0 ..< repeats).map { _ in seconds(body) }.min()!
     }
 
+    /// CPU time and page faults of this process so far (all threads; getrusage).
+    public struct Usage: Sendable {
+        public var userSeconds = 0.0, systemSeconds = 0.0
+        public var minorFaults = 0, majorFaults = 0
+
+        public static func - (a: Usage, b: Usage) -> Usage {
+            Usage(userSeconds: a.userSeconds - b.userSeconds, systemSeconds: a.systemSeconds - b.systemSeconds,
+                  minorFaults: a.minorFaults - b.minorFaults, majorFaults: a.majorFaults - b.majorFaults)
+        }
+        public static func + (a: Usage, b: Usage) -> Usage {
+            Usage(userSeconds: a.userSeconds + b.userSeconds, systemSeconds: a.systemSeconds + b.systemSeconds,
+                  minorFaults: a.minorFaults + b.minorFaults, majorFaults: a.majorFaults + b.majorFaults)
+        }
+    }
+
+    public static func usage() -> Usage {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return Usage(userSeconds: seconds(u.ru_utime), systemSeconds: seconds(u.ru_stime),
+                     minorFaults: Int(u.ru_minflt), majorFaults: Int(u.ru_majflt))
+    }
+
     /// Peak resident memory of this process so far, in MiB (getrusage).
     public static func peakResidentMiB() -> Double {
         var usage = rusage()

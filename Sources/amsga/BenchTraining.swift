@@ -15,6 +15,7 @@ extension Bench {
         @Option(help: "Training images (default: the full 50,000).") var trainSize: Int?
         @Option(help: "OpenBLAS threads.") var threads: Int = 2
         @Flag(help: "Time no FF preset.") var skipFF = false
+        @Flag(inversion: .prefixedNo, help: "Also time each preset at 1 thread (the speed-up line).") var scaling = true
         @Option(parsing: .upToNextOption, help: "Backprop models to time on MNIST, minibatches of 100: mlp, cnn.")
         var backprop: [BackpropModelKind] = [.mlp, .cnn]
         @Flag(help: "Time no backprop model.") var skipBackprop = false
@@ -28,14 +29,24 @@ extension Bench {
                 var config = try FFConfiguration.preset(name)
                 config.threads = threads
                 config.trainSize = trainSize
-                config.evalSize = 1
+                // Full validation and test sets: the evaluation line times a real one, and
+                // the peak memory includes them, as in a training run.
                 let split = try DataSplit.load(config.dataset, locator: DataLocator(explicit: data.directory),
-                                               seed: 0, trainSize: trainSize, evalSize: 1)
+                                               seed: 0, trainSize: trainSize)
                 let t = try EpochTiming.measure(config, data: split, epochs: epochs)
                 let what = t.seconds.count > 1 ? "one epoch of every layer (sum of the layers' epochs)" : "epoch"
                 print(String(format: "%@: %.3f s per %@; sgemm alone %.3f s; ratio %.3f", name, t.perEpoch, what, t.bound, t.ratio))
                 print(String(format: "  of which products %.3f s (%.2f× alone), the rest (Swift kernels) %.3f s",
                              t.inSitu, t.inSitu / t.bound, t.perEpoch - t.inSitu))
+                let u = t.usage
+                print(String(format: "  CPU over the timed epochs: user %.2f s, system %.2f s (%.1f%% of user); page faults %d minor, %d major",
+                             u.userSeconds, u.systemSeconds, 100 * u.systemSeconds / max(u.userSeconds, 1e-9), u.minorFaults, u.majorFaults))
+                print(String(format: "  one evaluation (train, validation, test; both modes): %.3f s", t.evaluationSeconds))
+                if scaling && threads != 1 {
+                    config.threads = 1
+                    let s1 = try BLASThreads.with(1) { try EpochTiming.measure(config, data: split, epochs: epochs) }.perEpoch
+                    print(String(format: "  threads: 1 → %.3f s per %@, %d → %.3f s; speed-up %.2f×", s1, what, threads, t.perEpoch, s1 / t.perEpoch))
+                }
                 if t.seconds.count > 1 {
                     for (l, (s, b)) in zip(t.seconds, t.boundSeconds).enumerated() {
                         print(String(format: "  layer %d: %.3f s per epoch, sgemm %.3f s, ratio %.3f", l + 1, s, b, s / b))
