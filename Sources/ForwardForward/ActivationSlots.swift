@@ -27,4 +27,7 @@ final class ActivationSlots {
 
     /// The normalised input of layer `l` (0-based).
     func input(_ l: Int) -> UnsafeMutablePointer<Float> { l % 2 == 0 ? first.pointer : spare.pointer }
+
+    /// Layer `l`'s side of a step: its input slot, the activation buffer, `rows` rows.
+    func side(_ l: Int, rows: Int) -> StepSide<Float> { StepSide(x: input(l), h: h.pointer, rows: rows) }
 }

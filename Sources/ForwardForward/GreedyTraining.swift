@@ -11,15 +11,12 @@ extension FFTrainer {
         let p = Double(e) / Double(config.epochs)
         let lr = schedule.rate(epoch: e)
         let theta = thresholds.theta(layer: l + 1, progress: p)
+        let positives = pos.side(l, rows: n), negatives = neg.side(l, rows: negativeRows)
         var st = LayerStep.forwardAndLoss(
-            layer: layers[l], goodness: goodness[l],
-            xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
-            xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows, negativesForwarded: false,
+            layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: false,
             theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
-        LayerStep.backward(layer: &layers[l], goodness: goodness[l],
-                           xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
-                           xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows,
-                           workspace: workspaces[l])
+        LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
+                                                 pos: positives, neg: negatives, workspace: workspaces[l])
         st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
         var stats = [LayerStatistics](repeating: LayerStatistics(), count: layerCount)
         stats[l] = st

@@ -27,10 +27,9 @@ extension FFTrainer {
         var stats: [LayerStatistics] = []
         for l in 0 ..< layerCount {
             let theta = thresholds.theta(layer: l + 1, progress: p)
+            let positives = pos.side(l, rows: n), negatives = neg.side(l, rows: negativeRows)
             var st = LayerStep.forwardAndLoss(
-                layer: layers[l], goodness: goodness[l],
-                xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
-                xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows, negativesForwarded: l == 0,
+                layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: l == 0,
                 theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
             if l + 1 < layerCount {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
@@ -39,10 +38,8 @@ extension FFTrainer {
                 RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1], eps: eps)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
-            LayerStep.backward(layer: &layers[l], goodness: goodness[l],
-                               xPos: pos.input(l), hPos: pos.h.pointer, nPos: n,
-                               xNeg: neg.input(l), hNeg: neg.h.pointer, nNeg: negativeRows,
-                               workspace: workspaces[l])
+            LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
+                                                     pos: positives, neg: negatives, workspace: workspaces[l])
             st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
             stats.append(st)
         }

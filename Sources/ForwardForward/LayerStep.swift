@@ -26,20 +26,30 @@ final class StepWorkspace<T: BLASScalar> {
     }
 }
 
+/// One side of a layer's step (the positives or the negatives): `rows`
+/// normalised inputs x̂ and the buffer their activations h go to.
+struct StepSide<T: BLASScalar> {
+    var x: UnsafePointer<T>
+    var h: UnsafeMutablePointer<T>
+    var rows: Int
+}
+
 /// One layer's training step, split at the point where the caller feeds the
 /// activations to the next layer:
 ///   1. `forwardAndLoss`: h = layer(x̂), goodness, loss, s = dL/dg;
 ///   2. (caller normalises h⁺, h⁻ into the next layer's inputs);
-///   3. `backward`: h → dL/dz in place, gradient = Σ dzᵀ x̂ over both batches.
+///   3. `backwardOverwritingActivations`: h → dL/dz in place, gradient = Σ dzᵀ x̂
+///      over both sides. h is gone after it: hence step 2 comes first.
 enum LayerStep {
+    /// With `negativesForwarded`, `neg.h` already holds the negatives' activations (mining computed them).
     static func forwardAndLoss<T: BLASScalar>(
-        layer: FFLayer<T>, goodness: MultiScaleGoodness<T>,
-        xPos: UnsafePointer<T>, hPos: UnsafeMutablePointer<T>, nPos: Int,
-        xNeg: UnsafePointer<T>, hNeg: UnsafeMutablePointer<T>, nNeg: Int, negativesForwarded: Bool,
-        theta: Double, reduction: FFConfiguration.LossReduction, workspace ws: StepWorkspace<T>
+        layer: FFLayer<T>, goodness: MultiScaleGoodness<T>, pos: StepSide<T>, neg: StepSide<T>,
+        negativesForwarded: Bool, theta: Double, reduction: FFConfiguration.LossReduction,
+        workspace ws: StepWorkspace<T>
     ) -> LayerStatistics {
-        layer.forward(xPos, rows: nPos, into: hPos)
-        if !negativesForwarded { layer.forward(xNeg, rows: nNeg, into: hNeg) }
+        let (hPos, nPos, hNeg, nNeg) = (pos.h, pos.rows, neg.h, neg.rows)
+        layer.forward(pos.x, rows: nPos, into: hPos)
+        if !negativesForwarded { layer.forward(neg.x, rows: nNeg, into: hNeg) }
         goodness.goodness(hPos, rows: nPos, into: ws.gPos.pointer, scratch: ws.scratch.pointer)
         goodness.goodness(hNeg, rows: nNeg, into: ws.gNeg.pointer, scratch: ws.scratch.pointer)
         var st = LayerStatistics()
@@ -53,16 +63,15 @@ enum LayerStep {
         return st
     }
 
-    static func backward<T: BLASScalar>(
-        layer: inout FFLayer<T>, goodness: MultiScaleGoodness<T>,
-        xPos: UnsafePointer<T>, hPos: UnsafeMutablePointer<T>, nPos: Int,
-        xNeg: UnsafePointer<T>, hNeg: UnsafeMutablePointer<T>, nNeg: Int,
+    static func backwardOverwritingActivations<T: BLASScalar>(
+        layer: inout FFLayer<T>, goodness: MultiScaleGoodness<T>, pos: StepSide<T>, neg: StepSide<T>,
         workspace ws: StepWorkspace<T>
     ) {
-        goodness.backward(hPos, rows: nPos, dLdg: ws.dPos.pointer)
-        goodness.backward(hNeg, rows: nNeg, dLdg: ws.dNeg.pointer)
-        layer.accumulateGradient(dz: hPos, xhat: xPos, rows: nPos, accumulate: false, scratch: ws.columns.pointer)
-        layer.accumulateGradient(dz: hNeg, xhat: xNeg, rows: nNeg, accumulate: true, scratch: ws.columns.pointer)
+        goodness.backward(pos.h, rows: pos.rows, dLdg: ws.dPos.pointer)
+        goodness.backward(neg.h, rows: neg.rows, dLdg: ws.dNeg.pointer)
+        // Positives first, then the negatives added: the order of the sums is part of the bits.
+        layer.accumulateGradient(dz: pos.h, xhat: pos.x, rows: pos.rows, accumulate: false, scratch: ws.columns.pointer)
+        layer.accumulateGradient(dz: neg.h, xhat: neg.x, rows: neg.rows, accumulate: true, scratch: ws.columns.pointer)
     }
 
     /// Mean, standard deviation and the fraction meeting `test`, in Double.
@@ -96,11 +105,10 @@ extension FFLayer {
         negatives.storage.withUnsafeBufferPointer {
             RowKernels.normalizeRows($0.baseAddress!, xn.pointer, rows: nNeg, cols: inputSize, eps: normEpsilon)
         }
-        let st = LayerStep.forwardAndLoss(layer: self, goodness: goodness, xPos: xp.pointer, hPos: hp.pointer, nPos: nPos,
-                                          xNeg: xn.pointer, hNeg: hn.pointer, nNeg: nNeg, negativesForwarded: false,
+        let pos = StepSide<T>(x: xp.pointer, h: hp.pointer, rows: nPos), neg = StepSide<T>(x: xn.pointer, h: hn.pointer, rows: nNeg)
+        let st = LayerStep.forwardAndLoss(layer: self, goodness: goodness, pos: pos, neg: neg, negativesForwarded: false,
                                           theta: theta, reduction: reduction, workspace: ws)
-        LayerStep.backward(layer: &self, goodness: goodness, xPos: xp.pointer, hPos: hp.pointer, nPos: nPos,
-                           xNeg: xn.pointer, hNeg: hn.pointer, nNeg: nNeg, workspace: ws)
+        LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg, workspace: ws)
         return st.loss
     }
 }

@@ -14,8 +14,6 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     public let unitWeights: [T]
     /// Weight c of g_global.
     public let globalWeight: T
-    /// The same with g_global replaced by the sample's own g_local (prediction, `.perSample`).
-    public let perSampleUnitWeights: [T]
     /// Group boundaries of eq. 3 (empty for the baseline or when K < 2).
     public let groupBounds: [Int]
 
@@ -48,7 +46,6 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
         }
         unitWeights = w.map { T($0) }
         globalWeight = T(global)
-        perSampleUnitWeights = w.map { T($0 + global / Double(width)) }
         groupBounds = bounds.count >= 3 ? bounds : []
     }
 
@@ -67,8 +64,8 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     /// `rows` samples; returns g_global = Σ rowsum / (B·D).
     @discardableResult @inlinable
     public func evaluate(_ h: UnsafePointer<T>, rows: Int, part: UnsafeMutablePointer<T>,
-                         rowSums: UnsafeMutablePointer<T>, weights: [T]? = nil) -> T {
-        let w = weights ?? unitWeights
+                         rowSums: UnsafeMutablePointer<T>) -> T {
+        let w = unitWeights
         let uniform = groupBounds.isEmpty
         let width = width
         w.withUnsafeBufferPointer { wp in
