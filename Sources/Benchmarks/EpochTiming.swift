@@ -18,6 +18,8 @@ public struct EpochTiming: Sendable {
     public var usage: Machine.Usage
     /// One evaluation after the timed epochs: every training, validation and test image, both prediction modes.
     public var evaluationSeconds: Double
+    /// Peak resident memory while the trainer trained and evaluated (the data included).
+    public var peakTrainingMiB: Double
 
     /// Greedy: the sum of the layers' epochs, i.e. one epoch of every layer.
     public var perEpoch: Double { seconds.reduce(0, +) }
@@ -25,35 +27,43 @@ public struct EpochTiming: Sendable {
     public var inSitu: Double { inSituSeconds.reduce(0, +) }
     public var ratio: Double { perEpoch / bound }
 
-    /// Times `epochs` epochs (after one warm-up) of every layer's phase.
+    /// Times `epochs` epochs (after one warm-up) of every layer's phase, then
+    /// one evaluation; the products alone are timed after the trainer is gone,
+    /// so that `peakTrainingMiB` is the trainer's alone.
     public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int) throws -> EpochTiming {
         var config = config
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
-        let trainer = try FFTrainer(config: config, data: data)
-        var times: [Double] = [], bounds: [Double] = [], inSitu: [Double] = []
+        var times: [Double] = [], inSitu: [Double] = [], products: [[GemmShape]] = []
         var usage = Machine.Usage()
-        for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
-            if trainer.greedy {
-                while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
+        HeapReuse.releaseFree()
+        Machine.resetPeak()
+        let evaluation: Double = try {
+            let trainer = try FFTrainer(config: config, data: data)
+            for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
+                if trainer.greedy {
+                    while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
+                }
+                trainer.step()  // warm-up
+                var t = 0.0, s = 0.0, shapes: [GemmShape] = []
+                for _ in 0 ..< epochs {
+                    let recorder = GemmRecorder()
+                    let before = Machine.usage()
+                    let record = recorder.record { trainer.step() }
+                    usage = usage + (Machine.usage() - before)
+                    t += record.wallSeconds
+                    s += recorder.secondsInProducts
+                    shapes += recorder.shapes
+                }
+                times.append(t / Double(epochs))
+                inSitu.append(s / Double(epochs))
+                products.append(shapes)
             }
-            trainer.step()  // warm-up
-            var t = 0.0, b = 0.0, s = 0.0
-            for _ in 0 ..< epochs {
-                let recorder = GemmRecorder()
-                let before = Machine.usage()
-                let record = recorder.record { trainer.step() }
-                usage = usage + (Machine.usage() - before)
-                t += record.wallSeconds
-                s += recorder.secondsInProducts
-                b += GemmBound.seconds(recorder.shapes)
-            }
-            times.append(t / Double(epochs))
-            bounds.append(b / Double(epochs))
-            inSitu.append(s / Double(epochs))
-        }
-        let evaluation = Machine.seconds { _ = trainer.evaluate() }
+            return Machine.seconds { _ = trainer.evaluate() }
+        }()
+        let peak = Machine.residentMiB()?.peak ?? .nan
+        let bounds = products.map { GemmBound.seconds($0) / Double(epochs) }
         return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu,
-                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation)
+                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation, peakTrainingMiB: peak)
     }
 }
 

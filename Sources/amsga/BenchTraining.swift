@@ -42,6 +42,7 @@ extension Bench {
                 print(String(format: "  CPU over the timed epochs: user %.2f s, system %.2f s (%.1f%% of user); page faults %d minor, %d major",
                              u.userSeconds, u.systemSeconds, 100 * u.systemSeconds / max(u.userSeconds, 1e-9), u.minorFaults, u.majorFaults))
                 print(String(format: "  one evaluation (train, validation, test; both modes): %.3f s", t.evaluationSeconds))
+                print(String(format: "  peak resident memory while training and evaluating: %.0f MiB", t.peakTrainingMiB))
                 if scaling && threads != 1 {
                     config.threads = 1
                     let s1 = try BLASThreads.with(1) { try EpochTiming.measure(config, data: split, epochs: epochs) }.perEpoch
@@ -52,7 +53,6 @@ extension Bench {
                         print(String(format: "  layer %d: %.3f s per epoch, sgemm %.3f s, ratio %.3f", l + 1, s, b, s / b))
                     }
                 }
-                print(String(format: "  peak resident memory so far: %.0f MiB", Machine.peakResidentMiB()))
             }
             guard !skipBackprop else { return }
             guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
