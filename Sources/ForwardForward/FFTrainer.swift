@@ -33,7 +33,7 @@ public final class FFTrainer {
     var fixedNegativeLabels: [Int]?
     /// Greedy: the layer whose inputs are in the buffers (0 = none, or clobbered by an evaluation).
     var greedyPreparedLayer = 0
-    /// Interleaved: whether `pos.first` holds layer 1's positives (deeper layers reuse it).
+    /// Whether `pos.first` holds layer 1's positives (deeper layers' inputs and mining reuse it).
     var positivesReady = false
     let predictor: Predictor
     /// Training images scored during training: the first 10,000 at most.
@@ -172,7 +172,7 @@ public final class FFTrainer {
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))
         }
-        // The predictor ran in the negatives' slots, and interleaved steps reuse the positives'.
+        // The predictor ran in the negatives' slots: a greedy layer's prepared inputs are gone.
         greedyPreparedLayer = 0
         return (ps, bt)
     }

@@ -8,8 +8,6 @@ public struct GemmShape: Sendable, Hashable {
     public init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
         (self.m, self.n, self.k, self.transposeA, self.transposeB) = (m, n, k, transposeA, transposeB)
     }
-
-    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
 /// Records the shape of every product made inside `record`, so that a
