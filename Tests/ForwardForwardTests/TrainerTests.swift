@@ -33,6 +33,27 @@ func small(_ c: FFConfiguration, sizes: [Int], epochs: Int) -> FFConfiguration {
 
 @Suite("Trainers")
 struct TrainerTests {
+    /// Evaluation runs in the trainer's activation buffers, and deeper layers
+    /// reuse layer 1's input buffer: evaluating every epoch must not change
+    /// what is trained. Four layers of uneven widths, so that the alternating
+    /// input buffers differ in size; AMSGA scores candidates over all layers.
+    @Test("Evaluating every epoch trains the same bits as evaluating once", arguments: ["baseline-mnist", "amsga-mnist"])
+    func evaluationLeavesTrainingAlone(preset: String) throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset(preset), sizes: [784, 24, 40, 16, 30], epochs: 6)
+        config.miningScore = .allLayers
+        var often = config
+        often.evalEvery = 1
+        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: often, data: data)
+        try a.train()
+        try b.train()
+        for (l, (x, y)) in zip(a.layers, b.layers).enumerated() {
+            let same = x.parameters.map(\.bitPattern) == y.parameters.map(\.bitPattern)
+            #expect(same, "layer \(l + 1)'s weights differ when evaluating every epoch")
+        }
+        #expect(b.trace.filter { !$0.accuracyPerSample.validation.isNaN }.count == b.trace.count)
+    }
+
     @Test("Two runs of the same configuration give bit-identical weights and traces",
           arguments: ["baseline-mnist", "amsga-mnist"])
     func determinism(preset: String) throws {
