@@ -14,8 +14,31 @@ struct AMSGA: ParsableCommand {
         // Standard output is block-buffered when it is not a terminal.
         setvbuf(stdout, nil, _IOLBF, 0)
         HeapReuse.enable()
-        main(nil)
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // a malformed command line: the error and the usage
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch let error where error is ValidationError || error is ExitCode || error is CleanExit {
+            exit(withError: error)  // a bad option value, or an exit the command asked for
+        } catch {
+            // A runtime error (a lock held, a file that does not read, an unknown
+            // notebook) is not a misuse of the command line: the error alone.
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(1)
+        }
     }
+}
+
+/// An error of the work a command does, not of its command line: printed
+/// alone, without the usage text.
+struct RuntimeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Options shared by every command that reads a dataset.

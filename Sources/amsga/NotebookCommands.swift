@@ -14,20 +14,20 @@ struct NotebookOptions: ParsableArguments {
 
     func runner() throws -> NotebookRunner {
         guard let nb = allNotebooks.first(where: { $0.name == notebook }) else {
-            throw ValidationError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
+            throw RuntimeError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
         }
         // The cells are compiled in: a source edited after the build would be hashed but not run.
         let exePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if let exe = try? FileManager.default.attributesOfItem(atPath: exePath)[.modificationDate] as? Date,
            let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
-            throw ValidationError("\(nb.file) changed after amsga was built: rebuild first (`swift build -c release`, or use `swift run -c release amsga …`)")
+            throw RuntimeError("\(nb.file) changed after amsga was built: rebuild first (`swift build -c release`, or use `swift run -c release amsga …`)")
         }
         return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory))
     }
 
     func cellIndex(_ runner: NotebookRunner, _ text: String?) throws -> Int? {
         guard let text else { return nil }
-        do { return try runner.notebook.cell(text) } catch { throw ValidationError("\(error)") }
+        do { return try runner.notebook.cell(text) } catch { throw RuntimeError("\(error)") }
     }
 }
 
@@ -55,7 +55,7 @@ struct RunNotebook: ParsableCommand {
         let start = Date()
         do {
             try runner.run(target: try options.cellIndex(runner, cell), from: try options.cellIndex(runner, from), force: force)
-        } catch let e as NotebookError { throw ValidationError(e.description) }
+        } catch let e as NotebookError { throw RuntimeError(e.description) }
         let path = try NotebookReport.write(runner)
         print(String(format: "%d of %d cells ran; %.2f s; report: %@", runner.executed.count, runner.notebook.cells.count,
                      Date().timeIntervalSince(start), path))

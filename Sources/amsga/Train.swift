@@ -61,14 +61,14 @@ struct Train: ParsableCommand {
             config = contents.config
             restored = contents
         } else if let path = out, FileManager.default.fileExists(atPath: path), !overwrite {
-            throw ValidationError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
+            throw RuntimeError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
         }
         let data = try options.loadData(config)
         let trainer = try FFTrainer(config: config, data: data)
         var recorder: RunRecorder?
         if let r = restored {
             guard let c = r.checkpoint else {
-                throw ValidationError("\(resume!) has no checkpoint to resume from")
+                throw RuntimeError("\(resume!) has no checkpoint to resume from")
             }
             try trainer.restore(c, trace: Array(r.trace.prefix(c.stepsDone)))
             print("resuming \(resume!) at step \(c.stepsDone) of \(trainer.totalSteps)")

@@ -34,8 +34,34 @@ func runToEnd(_ args: [String]) throws {
     #expect(p.terminationStatus == 0, "amsga \(args.joined(separator: " ")) exited with \(p.terminationStatus)")
 }
 
+/// Runs amsga to the end; its exit status and standard error.
+func runCapturingErrors(_ args: [String]) throws -> (status: Int32, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    let err = Pipe()
+    p.standardError = err
+    try p.run()
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
+}
+
 @Suite("amsga train --out / --resume, through the executable", .serialized)
 struct CommandLineTests {
+    @Test("A runtime error prints the error alone; a malformed command line prints the usage too")
+    func errorsAlone() throws {
+        guard amsgaExecutable() != nil else { return }
+        let runtime = try runCapturingErrors(["status", "no-such-notebook"])
+        #expect(runtime.status != 0)
+        #expect(runtime.stderr.contains("no-such-notebook"), "\(runtime.stderr)")
+        #expect(!runtime.stderr.contains("Usage:"), "\(runtime.stderr)")
+        let malformed = try runCapturingErrors(["train", "--no-such-option"])
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("Usage:"), "\(malformed.stderr)")
+    }
+
     @Test("Killed with SIGKILL while training, then resumed: bit-identical to an uninterrupted run",
           arguments: ["amsga", "baseline"])
     func killAndResume(kind: String) throws {
