@@ -85,3 +85,38 @@ public struct CellState: Sendable {
         try JSONDecoder().decode([String: String].self, from: Data(s.utf8))
     }
 }
+
+/// A cell state file as `amsga inspect` shows it: what the cell recorded and the tensors it saved.
+public struct CellFileSummary: Sendable {
+    public var notebook: String
+    public var cell: Int
+    public var cellName: String
+    public var state: CellState
+    /// Name and shape of every tensor under `/tensors`.
+    public var tensors: [(name: String, shape: [Int])]
+
+    /// Whether `path` is a cell state file (its format attribute says so), without judging the rest.
+    public static func isCellFile(_ path: String) -> Bool {
+        guard let f = try? HDF5File.open(path) else { return false }
+        defer { try? f.close() }
+        return f.root.hasAttribute("format") && (try? f.root.attribute("format").string) == CellState.format
+    }
+
+    public static func read(path: String) throws -> CellFileSummary {
+        let f = try HDF5File.open(path)
+        defer { try? f.close() }
+        let root = f.root
+        let state: CellState
+        do { state = try CellState.read(from: root) } catch { throw NotebookError("\(path): \(error)") }
+        var tensors: [(String, [Int])] = []
+        if root.contains("tensors") {
+            let g = try root.group("tensors")
+            for name in try g.children() where !g.isGroup(name) {
+                tensors.append((name, try g.dataset(name).shape))
+            }
+        }
+        return CellFileSummary(notebook: try root.attribute("notebook").string ?? "?",
+                               cell: Int(try root.attribute("cell").int ?? 0),
+                               cellName: try root.attribute("cell_name").string ?? "?", state: state, tensors: tensors)
+    }
+}

@@ -2,14 +2,16 @@ import ArgumentParser
 import ForwardForward
 import Foundation
 import HDF5
+import Notebook
 import RunStore
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Summarise a run file: parameters, provenance, epochs traced, last checkpoint, accuracies.")
-    @Argument(help: "An HDF5 file written by `amsga train --out`.") var file: String
+        abstract: "Summarise a run file (parameters, provenance, epochs traced, last checkpoint, accuracies) or a notebook cell's state file.")
+    @Argument(help: "An HDF5 file written by `amsga train --out`, or a cell state file (outputs/<notebook>/cache/NN-*.h5).") var file: String
 
     func run() throws {
+        if CellFileSummary.isCellFile(file) { return try inspectCell() }
         let r = try RunFile.read(path: file)
         let c = r.config
         let total = c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs
@@ -33,5 +35,20 @@ struct Inspect: ParsableCommand {
         } else {
             print("  no final accuracies (the run has not finished)")
         }
+    }
+
+    func inspectCell() throws {
+        let c = try CellFileSummary.read(path: file)
+        let s = c.state
+        print("\(file): cell \(c.cell) '\(c.cellName)' of notebook \(c.notebook), complete")
+        print("  ran at \(s.ranAt) for \(String(format: "%.1f", s.seconds)) s; key \(s.key.prefix(12))…")
+        print("  parameters read: " + (s.parameters.isEmpty ? "none" : s.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        if !s.reads.isEmpty { print("  cells read: " + s.reads.keys.sorted().map { "\($0 + 1)" }.joined(separator: ", ")) }
+        if !s.data.isEmpty { print("  data read: " + s.data.keys.sorted().joined(separator: ", ")) }
+        for (name, shape) in c.tensors { print("  tensor \(name) \(shape)") }
+        if !s.runs.isEmpty { print("  runs: " + s.runs.joined(separator: ", ")) }
+        if !s.figures.isEmpty { print("  figures: " + s.figures.joined(separator: ", ")) }
+        let output = s.output.trimmingCharacters(in: .newlines)
+        if !output.isEmpty { print("  output:\n" + output.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")) }
     }
 }

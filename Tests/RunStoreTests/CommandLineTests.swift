@@ -50,6 +50,25 @@ func runCapturingErrors(_ args: [String]) throws -> (status: Int32, stderr: Stri
 
 @Suite("amsga train --out / --resume, through the executable", .serialized)
 struct CommandLineTests {
+    @Test("inspect summarises a notebook's cell state file: cell, parameters, tensors")
+    func inspectCellFile() throws {
+        let path = FileManager.default.currentDirectoryPath + "/outputs/quickstart/cache/01-data.h5"
+        guard let exe = amsgaExecutable(), FileManager.default.fileExists(atPath: path) else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["inspect", path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.contains("cell 1 'Data' of notebook quickstart"), "\(text)")
+        #expect(text.contains("tensor "), "\(text)")
+        #expect(!text.contains("format is"), "\(text)")
+    }
+
     @Test("A runtime error prints the error alone; a malformed command line prints the usage too")
     func errorsAlone() throws {
         guard amsgaExecutable() != nil else { return }
