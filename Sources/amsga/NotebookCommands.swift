@@ -12,15 +12,20 @@ struct NotebookOptions: ParsableArguments {
     @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
     @OptionGroup var data: DataOptions
 
-    func runner() throws -> NotebookRunner {
+    /// The notebook's runner. Its cells are compiled in, so a source edited
+    /// after the build would be hashed but not run: `run` (`forRunning`)
+    /// refuses then; the read-only commands go on (they read the file as it is
+    /// now, so an edited cell shows as stale) and say so.
+    func runner(forRunning: Bool = false) throws -> NotebookRunner {
         guard let nb = allNotebooks.first(where: { $0.name == notebook }) else {
             throw RuntimeError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
         }
-        // The cells are compiled in: a source edited after the build would be hashed but not run.
         let exePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if let exe = try? FileManager.default.attributesOfItem(atPath: exePath)[.modificationDate] as? Date,
            let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
-            throw RuntimeError("\(nb.file) changed after amsga was built: rebuild first (`swift build -c release`, or use `swift run -c release amsga …`)")
+            let rebuild = "rebuild (`swift build -c release`, or use `swift run -c release amsga …`)"
+            if forRunning { throw RuntimeError("\(nb.file) changed after amsga was built: \(rebuild) first") }
+            FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; `run` needs a \(rebuild)\n".utf8))
         }
         return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory))
     }
@@ -51,7 +56,7 @@ struct RunNotebook: ParsableCommand {
     @Flag(help: "Re-run the cell(s) even if fresh.") var force = false
 
     func run() throws {
-        let runner = try options.runner()
+        let runner = try options.runner(forRunning: true)
         let start = Date()
         do {
             try runner.run(target: try options.cellIndex(runner, cell), from: try options.cellIndex(runner, from), force: force)
