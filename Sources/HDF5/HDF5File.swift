@@ -14,11 +14,24 @@ public final class HDF5File {
         root = HDF5Group(id: try check(H5Gopen2(id, "/", amsga_H5P_DEFAULT()), "open / of \(path)"), path: "/")
     }
 
+    /// File access: `close()` really closes. With HDF5's default ("weak")
+    /// degree a file stays open, unflushed and locked, until the last of its
+    /// objects is released; a state file renamed into place right after its
+    /// `close()` then failed to open for reading now and then ("unable to lock
+    /// file") and could have been read unflushed. Strong closes every object of
+    /// the file with it (a wrapper that outlives it fails quietly).
+    static func accessProperties() throws -> hid_t {
+        let fapl = try check(H5Pcreate(amsga_H5P_FILE_ACCESS()), "file access property list")
+        _ = try check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "strong close degree")
+        return fapl
+    }
+
     /// Creates (or truncates) a file.
     public static func create(_ path: String) throws -> HDF5File {
         HDF5Library.silence()
-        let id = try check(H5Fcreate(path, amsga_H5F_ACC_TRUNC(), amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
-                           "create \(path)")
+        let fapl = try accessProperties()
+        defer { H5Pclose(fapl) }
+        let id = try check(H5Fcreate(path, amsga_H5F_ACC_TRUNC(), amsga_H5P_DEFAULT(), fapl), "create \(path)")
         return try HDF5File(path: path, id: id)
     }
 
@@ -32,8 +45,9 @@ public final class HDF5File {
             H5Eclear2(amsga_H5E_DEFAULT())
             throw HDF5Error(operation: "open \(path)", messages: ["not an HDF5 file (or its superblock is damaged)"])
         }
-        let id = try check(H5Fopen(path, writable ? amsga_H5F_ACC_RDWR() : amsga_H5F_ACC_RDONLY(), amsga_H5P_DEFAULT()),
-                           "open \(path)")
+        let fapl = try accessProperties()
+        defer { H5Pclose(fapl) }
+        let id = try check(H5Fopen(path, writable ? amsga_H5F_ACC_RDWR() : amsga_H5F_ACC_RDONLY(), fapl), "open \(path)")
         return try HDF5File(path: path, id: id)
     }
 
