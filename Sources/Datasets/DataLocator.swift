@@ -3,7 +3,10 @@ import Foundation
 /// Finds the dataset folders. Search order: `--data DIR`, `$AMSGA_DATA`,
 /// `./data`, `/usr/share/datasets` (Debian's `dataset-fashion-mnist`). A root
 /// counts for a dataset when its `<root>/<dataset>/` folder holds all four
-/// files, gzip (`.gz`) or plain.
+/// files, gzip (`.gz`) or plain. The search moves on past a root whose folder
+/// holds none of them (or does not exist); a folder holding some but not all
+/// is an error naming the missing files, never silently passed over for a
+/// copy further down the list.
 public struct DataLocator: Sendable {
     public var roots: [String]
 
@@ -32,7 +35,11 @@ public struct DataLocator: Sendable {
     public func folder(for dataset: DatasetName) throws -> String {
         for root in roots {
             let f = (root as NSString).appendingPathComponent(dataset.folder)
-            if DatasetName.Part.allCases.allSatisfy({ Self.file($0, in: f) != nil }) { return f }
+            let missing = DatasetName.Part.allCases.filter { Self.file($0, in: f) == nil }
+            if missing.isEmpty { return f }
+            if missing.count < DatasetName.Part.allCases.count {
+                throw DatasetError.incompleteFolder(dataset: dataset.rawValue, folder: f, missing: missing.map(\.rawValue))
+            }
         }
         throw DatasetError.notFound(dataset: dataset.rawValue,
                                     searched: roots.map { ($0 as NSString).appendingPathComponent(dataset.folder) })

@@ -12,6 +12,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case unexpectedShape(path: String, shape: [Int], expected: String)
     case checksumMismatch(path: String, expected: String, actual: String)
     case notFound(dataset: String, searched: [String])
+    case incompleteFolder(dataset: String, folder: String, missing: [String])
     case download(url: String, reason: String)
 
     public var description: String {
@@ -38,6 +39,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case .notFound(let d, let s):
             return "\(d) not found; looked in: \(s.joined(separator: ", ")). "
                 + "Pass --data DIR or set AMSGA_DATA to a folder holding \(d)/"
+        case .incompleteFolder(let d, let f, let m):
+            return "\(f): \(d) is incomplete: no \(m.map { "\($0)(.gz)" }.joined(separator: ", ")). "
+                + "Complete it, or remove the folder to use another copy"
         case .download(let u, let r): return "download of \(u) failed: \(r)"
         }
     }

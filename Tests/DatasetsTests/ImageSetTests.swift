@@ -61,6 +61,28 @@ struct ImageSetTests {
         #expect(error?.description.contains(empty + "/mnist") == true)
     }
 
+    @Test("A dataset folder missing a file is an error naming it, not passed over for a copy further down")
+    func incompleteFolder() throws {
+        let first = try temporaryFolder(), second = try temporaryFolder()
+        let complete = (second as NSString).appendingPathComponent("mnist")
+        let partial = (first as NSString).appendingPathComponent("mnist")
+        for folder in [complete, partial] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for part in DatasetName.Part.allCases {
+            try Data().write(to: URL(fileURLWithPath: (complete as NSString).appendingPathComponent(part.rawValue + ".gz")))
+            if part != .trainLabels {
+                try Data().write(to: URL(fileURLWithPath: (partial as NSString).appendingPathComponent(part.rawValue + ".gz")))
+            }
+        }
+        let error = #expect(throws: DatasetError.self) { try DataLocator(roots: [first, second]).folder(for: .mnist) }
+        #expect(error == .incompleteFolder(dataset: "mnist", folder: partial, missing: [DatasetName.Part.trainLabels.rawValue]))
+        #expect(error?.description.contains("train-labels-idx1-ubyte") == true)
+        // A folder with none of the files (a README, say) is passed over.
+        try FileManager.default.removeItem(atPath: partial)
+        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        try Data("see elsewhere".utf8).write(to: URL(fileURLWithPath: (partial as NSString).appendingPathComponent("README.md")))
+        #expect(try DataLocator(roots: [first, second]).folder(for: .mnist) == complete)
+    }
+
     @Test("The split is seeded: 5/6 train, the rest validation, disjoint; same seed, same split")
     func syntheticSplit() throws {
         var rng = Xoshiro256StarStar(seed: 1)
