@@ -34,32 +34,38 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         bias.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: -bound, high: bound) }
     }
 
+    /// Walks image `n`'s patches: for every output position and every kernel
+    /// offset that falls inside the image, `body(patch, pixel)` with the offset
+    /// of that patch entry in the patch matrix and of the pixel in the batch
+    /// (C_in values each). im2col copies along it, col2im adds back along it.
+    @inline(__always)
+    func forEachPatchPixel(ofImage n: Int, _ body: (_ patch: Int, _ pixel: Int) -> Void) {
+        let (h, w, c, k, pad) = (height, width, inChannels, kernel, kernel / 2)
+        for oy in 0 ..< h { for ox in 0 ..< w {
+            let row = ((n * h + oy) * w + ox) * patchSize
+            for ky in 0 ..< k {
+                let iy = oy + ky - pad
+                guard iy >= 0 && iy < h else { continue }
+                for kx in 0 ..< k {
+                    let ix = ox + kx - pad
+                    guard ix >= 0 && ix < w else { continue }
+                    body(row + (ky * k + kx) * c, ((n * h + iy) * w + ix) * c)
+                }
+            }
+        } }
+    }
+
     /// The patches of a batch (N × H·W·C_in): (N·H·W) × (k·k·C_in), zeros where a patch leaves the image.
     public func im2col(_ x: Matrix<T>) -> Matrix<T> {
         precondition(x.cols == inputSize, "convolution input has \(x.cols) values per image, expected \(inputSize)")
         var cols = Matrix<T>(rows: x.rows * height * width, cols: patchSize)
-        let (h, w, c, k, pad, p) = (height, width, inChannels, kernel, kernel / 2, patchSize)
+        let c = inChannels
         x.storage.withUnsafeBufferPointer { xb in
             cols.storage.withUnsafeMutableBufferPointer { cb in
                 let xs = xb.baseAddress!, cs = cb.baseAddress!
-                Parallel.forEachChunk(x.rows, cost: x.rows * h * w * p) { images in
-                    for n in images {
-                        let image = xs + n * h * w * c
-                        for oy in 0 ..< h { for ox in 0 ..< w {
-                            var row = cs + ((n * h + oy) * w + ox) * p
-                            for ky in 0 ..< k {
-                                let iy = oy + ky - pad
-                                for kx in 0 ..< k {
-                                    let ix = ox + kx - pad
-                                    // Outside the image the row keeps its zeros.
-                                    if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                        row.update(from: image + (iy * w + ix) * c, count: c)
-                                    }
-                                    row += c
-                                }
-                            }
-                        } }
-                    }
+                Parallel.forEachChunk(x.rows, cost: x.rows * height * width * patchSize) { images in
+                    // Outside the image a patch keeps its zeros.
+                    for n in images { forEachPatchPixel(ofImage: n) { (cs + $0).update(from: xs + $1, count: c) } }
                 }
             }
         }
@@ -70,27 +76,15 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
     public func col2im(_ dCols: Matrix<T>, images: Int) -> Matrix<T> {
         precondition(dCols.rows == images * height * width && dCols.cols == patchSize, "col2im: shape mismatch")
         var dx = Matrix<T>(rows: images, cols: inputSize)
-        let (h, w, c, k, pad, p) = (height, width, inChannels, kernel, kernel / 2, patchSize)
+        let c = inChannels
         dCols.storage.withUnsafeBufferPointer { db in
             dx.storage.withUnsafeMutableBufferPointer { xb in
                 let ds = db.baseAddress!, xs = xb.baseAddress!
                 Parallel.forEachChunk(images, cost: dCols.count) { range in
                     for n in range {
-                        let image = xs + n * h * w * c
-                        for oy in 0 ..< h { for ox in 0 ..< w {
-                            var row = ds + ((n * h + oy) * w + ox) * p
-                            for ky in 0 ..< k {
-                                let iy = oy + ky - pad
-                                for kx in 0 ..< k {
-                                    let ix = ox + kx - pad
-                                    if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                                        let dst = image + (iy * w + ix) * c
-                                        for j in 0 ..< c { dst[j] += row[j] }
-                                    }
-                                    row += c
-                                }
-                            }
-                        } }
+                        forEachPatchPixel(ofImage: n) { patch, pixel in
+                            for j in 0 ..< c { xs[pixel + j] += ds[patch + j] }
+                        }
                     }
                 }
             }
