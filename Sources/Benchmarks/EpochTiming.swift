@@ -67,17 +67,18 @@ public struct EpochTiming: Sendable {
     }
 }
 
-/// Times a list of sgemm products alone, on buffers of the same shapes.
+/// Times a list of sgemm products alone, on buffers of the same shapes
+/// (allocated once, at the largest size each operand takes).
 public enum GemmBound {
     public static func seconds(_ products: [GemmShape]) -> Double {
+        let a = [Float](repeating: 0.5, count: products.map { $0.m * $0.k }.max() ?? 0)
+        let b = [Float](repeating: 0.25, count: products.map { $0.k * $0.n }.max() ?? 0)
+        var c = [Float](repeating: 0, count: products.map { $0.m * $0.n }.max() ?? 0)
         var total = 0.0
-        for p in products {
-            let a = [Float](repeating: 0.5, count: p.m * p.k)
-            let b = [Float](repeating: 0.25, count: p.k * p.n)
-            var c = [Float](repeating: 0, count: p.m * p.n)
-            a.withUnsafeBufferPointer { ap in
-                b.withUnsafeBufferPointer { bp in
-                    c.withUnsafeMutableBufferPointer { cp in
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    for p in products {
                         total += Machine.seconds {
                             Float.gemm(transA: p.transposeA, transB: p.transposeB, m: p.m, n: p.n, k: p.k,
                                        alpha: 1, a: ap.baseAddress!, lda: p.transposeA ? p.m : p.k,
