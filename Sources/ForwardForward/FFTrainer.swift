@@ -38,6 +38,8 @@ public final class FFTrainer {
     let predictor: Predictor
     /// Training images scored during training: the first 10,000 at most.
     let trainProbeRows: Int
+    /// The training labels, as the overlay takes them (every epoch refills the positives).
+    let trueLabels: [Int]
 
     public var layerCount: Int { config.weightLayerCount }
     public var greedy: Bool { config.order == .greedy }
@@ -93,6 +95,7 @@ public final class FFTrainer {
         candidateScratch = Buffer(n)
         predictor = Predictor(sizes: sizes, chunk: chunk, slots: neg)
         trainProbeRows = min(10_000, n)
+        trueLabels = data.train.labels.map(Int.init)
 
         if config.negativeRefresh == .once {
             fixedNegativeLabels = NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
@@ -103,7 +106,7 @@ public final class FFTrainer {
     /// (again after a step or an evaluation has reused it).
     func preparePositives() {
         guard !positivesReady else { return }
-        fillOverlaid(labels: data.train.labels.map(Int.init), into: pos.first.pointer)
+        fillOverlaid(labels: trueLabels, into: pos.first.pointer)
         positivesReady = true
     }
 
