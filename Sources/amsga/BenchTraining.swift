@@ -57,11 +57,14 @@ extension Bench {
             guard !skipBackprop else { return }
             guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
             let split = try DataSplit.load(.mnist, locator: DataLocator(explicit: data.directory), seed: 0, trainSize: trainSize, evalSize: 1)
+            func time<M: Classifier>(_ model: M) throws -> BackpropTiming where M.Scalar == Float {
+                try BackpropTiming.measure(BackpropTrainer(model: model, settings: BackpropSettings(), data: split), steps: backpropSteps)
+            }
             for kind in backprop {
                 let t: BackpropTiming
                 switch kind {
-                case .mlp: t = try BackpropTiming.measure(kind.trainer(MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0), split), steps: backpropSteps)
-                case .cnn: t = try BackpropTiming.measure(kind.trainer(CNN<Float>(architecture: .tutorial, seed: 0), split), steps: backpropSteps)
+                case .mlp: t = try time(MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0))
+                case .cnn: t = try time(CNN<Float>(architecture: .tutorial, seed: 0))
                 }
                 print(String(format: "%@-mnist (batch 100): %.3f s per epoch (%d steps of %.4f s, %d timed); sgemm alone %.3f s; ratio %.3f",
                              kind.rawValue, t.perEpoch, t.stepsPerEpoch, t.secondsPerStep, t.stepsTimed, t.bound, t.ratio))
@@ -74,8 +77,4 @@ extension Bench {
 /// The backprop models `bench train` can time.
 enum BackpropModelKind: String, ExpressibleByArgument, CaseIterable {
     case mlp, cnn
-
-    func trainer<M: Classifier>(_ model: M, _ data: DataSplit) throws -> BackpropTrainer<M> where M.Scalar == Float {
-        try BackpropTrainer(model: model, settings: BackpropSettings(), data: data)
-    }
 }
