@@ -90,7 +90,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     /// Validation and test on their first this many images (quick runs).
     public var evalSize: Int?
     /// OpenBLAS threads; results are bit-identical for a given count.
-    public var threads: Int = 2
+    public var threads: Int = defaultThreads
+    /// The thread count of every preset and notebook run unless told otherwise
+    /// (`amsga run --threads`): the committed results were made with it.
+    public static let defaultThreads = 2
 
     public var weightLayerCount: Int { layerSizes.count - 1 }
 

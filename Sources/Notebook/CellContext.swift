@@ -9,17 +9,22 @@ import RunStore
 public final class CellContext {
     let runner: NotebookRunner
     let index: Int
+    /// The folder the cell's entry is built in (figures go there).
+    let staging: String
     var parametersRead: [String: String] = [:]
     var cellsRead: [Int: String] = [:]
     var dataRead: [String: String] = [:]
+    var sweepsRead: [SweepRead] = []
     var output = ""
     var figures: [String] = []
-    var runs: [String] = []
+    /// Runs trained, with their run files.
+    var runs: [(name: String, path: String)] = []
     var tensors: [(String, HDF5Tensor)] = []
 
-    init(runner: NotebookRunner, index: Int) {
+    init(runner: NotebookRunner, index: Int, staging: String) {
         self.runner = runner
         self.index = index
+        self.staging = staging
     }
 
     // MARK: Parameters
@@ -55,9 +60,13 @@ public final class CellContext {
         for r in rows { self.print("| " + r.joined(separator: " | ") + " |") }
     }
 
-    /// Writes `outputs/<notebook>/<name>` and records it.
+    /// Records a figure: kept in the cell's entry, published to `outputs/<notebook>/<name>`
+    /// (or the parameter set's folder).
     public func figure(_ name: String, svg: String) throws {
-        try Data(svg.utf8).write(to: URL(fileURLWithPath: runner.outputDirectory + "/" + name), options: .atomic)
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+            throw NotebookError("cell \(index + 1): figure name '\(name)' must be a plain file name")
+        }
+        try Data(svg.utf8).write(to: URL(fileURLWithPath: staging + "/figures/" + name), options: .atomic)
         figures.append(name)
     }
 
@@ -69,27 +78,39 @@ public final class CellContext {
 
     /// A tensor saved by an earlier cell; that cell runs first if it is stale.
     public func load(_ name: String, from cell: String) throws -> [Double] {
-        let i = try upstream(cell)
-        let f = try HDF5File.open(runner.statePath(i))
-        defer { try? f.close() }
-        return try f.root.dataset("tensors/" + name).read(as: Double.self)
+        let (i, e) = try upstream(cell)
+        return try Self.tensor(name, in: e, cell: i)
     }
 
     /// A training run made by an earlier cell (`train(…, as: name)`).
     public func run(_ name: String, from cell: String) throws -> RunContents {
-        let i = try upstream(cell)
-        guard let path = runner.availableRun(i, name, state: try runner.storedState(i)) else {
-            throw NotebookError("cell \(i + 1) has no run named '\(name)' (neither \(runner.runPath(i, name)) nor \(runner.tracePath(name)))")
+        let (i, e) = try upstream(cell)
+        return try Self.run(name, in: e, cell: i, runner: runner)
+    }
+
+    static func tensor(_ name: String, in e: CacheEntry, cell i: Int) throws -> [Double] {
+        let f = try HDF5File.open(e.statePath)
+        defer { try? f.close() }
+        guard f.root.contains("tensors/" + name) else {
+            throw NotebookError("cell \(i + 1) saved no tensor '\(name)' (\(e.statePath))")
+        }
+        return try f.root.dataset("tensors/" + name).read(as: Double.self)
+    }
+
+    static func run(_ name: String, in e: CacheEntry, cell i: Int, runner: NotebookRunner) throws -> RunContents {
+        guard let path = runner.availableRun(i, name, entry: e) else {
+            throw NotebookError("cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
         }
         return try RunFile.read(path: path)
     }
 
-    func upstream(_ cell: String) throws -> Int {
+    func upstream(_ cell: String) throws -> (Int, CacheEntry) {
         let i = try runner.notebook.cell(cell)
         guard i < index else { throw NotebookError("cell \(index + 1) can only read earlier cells, not cell \(i + 1)") }
         try runner.ensureFresh(i)
-        cellsRead[i] = try runner.storedState(i).key
-        return i
+        guard let e = runner.entry(i) else { throw NotebookError("cell \(i + 1) ran but left no entry that matches") }
+        cellsRead[i] = e.state.key
+        return (i, e)
     }
 
     // MARK: Data and training
@@ -100,15 +121,28 @@ public final class CellContext {
         return try DataSplit.load(dataset, locator: runner.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
     }
 
-    /// Trains `config`, writing a run file in the cache with a checkpoint every
-    /// `checkpointEvery` epochs; an interrupted run of the same configuration resumes.
+    /// Trains `config` at the runner's thread count, writing a run file in the
+    /// cache (addressed by the configuration) with a checkpoint every
+    /// `checkpointEvery` epochs. An interrupted run of the same configuration
+    /// resumes; a finished one (another parameter set's, say) is reused.
     @discardableResult
     public func train(_ config: FFConfiguration, data: DataSplit, as name: String, checkpointEvery: Int = 10) throws -> RunContents {
-        let path = runner.runPath(index, name)
+        var config = config
+        config.threads = runner.threads
+        let path = runner.runPath(index, name, configuration: config)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let lock = try RunLock(runPath: path, log: runner.log)
+        defer { lock.release() }
+        let previous = (try? RunFile.read(path: path)).flatMap { $0.config == config ? $0 : nil }
+        if let previous, previous.finalPerSample != nil {
+            runner.log("  \(name): the finished run of this configuration is reused (\(path))")
+            runs.append((name, path))
+            return previous
+        }
         let trainer = try FFTrainer(config: config, data: data)
-        if let previous = try? RunFile.read(path: path), previous.config == config, let c = previous.checkpoint {
-            try trainer.restore(c, trace: Array(previous.trace.prefix(c.stepsDone)))
-            self.print("\(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
+        if let c = previous?.checkpoint {
+            try trainer.restore(c, trace: Array(previous!.trace.prefix(c.stepsDone)))
+            runner.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery)
         let progress = runner.progress(name: name, total: trainer.totalSteps)
@@ -118,7 +152,7 @@ public final class CellContext {
         })
         let final = trainer.evaluate()
         try recorder.record(trainer, final: final)
-        runs.append(name)
+        runs.append((name, path))
         return try RunFile.read(path: path)
     }
 }

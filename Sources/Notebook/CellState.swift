@@ -22,17 +22,23 @@ public struct CellState: Sendable {
     /// SHA-256 of each run's configuration JSON, so that a run file of another
     /// configuration at the same path (a later, unfinished run) is not taken for it.
     public var runParameters: [String: String] = [:]
+    /// Cells of other parameter sets read through `CellContext.sweep`.
+    public var sweepReads: [SweepRead] = []
     public var seconds: Double
     public var ranAt: String
+    /// OpenBLAS threads the cell ran with (provenance: not part of the key).
+    public var threads: Int = 0
 
     static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
-    static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String]) -> String {
+    static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],
+                    sweeps: [SweepRead] = []) -> String {
         var parts = ["format \(formatVersion)", "source \(sourceHash)"]
         parts += parameters.sorted { $0.key < $1.key }.map { "parameter \($0.key)=\($0.value)" }
         parts += reads.sorted { $0.key < $1.key }.map { "cell \($0.key) \($0.value)" }
         parts += data.sorted { $0.key < $1.key }.map { "data \($0.key) \($0.value)" }
+        parts += sweeps.sorted().map { "sweep cell \($0.cell) \($0.pointText) \($0.key)" }
         return sha256(parts.joined(separator: "\n"))
     }
 
@@ -52,6 +58,10 @@ public struct CellState: Sendable {
         try root.setAttribute("figures", .strings(figures))
         try root.setAttribute("runs", .strings(runs))
         try root.setAttribute("run_parameters", .string(json(runParameters)))
+        if !sweepReads.isEmpty {
+            try root.setAttribute("sweeps_read", .string(String(decoding: try Self.sortedEncoder.encode(sweepReads.sorted()), as: UTF8.self)))
+        }
+        try root.setAttribute("threads", .int(Int64(threads)))
         try root.setAttribute("seconds", .double(seconds))
         try root.setAttribute("ran_at", .string(ranAt))
     }
@@ -68,22 +78,41 @@ public struct CellState: Sendable {
             switch try root.attribute(n) { case .strings(let v): return v; case .string(let v): return [v]; default: return [] }
         }
         let reads = try decode(s("cells_read")).reduce(into: [Int: String]()) { $0[Int($1.key)! - 1] = $1.value }
+        let sweeps = root.hasAttribute("sweeps_read")
+            ? try JSONDecoder().decode([SweepRead].self, from: Data(try s("sweeps_read").utf8)) : []
         return CellState(key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
                          reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
                          figures: try list("figures"), runs: try list("runs"),
                          runParameters: root.hasAttribute("run_parameters") ? try decode(s("run_parameters")) : [:],
-                         seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"))
+                         sweepReads: sweeps, seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
+                         threads: root.hasAttribute("threads") ? Int(try root.attribute("threads").int ?? 0) : 0)
+    }
+
+    private static var sortedEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
     }
 
     private func json(_ d: [String: String]) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? e.encode(d)) ?? Data("{}".utf8), as: UTF8.self)
+        String(decoding: (try? Self.sortedEncoder.encode(d)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     private static func decode(_ s: String) throws -> [String: String] {
         try JSONDecoder().decode([String: String].self, from: Data(s.utf8))
     }
+}
+
+/// A cell of another parameter set that a cell read (`CellContext.sweep`):
+/// the cell, the overrides that made the set, and its key then.
+public struct SweepRead: Codable, Sendable, Comparable {
+    public var cell: Int
+    /// The point's overrides, `name=value`, sorted.
+    public var point: [String]
+    public var key: String
+
+    var pointText: String { point.joined(separator: " ") }
+    public static func < (a: SweepRead, b: SweepRead) -> Bool { (a.cell, a.pointText) < (b.cell, b.pointText) }
 }
 
 /// A cell state file as `amsga inspect` shows it: what the cell recorded and the tensors it saved.

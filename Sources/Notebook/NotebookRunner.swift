@@ -5,34 +5,91 @@ import ForwardForward
 import HDF5
 import RunStore
 
-/// Runs a notebook's cells with a cache that is never silently stale: a cell
-/// runs when its key (source, parameters and data it read, keys of the cells
-/// it read) changed or its state is missing or unreadable; otherwise its
-/// state, output and figures are reused. `status` names the reason.
+/// Runs a notebook's cells with a cache that is never silently stale and
+/// keeps every result: each cell's results are stored per cache key (source,
+/// parameters and data it read, keys of the cells it read), so switching a
+/// parameter back reuses what was computed before. A cell runs when no entry
+/// matches its key now or the matching entry lacks an output; `status` names
+/// the reason.
+///
+/// A runner serves one parameter set. Its outputs (figures, traces, report)
+/// are published to `outputs/<notebook>/` for the notebook's defaults and to
+/// `outputs/<notebook>/sets/<overrides>/` for any other set.
 public final class NotebookRunner {
     public let notebook: Notebook
     public let source: NotebookSource
     public let parameters: [String: ParameterValue]
+    /// The parameters that differ from the notebook's defaults, `name=value`, sorted by name.
+    public let overrides: [String]
+    /// `outputs/<notebook>`.
+    public let notebookDirectory: String
+    /// Where this parameter set's figures, traces and report go.
     public let outputDirectory: String
     public let cacheDirectory: String
     public let locator: DataLocator
+    /// OpenBLAS threads of the training cells (recorded; not part of the key).
+    public let threads: Int
     /// Cells run in this invocation (indices), in order.
     public private(set) var executed: [Int] = []
     public var log: (String) -> Void = { print($0) }
+    let store: CacheStore
     var forced: Set<Int> = []
-    private var keyMemo: [Int: String?] = [:]
-    private var stateMemo: [Int: Result<CellState, Error>] = [:]
-    private var dataMemo: [String: String] = [:]
+    var memo = Memo()
 
-    public init(_ notebook: Notebook, overrides: [String] = [], outputs: String = "outputs",
-                locator: DataLocator = DataLocator()) throws {
+    /// What one invocation has looked up; emptied when a cell runs.
+    struct Memo {
+        var entries: [Int: (readable: [CacheEntry], unreadable: [(String, Error)])] = [:]
+        var match: [Int: CacheEntry?] = [:]
+        var closest: [Int: (entry: CacheEntry, reasons: [String])?] = [:]
+        var data: [String: String] = [:]
+        var children: [String: NotebookRunner] = [:]
+    }
+
+    public convenience init(_ notebook: Notebook, overrides: [String] = [], outputs: String = "outputs",
+                            locator: DataLocator = DataLocator(), threads: Int = FFConfiguration.defaultThreads) throws {
+        try self.init(notebook, parameters: try notebook.resolveParameters(overrides), outputs: outputs,
+                      locator: locator, threads: threads)
+    }
+
+    init(_ notebook: Notebook, parameters: [String: ParameterValue], outputs: String, locator: DataLocator, threads: Int) throws {
+        guard threads > 0 else { throw NotebookError("threads must be positive, got \(threads)") }
         self.notebook = notebook
         source = try NotebookSource(file: notebook.file, cellLines: notebook.cells.map(\.line))
-        parameters = try notebook.resolveParameters(overrides)
-        outputDirectory = outputs + "/" + notebook.name
-        cacheDirectory = outputDirectory + "/cache"
+        self.parameters = parameters
+        overrides = notebook.parameters.compactMap { p in
+            parameters[p.name].flatMap { $0.description == p.value.description ? nil : "\(p.name)=\($0)" }
+        }.sorted()
+        notebookDirectory = outputs + "/" + notebook.name
+        outputDirectory = overrides.isEmpty ? notebookDirectory
+            : notebookDirectory + "/sets/" + ParameterSetLabel.sanitise(overrides.joined(separator: "_"))
+        cacheDirectory = notebookDirectory + "/cache"
+        store = CacheStore(directory: cacheDirectory)
         self.locator = locator
+        self.threads = threads
         try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        try migrateLegacyLayout()
+    }
+
+    /// Whether this runner serves the notebook's defaults (whose results git keeps).
+    public var isDefaults: Bool { overrides.isEmpty }
+
+    /// The runner of the same notebook with `point` (`name=value` overrides) on top of this set.
+    func child(_ point: [String]) throws -> NotebookRunner {
+        let label = point.sorted().joined(separator: " ")
+        if let c = memo.children[label] { return c }
+        var values = parameters
+        for o in point {
+            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let current = values[parts[0]] else {
+                throw NotebookError("notebook '\(notebook.name)' has no parameter for '\(o)'")
+            }
+            values[parts[0]] = try current.parsing(parts[1], name: parts[0])
+        }
+        let c = try NotebookRunner(notebook, parameters: values, outputs: (notebookDirectory as NSString).deletingLastPathComponent,
+                                   locator: locator, threads: threads)
+        c.log = log
+        memo.children[label] = c
+        return c
     }
 
     // MARK: Paths
@@ -42,164 +99,60 @@ public final class NotebookRunner {
         let name = notebook.cells[i].name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         return n + "-" + String(name).split(separator: "-").joined(separator: "-")
     }
-    public func statePath(_ i: Int) -> String { cacheDirectory + "/" + slug(i) + ".h5" }
-    public func runPath(_ i: Int, _ name: String) -> String { cacheDirectory + "/" + slug(i) + "." + name + ".run.h5" }
-    /// The committed copy of a run, without checkpoints: `outputs/<notebook>/traces/<name>.h5`.
+
+    /// The full run file (with checkpoints) of a run of this configuration made by cell i.
+    public func runPath(_ i: Int, _ name: String, configuration: FFConfiguration) -> String {
+        store.runPath(slug(i), run: name, configHash: CellState.sha256(RunFile.configurationJSON(configuration)))
+    }
+
+    /// This parameter set's copy of a run's trace: `<outputs>/traces/<name>.h5`.
     public func tracePath(_ name: String) -> String { outputDirectory + "/traces/" + name + ".h5" }
 
-    /// The run's cached file when it is the finished run the state recorded,
-    /// else its committed trace when that was written by the cell run whose
-    /// state has `key`.
-    func availableRun(_ i: Int, _ name: String, state s: CellState) -> String? {
-        if cachedRunMatches(i, name, state: s) { return runPath(i, name) }
-        let t = tracePath(name)
+    /// The run's file with checkpoints when it is the finished run the entry
+    /// recorded, else the entry's trace-only copy when that carries the entry's key.
+    public func availableRun(_ i: Int, _ name: String, entry e: CacheEntry) -> String? {
+        if let hash = e.state.runParameters[name] {
+            let full = store.runPath(slug(i), run: name, configHash: hash)
+            if let r = RunFile.summary(path: full), r.finished, CellState.sha256(r.parametersJSON) == hash { return full }
+        }
+        let t = e.tracePath(name)
         guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
         defer { try? f.close() }
-        return (try? f.root.attribute("cell_key").string) == s.key ? t : nil
-    }
-
-    func cachedRunMatches(_ i: Int, _ name: String, state s: CellState) -> Bool {
-        guard let r = RunFile.summary(path: runPath(i, name)), r.finished else { return false }
-        // States from before run_parameters was recorded: finished is all we know.
-        guard let expected = s.runParameters[name] else { return s.runParameters.isEmpty }
-        return CellState.sha256(r.parametersJSON) == expected
-    }
-
-    /// Writes the trace-only copy of each of cell i's runs (marked with the cell's key).
-    func exportTraces(_ i: Int, runs: [String], key: String) throws {
-        guard !runs.isEmpty else { return }
-        try FileManager.default.createDirectory(atPath: outputDirectory + "/traces", withIntermediateDirectories: true)
-        for r in runs {
-            let contents = try RunFile.read(path: runPath(i, r))
-            try RunFile.writeTraceOnly(contents, to: tracePath(r), attributes: [
-                "notebook": .string(notebook.name), "cell": .int(Int64(i + 1)),
-                "cell_name": .string(notebook.cells[i].name), "cell_key": .string(key),
-            ])
-        }
-    }
-
-    // MARK: Keys and freshness
-
-    func sourceHash(_ i: Int) -> String {
-        let code = source.sections[i].code
-        return CellState.sha256(source.helpers.isEmpty ? code : code + "\n// helpers\n" + source.helpers)
-    }
-
-    func storedState(_ i: Int) throws -> CellState {
-        if let m = stateMemo[i] { return try m.get() }
-        let r = Result<CellState, Error> {
-            guard FileManager.default.fileExists(atPath: statePath(i)) else { throw NotebookError("never run") }
-            let f = try HDF5File.open(statePath(i))
-            defer { try? f.close() }
-            return try CellState.read(from: f.root)
-        }
-        stateMemo[i] = r
-        return try r.get()
-    }
-
-    /// SHA-256 of the dataset's files as stored (gzip bytes), cached per invocation.
-    func dataFingerprint(_ d: DatasetName) throws -> String {
-        if let f = dataMemo[d.rawValue] { return f }
-        let folder = try locator.folder(for: d)
-        var h = SHA256()
-        for part in DatasetName.Part.allCases {
-            h.update(data: try Data(contentsOf: URL(fileURLWithPath: DataLocator.file(part, in: folder)!)))
-        }
-        let f = h.finalize().map { String(format: "%02x", $0) }.joined()
-        dataMemo[d.rawValue] = f
-        return f
-    }
-
-    /// The key the cell would have now, from what it read last time; nil when
-    /// that cannot be known (never ran, unreadable, an input gone).
-    func currentKey(_ i: Int) -> String? {
-        if let m = keyMemo[i] { return m }
-        var key: String?
-        if let s = try? storedState(i) {
-            var params: [String: String] = [:], reads: [Int: String] = [:], data: [String: String] = [:]
-            var ok = true
-            for name in s.parameters.keys { if let v = parameters[name] { params[name] = v.description } else { ok = false } }
-            for up in s.reads.keys { if up < i, let k = currentKey(up) { reads[up] = k } else { ok = false } }
-            for d in s.data.keys {
-                if let ds = DatasetName(rawValue: d), let f = try? dataFingerprint(ds) { data[d] = f } else { ok = false }
-            }
-            if ok { key = CellState.key(sourceHash: sourceHash(i), parameters: params, reads: reads, data: data) }
-        }
-        keyMemo[i] = key
-        return key
-    }
-
-    public struct Status: Sendable {
-        public var fresh: Bool
-        public var reasons: [String]
-        /// Informational: the library changed since the cell ran (does not make it stale).
-        public var notes: [String]
-    }
-
-    public func status(_ i: Int) -> Status {
-        let s: CellState
-        do { s = try storedState(i) } catch {
-            let text = "\(error)"
-            return Status(fresh: false, reasons: [text == "never run" ? "output missing (never run)" : "state unreadable: \(text)"], notes: [])
-        }
-        var reasons: [String] = []
-        if s.sourceHash != sourceHash(i) { reasons.append("source changed") }
-        for (name, old) in s.parameters.sorted(by: { $0.key < $1.key }) {
-            if let now = parameters[name]?.description {
-                if now != old { reasons.append("parameter \(name) changed (\(old) → \(now))") }
-            } else { reasons.append("parameter \(name) no longer declared") }
-        }
-        for (up, old) in s.reads.sorted(by: { $0.key < $1.key }) {
-            if let now = currentKey(up) {
-                if now != old { reasons.append("upstream cell \(up + 1) changed") }
-            } else { reasons.append("upstream cell \(up + 1) is stale") }
-        }
-        for (d, old) in s.data.sorted(by: { $0.key < $1.key }) {
-            let now = DatasetName(rawValue: d).flatMap { try? dataFingerprint($0) }
-            if now != old { reasons.append(now == nil ? "data \(d) not found" : "data \(d) changed") }
-        }
-        for f in s.figures where !FileManager.default.fileExists(atPath: outputDirectory + "/" + f) {
-            reasons.append("output missing (figure \(f))")
-        }
-        for r in s.runs where availableRun(i, r, state: s) == nil {
-            reasons.append("output missing (run \(r))")
-        }
-        if reasons.isEmpty, currentKey(i) != s.key { reasons.append("cache key changed") }
-        let notes = s.library == Self.libraryFingerprint ? [] : ["library changed since it ran"]
-        return Status(fresh: reasons.isEmpty, reasons: reasons, notes: notes)
+        return (try? f.root.attribute("cell_key").string) == e.state.key ? t : nil
     }
 
     // MARK: Running
 
-    /// Runs `target` (or every cell), running stale cells it needs first and reusing fresh ones.
+    /// Runs `target` (or every cell), running stale cells it needs first and
+    /// reusing fresh ones, and publishes the outputs of the cells it touched.
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
-        let lock = try NotebookLock(directory: cacheDirectory, notebook: notebook.name)
+        let shared = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: true)
+        defer { shared.release() }
+        let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides)
         defer { lock.release() }
         if let from { forced.formUnion(from ..< notebook.cells.count) }
         if force { if let target { forced.insert(target) } else { forced.formUnion(0 ..< notebook.cells.count) } }
         let targets = target.map { [$0] } ?? Array(0 ..< notebook.cells.count)
         for t in targets { try ensureFresh(t, announceFresh: true) }
+        if isDefaults { try writeGitignore() }
     }
 
-    /// Makes cell i fresh: reuses it if it is, else runs it (its inputs first,
-    /// through the loads it makes). A cell that never ran has no recorded
-    /// inputs, so the cells before it are made fresh first.
+    /// Makes cell i fresh: reuses its entry if one matches, else runs it (its
+    /// inputs first, through the loads it makes). A cell that never ran has no
+    /// recorded inputs, so the cells before it are made fresh first.
     func ensureFresh(_ i: Int, announceFresh: Bool = false) throws {
         if executed.contains(i) { return }
         let st = status(i)
-        if st.fresh && !forced.contains(i) {
-            // A cell that ran before traces were committed gets them now.
-            if let s = try? storedState(i) {
-                let missing = s.runs.filter { !RunFile.isComplete(path: tracePath($0)) && cachedRunMatches(i, $0, state: s) }
-                try exportTraces(i, runs: missing, key: s.key)
-            }
+        if st.fresh && !forced.contains(i), let e = entry(i) {
+            store.touch(e)
+            try publish(i, e)
             if announceFresh {
                 log("[\(i + 1)] \(notebook.cells[i].name): fresh, reused\(st.notes.isEmpty ? "" : " (\(st.notes.joined(separator: "; ")))")")
-                if let s = try? storedState(i), !s.output.isEmpty { log(s.output.trimmingCharacters(in: .newlines)) }
+                if !e.state.output.isEmpty { log(e.state.output.trimmingCharacters(in: .newlines)) }
             }
             return
         }
-        if (try? storedState(i)) == nil {
+        if entries(i).readable.isEmpty {
             for j in 0 ..< i { try ensureFresh(j) }
         }
         try execute(i, reasons: forced.contains(i) && st.fresh ? ["forced"] : st.reasons)
@@ -208,61 +161,76 @@ public final class NotebookRunner {
     func execute(_ i: Int, reasons: [String]) throws {
         let cell = notebook.cells[i]
         log("[\(i + 1)] \(cell.name): running (\(reasons.joined(separator: "; ")))")
-        let ctx = CellContext(runner: self, index: i)
+        store.removeAbandonedStaging(slug(i))
+        let staging = try store.stage(slug(i))
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let ctx = CellContext(runner: self, index: i, staging: staging)
         let start = Date()
         try cell.body(ctx)
-        let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead)
-        try exportTraces(i, runs: ctx.runs, key: key)
+        let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead,
+                                data: ctx.dataRead, sweeps: ctx.sweepsRead)
         var state = CellState(
-            key: key,
-            sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
-            library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs,
-            seconds: Date().timeIntervalSince(start), ranAt: ISO8601DateFormatter().string(from: start))
-        for r in ctx.runs {
-            guard let summary = RunFile.summary(path: runPath(i, r)) else { throw NotebookError("run \(r) of cell \(i + 1) was not written") }
-            state.runParameters[r] = CellState.sha256(summary.parametersJSON)
+            key: key, sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
+            library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs.map(\.name),
+            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start),
+            ranAt: ISO8601DateFormatter().string(from: start), threads: threads)
+        for (name, path) in ctx.runs {
+            guard let summary = RunFile.summary(path: path) else { throw NotebookError("run \(name) of cell \(i + 1) was not written") }
+            state.runParameters[name] = CellState.sha256(summary.parametersJSON)
+            try exportTrace(from: path, to: staging + "/traces/" + name + ".h5", cell: i, key: key)
         }
-        try writeState(state, tensors: ctx.tensors, cell: i)
+        try writeState(state, tensors: ctx.tensors, cell: i, to: staging + "/state.h5")
+        let e = CacheEntry(directory: try store.commit(staging, slug: slug(i), key: key), state: state)
         executed.append(i)
-        // Everything downstream must be re-derived from the new state.
-        keyMemo = [:]
-        stateMemo[i] = .success(state)
+        // Everything downstream must be re-derived from the new entry.
+        memo = Memo(data: memo.data)
+        try publish(i, e)
         log(String(format: "[%d] %@: done in %.1f s", i + 1, cell.name, state.seconds))
     }
 
-    /// Writes the state file under a temporary name and renames it into place.
-    func writeState(_ s: CellState, tensors: [(String, HDF5Tensor)], cell i: Int) throws {
-        let path = statePath(i), tmp = path + ".tmp-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
-        do {
-            let f = try HDF5File.create(tmp)
-            try s.write(to: f.root, notebook: notebook.name, cell: i, name: notebook.cells[i].name)
-            try f.root.setAttribute("git_commit", .string(Provenance.gitCommit))
-            try f.root.setAttribute("parameters", .string(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
-            for (name, t) in tensors {
-                switch t {
-                case .float(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
-                case .double(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
-                case .int64(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
-                }
-            }
-            try f.root.setAttribute("complete", .int(1))
-            try f.close()
-        }
-        guard rename(tmp, path) == 0 else { throw NotebookError("cannot move \(tmp) into place") }
+    /// Writes the trace-only copy of a run (marked with the cell's key).
+    func exportTrace(from run: String, to path: String, cell i: Int, key: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try RunFile.writeTraceOnly(try RunFile.read(path: run), to: path, attributes: [
+            "notebook": .string(notebook.name), "cell": .int(Int64(i + 1)),
+            "cell_name": .string(notebook.cells[i].name), "cell_key": .string(key),
+        ])
     }
 
-    /// Removes the cached state of the given cells (all when empty), and their run files.
-    public func clean(cells: [Int] = []) throws {
-        let lock = try NotebookLock(directory: cacheDirectory, notebook: notebook.name)
-        defer { lock.release() }
-        let targets = cells.isEmpty ? Array(notebook.cells.indices) : cells
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: cacheDirectory)) ?? []
-        for i in targets {
-            for f in files where f.hasPrefix(slug(i) + ".") { try FileManager.default.removeItem(atPath: cacheDirectory + "/" + f) }
+    /// Copies an entry's figures and traces to this parameter set's outputs.
+    func publish(_ i: Int, _ e: CacheEntry) throws {
+        for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {
+            try CacheStore.copyIfDifferent(e.figurePath(f), to: outputDirectory + "/" + f)
         }
-        stateMemo = [:]
-        keyMemo = [:]
+        for r in e.state.runs {
+            if !RunFile.isComplete(path: e.tracePath(r)), let full = availableRun(i, r, entry: e) {
+                try exportTrace(from: full, to: e.tracePath(r), cell: i, key: e.state.key)
+            }
+            if RunFile.isComplete(path: e.tracePath(r)) { try CacheStore.copyIfDifferent(e.tracePath(r), to: tracePath(r)) }
+        }
+    }
+
+    /// Writes a state file; it lives in a staging folder until the entry is committed.
+    func writeState(_ s: CellState, tensors: [(String, HDF5Tensor)], cell i: Int, to path: String) throws {
+        let f = try HDF5File.create(path)
+        try s.write(to: f.root, notebook: notebook.name, cell: i, name: notebook.cells[i].name)
+        try f.root.setAttribute("git_commit", .string(Provenance.gitCommit))
+        try f.root.setAttribute("parameters", .string(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        for (name, t) in tensors {
+            switch t {
+            case .float(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
+            case .double(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
+            case .int64(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
+            }
+        }
+        try f.root.setAttribute("complete", .int(1))
+        try f.close()
+    }
+
+    /// Git keeps the entries the defaults use now (see `CacheStore.writeGitignore`).
+    func writeGitignore() throws {
+        let kept = notebook.cells.indices.compactMap { i in entry(i).map { slug(i) + "/" + $0.state.key.prefix(16) } }
+        try store.writeGitignore(keeping: kept)
     }
 
     /// Progress of a training cell: a redrawn line on a terminal, silence in logs.
@@ -292,25 +260,4 @@ public final class NotebookRunner {
         if let d = FileManager.default.contents(atPath: "/proc/self/exe") { h.update(data: d) }
         return h.finalize().map { String(format: "%02x", $0) }.joined()
     }()
-}
-
-/// An exclusive lock on a notebook's cache (flock), so that two runs cannot interleave.
-public final class NotebookLock {
-    let fd: Int32
-    public init(directory: String, notebook: String) throws {
-        let path = directory + "/.lock"
-        fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw NotebookError("cannot open the lock \(path)") }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            var buf = [UInt8](repeating: 0, count: 32)
-            let n = read(fd, &buf, 31)
-            close(fd)
-            let pid = n > 0 ? String(decoding: buf[0 ..< n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
-            throw NotebookError("another amsga run of notebook '\(notebook)' is in progress (pid \(pid)); wait for it or stop it")
-        }
-        ftruncate(fd, 0)
-        let pid = "\(getpid())\n"
-        _ = pid.withCString { write(fd, $0, strlen($0)) }
-    }
-    public func release() { flock(fd, LOCK_UN); close(fd) }
 }

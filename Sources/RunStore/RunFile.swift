@@ -50,7 +50,7 @@ public enum RunFile {
         let run = config.name
         do {
             let f = try HDF5File.create(tmp)
-            let json = String(decoding: try jsonEncoder.encode(config), as: UTF8.self)
+            let json = configurationJSON(config)
             try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)
             try writeTraceGroup(try f.root.createGroup("traces/\(run)"), config: config, trace: trace, final: final)
             if let c = checkpoint {
@@ -168,6 +168,11 @@ public enum RunFile {
     }
 
     static func totalSteps(_ c: FFConfiguration) -> Int { c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs }
+
+    /// The configuration as every run file stores it (keys sorted): its hash names a run.
+    public static func configurationJSON(_ config: FFConfiguration) -> String {
+        String(decoding: (try? jsonEncoder.encode(config)) ?? Data(), as: UTF8.self)
+    }
 
     static var jsonEncoder: JSONEncoder {
         let e = JSONEncoder()

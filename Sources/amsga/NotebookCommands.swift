@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import ForwardForward
 import Foundation
 import Notebook
 import Notebooks
@@ -16,18 +17,10 @@ struct NotebookOptions: ParsableArguments {
     /// after the build would be hashed but not run: `run` (`forRunning`)
     /// refuses then; the read-only commands go on (they read the file as it is
     /// now, so an edited cell shows as stale) and say so.
-    func runner(forRunning: Bool = false) throws -> NotebookRunner {
-        guard let nb = allNotebooks.first(where: { $0.name == notebook }) else {
-            throw RuntimeError("no notebook '\(notebook)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
-        }
-        let exePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        if let exe = try? FileManager.default.attributesOfItem(atPath: exePath)[.modificationDate] as? Date,
-           let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
-            let rebuild = "rebuild (`swift build -c release`, or use `swift run -c release amsga …`)"
-            if forRunning { throw RuntimeError("\(nb.file) changed after amsga was built: \(rebuild) first") }
-            FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; `run` needs a \(rebuild)\n".utf8))
-        }
-        return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory))
+    func runner(forRunning: Bool = false, threads: Int = FFConfiguration.defaultThreads) throws -> NotebookRunner {
+        let nb = try findNotebook(notebook, forRunning: forRunning)
+        return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory),
+                                  threads: threads)
     }
 
     func cellIndex(_ runner: NotebookRunner, _ text: String?) throws -> Int? {
@@ -35,6 +28,23 @@ struct NotebookOptions: ParsableArguments {
         do { return try runner.notebook.cell(text) } catch { throw RuntimeError("\(error)") }
     }
 }
+
+/// The compiled notebook named `name`, checked against its source file.
+func findNotebook(_ name: String, forRunning: Bool) throws -> Notebook {
+    guard let nb = allNotebooks.first(where: { $0.name == name }) else {
+        throw RuntimeError("no notebook '\(name)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
+    }
+    if let exe = try? FileManager.default.attributesOfItem(atPath: executablePath)[.modificationDate] as? Date,
+       let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
+        let rebuild = "rebuild (`swift build -c release`, or use `swift run -c release amsga …`)"
+        if forRunning { throw RuntimeError("\(nb.file) changed after amsga was built: \(rebuild) first") }
+        FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; `run` needs a \(rebuild)\n".utf8))
+    }
+    return nb
+}
+
+/// This executable's absolute path (what sweeps and cluster jobs run).
+let executablePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the notebooks, their parameters and cells.")
@@ -54,9 +64,15 @@ struct RunNotebook: ParsableCommand {
     @Option(help: "Run only this cell (number or name) and the stale cells it needs.") var cell: String?
     @Option(help: "Re-run every cell from this one (number or name) on.") var from: String?
     @Flag(help: "Re-run the cell(s) even if fresh.") var force = false
+    @Option(help: "OpenBLAS threads of the training cells (results are bit-identical for a given count).")
+    var threads: Int = FFConfiguration.defaultThreads
+
+    func validate() throws {
+        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+    }
 
     func run() throws {
-        let runner = try options.runner(forRunning: true)
+        let runner = try options.runner(forRunning: true, threads: threads)
         let start = Date()
         do {
             try runner.run(target: try options.cellIndex(runner, cell), from: try options.cellIndex(runner, from), force: force)
@@ -88,13 +104,57 @@ struct StatusCommand: ParsableCommand {
 }
 
 struct Clean: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Delete a notebook's cached state (all cells, or --cell).")
+    static let configuration = CommandConfiguration(
+        abstract: "Delete cached results: every parameter set's (all cells, or --cell), or all but the defaults', or those unused since a date.")
     @OptionGroup var options: NotebookOptions
     @Option(parsing: .singleValue, help: "A cell to clean (repeatable).") var cell: [String] = []
+    @Flag(help: "Keep the results the notebook's defaults use (what git keeps).") var keepDefaults = false
+    @Option(help: "Keep what was run or reused on or after this date (YYYY-MM-DD, UTC).") var unusedSince: String?
+
     func run() throws {
         let runner = try options.runner()
-        try runner.clean(cells: try cell.map { try options.cellIndex(runner, $0)! })
-        print("cleaned \(cell.isEmpty ? "every cell" : cell.joined(separator: ", ")) of \(runner.notebook.name)")
+        var since: Date?
+        if let unusedSince {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "UTC")
+            f.dateFormat = "yyyy-MM-dd"
+            guard let d = f.date(from: unusedSince) else {
+                throw ValidationError("--unused-since takes a date as YYYY-MM-DD, got '\(unusedSince)'")
+            }
+            since = d
+        }
+        let s = try runner.clean(cells: try cell.map { try options.cellIndex(runner, $0)! }, keepDefaults: keepDefaults, unusedSince: since)
+        print(String(format: "%@: removed %d entries and %d run files (%.1f MiB) of %@", runner.notebook.name, s.entries, s.runFiles,
+                     Double(s.bytes) / 1_048_576, cell.isEmpty ? "every cell" : cell.joined(separator: ", ")))
+    }
+}
+
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache", abstract: "List each cell's cached results: the parameters they read, size, when run, how long it took.")
+    @OptionGroup var options: NotebookOptions
+    func run() throws {
+        let runner = try options.runner()
+        let f = ISO8601DateFormatter()
+        var total = 0
+        for c in runner.cacheListing() {
+            print("[\(c.index + 1)] \(c.name): \(c.entries.count) entr\(c.entries.count == 1 ? "y" : "ies")")
+            for e in c.entries {
+                total += e.bytes
+                print(String(format: "  %@ %@  %8.1f KiB  ran %@ (%.1f s)  used %@  %@", e.current ? "*" : " ",
+                             String(e.entry.state.key.prefix(16)), Double(e.bytes) / 1024, e.entry.state.ranAt, e.entry.state.seconds,
+                             f.string(from: e.lastUsed), e.parameters.isEmpty ? "(reads no parameter)" : e.parameters))
+            }
+            for u in c.unreadable { print("    unreadable: \(u)") }
+            for r in c.runFiles {
+                total += r.bytes
+                print(String(format: "    run file %@  %.1f MiB%@", (r.path as NSString).lastPathComponent, Double(r.bytes) / 1_048_576,
+                             r.finished ? "" : "  (unfinished: resumes when run again)"))
+            }
+        }
+        print(String(format: "* = the result for %@; %.1f MiB in %@", runner.isDefaults ? "the defaults" : runner.overrides.joined(separator: " "),
+                     Double(total) / 1_048_576, runner.cacheDirectory))
     }
 }
 

@@ -94,7 +94,7 @@ struct RunnerTests {
         #expect(try box.stale(box.runner(["scale=3"])) == [1, 2, 3])
         try r.run()
         #expect(r.executed == [1, 2])
-        let f = try HDF5File.open(r.statePath(2))
+        let f = try HDF5File.open(try #require(r.entry(2)).statePath)
         #expect(try f.root.attribute("output").string == "sum 27.0\n")
     }
 
@@ -103,8 +103,8 @@ struct RunnerTests {
         let box = try Sandbox()
         let first = try box.runner()
         try first.run()
-        try FileManager.default.removeItem(atPath: first.statePath(3))
-        let corrupt = first.statePath(0)
+        try FileManager.default.removeItem(atPath: try #require(first.entry(3)).directory)
+        let corrupt = try #require(first.entry(0)).statePath
         let bytes = try Data(contentsOf: URL(fileURLWithPath: corrupt))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: corrupt))
         let r = try box.runner()
@@ -135,10 +135,17 @@ struct RunnerTests {
     func lock() throws {
         let box = try Sandbox()
         let r = try box.runner()
-        let held = try NotebookLock(directory: r.cacheDirectory, notebook: "test")
-        defer { held.release() }
+        let held = try NotebookLock(cache: r.cacheDirectory, notebook: "test", parameterSet: [])
         let e = #expect(throws: NotebookError.self) { try box.runner().run() }
-        #expect(e?.description.contains("in progress") == true)
+        #expect(e?.description.contains("in progress") == true && e?.description.contains("\(getpid())") == true)
+        // Another parameter set is not held up by it.
+        try box.runner(["offset=3"]).run()
+        held.release()
+        // A clean waits for no one but is refused while a run holds the cache.
+        let running = try NotebookLock(cache: r.cacheDirectory, notebook: "test", shared: true)
+        let c = #expect(throws: NotebookError.self) { _ = try box.runner().clean() }
+        #expect(c?.description.contains("in progress") == true)
+        running.release()
     }
 
     @Test("Unknown cells and parameters, and malformed values, list what exists")

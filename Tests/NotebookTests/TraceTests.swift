@@ -18,30 +18,34 @@ struct TraceTests {
         let first = try runner(dir)
         try first.run()
         #expect(first.executed == [0, 1])
-        let trace = first.tracePath("tiny")
+        let entry = try #require(first.entry(0))
+        let trace = entry.tracePath("tiny")
         #expect(RunFile.isComplete(path: trace))
+        // The published copy is the entry's, byte for byte.
+        #expect(FileManager.default.contents(atPath: first.tracePath("tiny")) == FileManager.default.contents(atPath: trace))
         let f = try HDF5File.open(trace)
         #expect(!f.root.contains("checkpoints"))
         let key = try f.root.attribute("cell_key").string
         try f.close()
-        let full = try RunFile.read(path: first.runPath(0, "tiny")), copy = try RunFile.read(path: trace)
+        let runFile = try #require(first.availableRun(0, "tiny", entry: entry))
+        let full = try RunFile.read(path: runFile), copy = try RunFile.read(path: trace)
+        #expect(runFile != trace && full.checkpoint != nil)
         #expect(copy.trace.count == 4 && copy.trace.map(\.meanLoss) == full.trace.map(\.meanLoss))
         #expect(copy.finalPerSample?.test == full.finalPerSample?.test && copy.checkpoint == nil)
 
-        // An unfinished run of another configuration at the run's path (say a
-        // longer run started with other parameters) is not taken for it.
+        // An unfinished run of another configuration at the run's path is not taken for it.
         var other = full.config
         other.epochs = 99
-        try RunFile.write(path: first.runPath(0, "tiny"), config: other, trace: [], checkpoint: nil)
+        try RunFile.write(path: runFile, config: other, trace: [], checkpoint: nil)
         let meanwhile = try runner(dir)
         #expect(meanwhile.status(0).fresh)
         try meanwhile.run(target: 1, force: true)
-        let state = try HDF5File.open(meanwhile.statePath(1))
+        let state = try HDF5File.open(try #require(meanwhile.entry(1)).statePath)
         #expect(try state.root.attribute("output").string == "steps 4\n")
         try state.close()
 
-        // What git holds: the cell states and the trace, not the run file.
-        try FileManager.default.removeItem(atPath: first.runPath(0, "tiny"))
+        // What git holds: the entries with their traces, not the run file.
+        try FileManager.default.removeItem(atPath: runFile)
         let second = try runner(dir)
         #expect(second.status(0).fresh && second.status(1).fresh)
         try second.run(target: 1, force: true)
@@ -55,6 +59,6 @@ struct TraceTests {
         #expect(third.status(0).reasons == ["output missing (run tiny)"])
         try third.run()
         #expect(third.executed.first == 0)
-        #expect(RunFile.isComplete(path: third.runPath(0, "tiny")))
+        #expect(RunFile.isComplete(path: runFile))
     }
 }

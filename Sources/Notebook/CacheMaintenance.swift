@@ -1,0 +1,94 @@
+import Foundation
+import RunStore
+
+/// What `amsga cache` lists and `amsga clean` removes.
+extension NotebookRunner {
+    public struct CachedEntry: Sendable {
+        public var entry: CacheEntry
+        /// The parameters the cell read, `name=value`.
+        public var parameters: String
+        public var bytes: Int
+        public var lastUsed: Date
+        /// The entry is this runner's parameter set's result.
+        public var current: Bool
+    }
+
+    public struct CachedCell: Sendable {
+        public var index: Int
+        public var name: String
+        public var entries: [CachedEntry]
+        public var unreadable: [String]
+        /// Run files (with checkpoints), their size, and whether they finished.
+        public var runFiles: [(path: String, bytes: Int, finished: Bool)]
+    }
+
+    /// Every cell's entries, newest first, with the run files kept beside them.
+    public func cacheListing() -> [CachedCell] {
+        notebook.cells.indices.map { i in
+            let current = entry(i)?.directory
+            let found = entries(i)
+            let listed = found.readable.sorted { $0.state.ranAt > $1.state.ranAt }.map { e in
+                CachedEntry(entry: e, parameters: e.state.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                                .joined(separator: " "),
+                            bytes: e.bytes, lastUsed: e.lastUsed, current: e.directory == current)
+            }
+            return CachedCell(index: i, name: notebook.cells[i].name, entries: listed,
+                              unreadable: found.unreadable.map(\.0), runFiles: runFiles(i).map { p in
+                                  (p, CacheStore.bytes(under: p), RunFile.summary(path: p)?.finished ?? false)
+                              })
+        }
+    }
+
+    func runFiles(_ i: Int) -> [String] {
+        let dir = store.cellDirectory(slug(i)) + "/runs"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".run.h5") }.sorted()
+            .map { dir + "/" + $0 }
+    }
+
+    public struct CleanSummary: Sendable {
+        public var entries = 0
+        public var runFiles = 0
+        public var bytes = 0
+    }
+
+    /// Removes cached entries of `cells` (every cell when empty) and the run
+    /// files no kept entry uses. With neither option, everything of those cells
+    /// goes; `keepDefaults` keeps the entries the notebook's defaults use (what
+    /// git keeps); `unusedSince` keeps what was run or reused since that date.
+    public func clean(cells: [Int] = [], keepDefaults: Bool = false, unusedSince: Date? = nil) throws -> CleanSummary {
+        let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: false)
+        defer { lock.release() }
+        let defaults = keepDefaults ? try NotebookRunner(notebook, parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
+                                                          outputs: (notebookDirectory as NSString).deletingLastPathComponent,
+                                                          locator: locator, threads: threads) : nil
+        var summary = CleanSummary()
+        func remove(_ path: String) throws {
+            summary.bytes += CacheStore.bytes(under: path)
+            try FileManager.default.removeItem(atPath: path)
+        }
+        for i in cells.isEmpty ? Array(notebook.cells.indices) : cells {
+            let keptDefault = defaults?.entry(i)?.directory
+            var kept: [CacheEntry] = []
+            for dir in store.entryDirectories(slug(i)) {
+                let e = try? CacheStore.readEntry(dir)
+                let used = ((try? FileManager.default.attributesOfItem(atPath: dir))?[.modificationDate] as? Date) ?? .distantPast
+                if (keepDefaults && dir == keptDefault) || (unusedSince.map { used >= $0 } ?? false) {
+                    if let e { kept.append(e) }
+                    continue
+                }
+                try remove(dir)
+                summary.entries += 1
+            }
+            let needed = Set(kept.flatMap { e in e.state.runParameters.map { store.runPath(slug(i), run: $0.key, configHash: $0.value) } })
+            for run in runFiles(i) where !needed.contains(run) {
+                let modified = ((try? FileManager.default.attributesOfItem(atPath: run))?[.modificationDate] as? Date) ?? .distantPast
+                if let since = unusedSince, modified >= since { continue }
+                try remove(run)
+                try? FileManager.default.removeItem(atPath: run + ".lock")
+                summary.runFiles += 1
+            }
+        }
+        memo = Memo(data: memo.data)
+        return summary
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import HDF5
+
+/// One cell's cached result for one cache key: a folder holding its state
+/// file, the figures it drew and trace-only copies of its runs. Entries are
+/// never edited: a cell that runs again with the same key replaces its entry
+/// whole, so results of every parameter set stay side by side.
+public struct CacheEntry: Sendable {
+    public let directory: String
+    public let state: CellState
+
+    public var statePath: String { directory + "/state.h5" }
+    public func figurePath(_ name: String) -> String { directory + "/figures/" + name }
+    public func tracePath(_ run: String) -> String { directory + "/traces/" + run + ".h5" }
+
+    /// When the entry was last run or reused (the folder's modification time, set on use).
+    public var lastUsed: Date {
+        ((try? FileManager.default.attributesOfItem(atPath: directory))?[.modificationDate] as? Date) ?? .distantPast
+    }
+
+    /// Bytes of every file in the entry.
+    public var bytes: Int { CacheStore.bytes(under: directory) }
+}
+
+/// The layout of a notebook's cache folder, `outputs/<notebook>/cache/`:
+///
+///     <NN-cell>/<key>/state.h5          an entry (key: the first 16 hex digits of the cache key)
+///     <NN-cell>/<key>/figures/*.svg     figures the cell drew
+///     <NN-cell>/<key>/traces/<run>.h5   trace-only copies of its runs
+///     <NN-cell>/runs/<run>-<config>.run.h5   full run files with checkpoints,
+///                                       addressed by their configuration's hash
+///     .gitignore                        written by amsga: git keeps the defaults' entries only
+///     .locks/                           flock files
+struct CacheStore {
+    let directory: String
+
+    func cellDirectory(_ slug: String) -> String { directory + "/" + slug }
+    func entryDirectory(_ slug: String, key: String) -> String { cellDirectory(slug) + "/" + key.prefix(16) }
+    func runPath(_ slug: String, run: String, configHash: String) -> String {
+        cellDirectory(slug) + "/runs/" + run + "-" + configHash.prefix(16) + ".run.h5"
+    }
+    var lockDirectory: String { directory + "/.locks" }
+
+    /// The entry folders of a cell, readable or not.
+    func entryDirectories(_ slug: String) -> [String] {
+        let dir = cellDirectory(slug)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { !$0.hasPrefix(".") && $0 != "runs" }.map { dir + "/" + $0 }.sorted()
+    }
+
+    static func readEntry(_ directory: String) throws -> CacheEntry {
+        let path = directory + "/state.h5"
+        guard FileManager.default.fileExists(atPath: path) else { throw NotebookError("\(path) is missing") }
+        let f = try HDF5File.open(path)
+        defer { try? f.close() }
+        return CacheEntry(directory: directory, state: try CellState.read(from: f.root))
+    }
+
+    /// A fresh private folder to build an entry in.
+    func stage(_ slug: String) throws -> String {
+        let dir = cellDirectory(slug) + "/.tmp-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir + "/figures", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/traces", withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Moves a finished staging folder into place as the entry for `key`,
+    /// replacing an older entry of the same key (a forced re-run, or a corrupt one).
+    func commit(_ staging: String, slug: String, key: String) throws -> String {
+        let target = entryDirectory(slug, key: key)
+        if FileManager.default.fileExists(atPath: target) {
+            let aside = staging + "-replaced"
+            guard rename(target, aside) == 0 else { throw NotebookError("cannot move the old entry \(target) aside: \(String(cString: strerror(errno)))") }
+            defer { try? FileManager.default.removeItem(atPath: aside) }
+            guard rename(staging, target) == 0 else { throw NotebookError("cannot move \(staging) into place: \(String(cString: strerror(errno)))") }
+        } else if rename(staging, target) != 0 {
+            throw NotebookError("cannot move \(staging) into place at \(target): \(String(cString: strerror(errno)))")
+        }
+        return target
+    }
+
+    /// Marks an entry as used now (`amsga clean --unused-since` reads it).
+    func touch(_ entry: CacheEntry) { utimes(entry.directory, nil) }
+
+    /// Staging folders of processes that are gone (a killed run) are removed.
+    func removeAbandonedStaging(_ slug: String) {
+        let dir = cellDirectory(slug)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
+            let pid = name.dropFirst(5).split(separator: "-").first.flatMap { Int32($0) } ?? 0
+            if pid > 0 && kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: dir + "/" + name) }
+        }
+    }
+
+    /// Git keeps the entries the notebook's defaults use and nothing else of the cache.
+    func writeGitignore(keeping entries: [String]) throws {
+        var lines = ["# Written by amsga. The cache keeps the results of every parameter set;",
+                     "# git keeps those of the notebook's defaults only (`amsga cache` lists all).",
+                     "/*/*/", "/.locks/", "*.run.h5", "*.lock"]
+        lines += entries.sorted().map { "!/" + $0 + "/" }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/.gitignore"), options: .atomic)
+    }
+
+    /// Bytes of a file, or of every file under a folder.
+    static func bytes(under path: String) -> Int {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return 0 }
+        guard isDirectory.boolValue else { return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+        guard let e = FileManager.default.enumerator(atPath: path) else { return 0 }
+        var total = 0
+        for case let f as String in e {
+            total += ((try? FileManager.default.attributesOfItem(atPath: path + "/" + f))?[.size] as? Int) ?? 0
+        }
+        return total
+    }
+
+    /// Copies `from` to `to` unless `to` already holds the same bytes (so that
+    /// files git tracks are not rewritten needlessly).
+    static func copyIfDifferent(_ from: String, to: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: from))
+        if FileManager.default.contents(atPath: to) == data { return }
+        try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: to), options: .atomic)
+    }
+}

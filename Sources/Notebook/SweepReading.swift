@@ -1,0 +1,65 @@
+import Foundation
+import RunStore
+
+/// One point of a grid as a cell that reads a sweep sees it: the point's
+/// parameters and what the swept cell left for them.
+public struct SweepPoint {
+    /// The point's values, by parameter name.
+    public let parameters: [String: ParameterValue]
+    let runner: NotebookRunner
+    let cell: Int
+    let entry: CacheEntry
+
+    /// A run the swept cell trained for this point.
+    public func run(_ name: String) throws -> RunContents { try CellContext.run(name, in: entry, cell: cell, runner: runner) }
+
+    /// A tensor the swept cell saved for this point.
+    public func tensor(_ name: String) throws -> [Double] { try CellContext.tensor(name, in: entry, cell: cell) }
+
+    /// The point's value of a whole-number parameter.
+    public func int(_ name: String) throws -> Int {
+        guard case .int(let v)? = parameters[name] else { throw NotebookError("sweep point has no whole-number parameter '\(name)'") }
+        return v
+    }
+
+    /// The point's value of a parameter, as text.
+    public func string(_ name: String) throws -> String {
+        guard let v = parameters[name] else { throw NotebookError("sweep point has no parameter '\(name)'") }
+        return v.description
+    }
+}
+
+/// Grids of parameter values for `CellContext.sweep`.
+public enum Grid {
+    /// The cartesian product of the axes, the last varying fastest.
+    public static func product(_ axes: KeyValuePairs<String, [ParameterValue]>) -> [[String: ParameterValue]] {
+        axes.reduce([[:]]) { partial, axis in
+            partial.flatMap { p in axis.value.map { v in p.merging([axis.key: v]) { $1 } } }
+        }
+    }
+}
+
+extension CellContext {
+    /// The results of an earlier cell at every point of a grid: each point is
+    /// this parameter set with the point's values on top. A point the cache
+    /// holds is read; one it lacks runs here, in order (`amsga sweep` runs the
+    /// points in parallel beforehand). Every point's key enters this cell's key.
+    public func sweep(_ cell: String, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
+        let i = try runner.notebook.cell(cell)
+        guard i < index else { throw NotebookError("cell \(index + 1) can only sweep earlier cells, not cell \(i + 1)") }
+        var results: [SweepPoint] = []
+        for p in points {
+            let overrides = p.map { "\($0.key)=\($0.value)" }.sorted()
+            let child = try runner.child(overrides)
+            try child.ensureFresh(i)
+            guard let e = child.entry(i) else {
+                throw NotebookError("cell \(i + 1) at \(overrides.joined(separator: " ")) ran but left no entry that matches")
+            }
+            sweepsRead.append(SweepRead(cell: i, point: overrides, key: e.state.key))
+            results.append(SweepPoint(parameters: child.parameters, runner: child, cell: i, entry: e))
+        }
+        // The points may have added entries to cells this runner reads too.
+        runner.memo = NotebookRunner.Memo(data: runner.memo.data, children: runner.memo.children)
+        return results
+    }
+}
