@@ -65,18 +65,18 @@ struct CacheStore {
     }
 
     /// Moves a finished staging folder into place as the entry for `key`,
-    /// replacing an older entry of the same key (a forced re-run, or a corrupt one).
+    /// replacing an older entry of the same key (a forced re-run, or a corrupt
+    /// one). When another process moves its entry of the same key into place
+    /// first (two sweep points sharing a cell), that one is kept.
     func commit(_ staging: String, slug: String, key: String) throws -> String {
         let target = entryDirectory(slug, key: key)
-        if FileManager.default.fileExists(atPath: target) {
-            let aside = staging + "-replaced"
-            guard rename(target, aside) == 0 else { throw NotebookError("cannot move the old entry \(target) aside: \(String(cString: strerror(errno)))") }
-            defer { try? FileManager.default.removeItem(atPath: aside) }
-            guard rename(staging, target) == 0 else { throw NotebookError("cannot move \(staging) into place: \(String(cString: strerror(errno)))") }
-        } else if rename(staging, target) != 0 {
-            throw NotebookError("cannot move \(staging) into place at \(target): \(String(cString: strerror(errno)))")
-        }
-        return target
+        let aside = staging + "-replaced"
+        defer { try? FileManager.default.removeItem(atPath: aside) }
+        if FileManager.default.fileExists(atPath: target) { _ = rename(target, aside) }
+        if rename(staging, target) == 0 { return target }
+        let problem = errno
+        if (problem == ENOTEMPTY || problem == EEXIST), FileManager.default.fileExists(atPath: target + "/state.h5") { return target }
+        throw NotebookError("cannot move \(staging) into place at \(target): \(String(cString: strerror(problem)))")
     }
 
     /// Marks an entry as used now (`amsga clean --unused-since` reads it).

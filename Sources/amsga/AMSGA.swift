@@ -23,8 +23,12 @@ struct AMSGA: ParsableCommand {
         do {
             var command = command
             try command.run()
-        } catch let error where error is ValidationError || error is ExitCode || error is CleanExit {
-            exit(withError: error)  // a bad option value, or an exit the command asked for
+        } catch let error as ValidationError {
+            // A bad option value: the error and the usage of the command that was run.
+            FileHandle.standardError.write(Data("Error: \(error.message)\n\(usage(of: command))\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        } catch let error where error is ExitCode || error is CleanExit {
+            exit(withError: error)  // an exit the command asked for
         } catch {
             // A runtime error (a lock held, a file that does not read, an unknown
             // notebook) is not a misuse of the command line: the error alone.
@@ -32,6 +36,14 @@ struct AMSGA: ParsableCommand {
             Foundation.exit(1)
         }
     }
+}
+
+/// "Usage: amsga sweep <notebook> …", with where to read more.
+func usage(of command: ParsableCommand) -> String {
+    let type = type(of: command)
+    let name = type.configuration.commandName ?? String(describing: type).lowercased()
+    return "Usage: amsga " + type.usageString().replacingOccurrences(of: "Usage: ", with: "")
+        + "\n  See 'amsga \(name) --help' for more information."
 }
 
 /// An error of the work a command does, not of its command line: printed

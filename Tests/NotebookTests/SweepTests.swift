@@ -1,0 +1,121 @@
+import Foundation
+import RunStore
+import Testing
+
+/// The `amsga` executable SwiftPM built beside this test bundle (`swift test` builds every product).
+enum AmsgaBinary {
+    static var path: String {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("amsga").path
+    }
+
+    /// Runs amsga to its end: exit status and everything it printed.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw ShellError(description: "\(path) is missing: build the package (`swift build -c release`) first")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Tiny quickstart points: a few epochs on 100 Fashion-MNIST images.
+let tinyQuickstart = ["-p", "trainSize=100", "-p", "evalSize=100"]
+
+/// Every run file under `outputs` (named by its configuration's hash), read.
+func runFiles(_ outputs: String) throws -> [String: RunContents] {
+    var found: [String: RunContents] = [:]
+    for case let f as String in FileManager.default.enumerator(atPath: outputs)! where f.hasSuffix(".run.h5") {
+        found[(f as NSString).lastPathComponent] = try RunFile.read(path: outputs + "/" + f)
+    }
+    return found
+}
+
+/// Whether two sets of runs hold the same configurations with bit-identical weights and accuracies.
+func expectIdentical(_ a: [String: RunContents], _ b: [String: RunContents], count: Int) {
+    #expect(a.count == count && Set(a.keys) == Set(b.keys))
+    for (name, run) in a {
+        guard let other = b[name] else { continue }
+        #expect(run.checkpoint != nil && run.checkpoint == other.checkpoint, "\(name): weights differ")
+        #expect(run.finalPerSample == other.finalPerSample && run.finalBatch == other.finalBatch, "\(name)")
+        #expect(run.trace.map(\.meanLoss.bitPattern) == other.trace.map(\.meanLoss.bitPattern), "\(name)")
+    }
+}
+
+func temporaryFolder(_ name: String) -> String { NSTemporaryDirectory() + "amsga-\(name)-" + UUID().uuidString }
+
+@Suite("Sweeps run grids of parameter sets as processes", .serialized)
+struct SweepTests {
+    @Test("--jobs 2 gives results bit-identical to --jobs 1 at the same threads per point")
+    func jobsAgree() throws {
+        let one = temporaryFolder("jobs1"), two = temporaryFolder("jobs2")
+        let grid = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2,4"] + tinyQuickstart + ["--threads", "1"]
+        let a = try AmsgaBinary.run(grid + ["--jobs", "1", "--outputs", one])
+        let b = try AmsgaBinary.run(grid + ["--jobs", "2", "--outputs", two])
+        #expect(a.status == 0 && b.status == 0, "\(a.output)\n\(b.output)")
+        #expect(b.output.contains("4 points, 0 cached, 4 to run, 2 at a time with 1 thread each"))
+        expectIdentical(try runFiles(one), try runFiles(two), count: 8)  // 4 points × (baseline, AMSGA)
+        // Run again: everything is cached, nothing runs.
+        let again = try AmsgaBinary.run(grid + ["--jobs", "2", "--outputs", two])
+        #expect(again.status == 0 && again.output.contains("4 points, 4 cached, 0 to run"), "\(again.output)")
+    }
+
+    @Test("A killed sweep, run again, runs only the points it had not finished")
+    func killedSweep() throws {
+        let out = temporaryFolder("killed")
+        let args = ["sweep", "quickstart", "-p", "seed=0..2", "-p", "epochs=4"] + tinyQuickstart
+            + ["--jobs", "1", "--threads", "1", "--outputs", out]
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: AmsgaBinary.path)
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Stop it once the first point has finished (its last cell has an entry).
+        let figures = out + "/quickstart/cache/05-figures"
+        func finished() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: figures)) ?? []).filter { !$0.hasPrefix(".") }.count }
+        let deadline = Date().addingTimeInterval(120)
+        while finished() == 0 && Date() < deadline && p.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        p.terminate()
+        p.waitUntilExit()
+        let done = finished()
+        #expect(done >= 1 && done < 3, "the sweep finished \(done) points before it was stopped")
+        let rerun = try AmsgaBinary.run(args)
+        #expect(rerun.status == 0, "\(rerun.output)")
+        #expect(rerun.output.contains("3 points, \(done) cached, \(3 - done) to run"), "\(rerun.output)")
+        #expect(finished() == 3)
+    }
+
+    @Test("A failing point is reported with its log while the others complete")
+    func failingPoint() throws {
+        let out = temporaryFolder("failing")
+        let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", "trainSize=0,100", "-p", "epochs=2", "-p", "evalSize=100",
+                                     "--jobs", "2", "--threads", "1", "--outputs", out])
+        #expect(r.status == 1)
+        #expect(r.output.contains("trainSize=0 epochs=2 evalSize=100: FAILED (exit 1); log: "), "\(r.output)")
+        #expect(r.output.contains("Error: train size 0 must be between 1 and 50000"))
+        #expect(r.output.contains("| 100 | 2 | 100 | ran, "))
+        #expect(r.output.contains("1 of 2 points failed: trainSize=0 epochs=2 evalSize=100"))
+        #expect(try runFiles(out).count == 2)
+    }
+
+    @Test("Bad grid syntax is refused before anything runs, naming the parameter", arguments: [
+        ("seed=", "parameter 'seed' has no values"),
+        ("seed=a..b", "range 'a..b' of parameter 'seed' needs whole numbers at both ends"),
+        ("sead=1", "notebook 'quickstart' has no parameter 'sead'"),
+    ])
+    func badGrid(option: String, message: String) throws {
+        let out = temporaryFolder("bad")
+        let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", option, "--outputs", out])
+        #expect(r.status == 64 && r.output.contains(message), "\(r.output)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/quickstart/sweeps"))
+    }
+}
