@@ -3,7 +3,7 @@ import Foundation
 import HDF5
 
 /// What a cell recorded when it last ran, stored as root attributes of its
-/// HDF5 state file (`outputs/<notebook>/cache/NN-name.h5`) beside the tensors
+/// HDF5 state file (`outputs/<notebook>/cache/<NN-cell>/<key>/state.h5`) beside the tensors
 /// it saved under `/tensors`.
 public struct CellState: Sendable {
     public static let format = "amsga-cell"

@@ -197,8 +197,15 @@ public final class NotebookRunner {
         ])
     }
 
-    /// Copies an entry's figures and traces to this parameter set's outputs.
+    /// Copies an entry's figures and traces to this parameter set's outputs,
+    /// with the traces of the sweep points it read (what its tables rest on).
     func publish(_ i: Int, _ e: CacheEntry) throws {
+        for s in e.state.sweepReads {
+            guard let c = try? child(s.point), let pe = c.entry(s.cell) else { continue }
+            for r in pe.state.runs where RunFile.isComplete(path: pe.tracePath(r)) {
+                try CacheStore.copyIfDifferent(pe.tracePath(r), to: tracePath(r))
+            }
+        }
         for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {
             try CacheStore.copyIfDifferent(e.figurePath(f), to: outputDirectory + "/" + f)
         }
@@ -227,10 +234,17 @@ public final class NotebookRunner {
         try f.close()
     }
 
-    /// Git keeps the entries the defaults use now (see `CacheStore.writeGitignore`).
+    /// Git keeps the entries the defaults use now, and those they read
+    /// through sweeps (see `CacheStore.writeGitignore`).
     func writeGitignore() throws {
-        let kept = notebook.cells.indices.compactMap { i in entry(i).map { slug(i) + "/" + $0.state.key.prefix(16) } }
-        try store.writeGitignore(keeping: kept)
+        var kept = Set<String>()
+        func keep(_ r: NotebookRunner, _ i: Int) {
+            guard let e = r.entry(i), kept.insert(slug(i) + "/" + e.state.key.prefix(16)).inserted else { return }
+            for up in e.state.reads.keys { keep(r, up) }
+            for s in e.state.sweepReads { if let c = try? r.child(s.point) { keep(c, s.cell) } }
+        }
+        for i in notebook.cells.indices { keep(self, i) }
+        try store.writeGitignore(keeping: Array(kept))
     }
 
     /// Progress of a training cell: a redrawn line on a terminal, silence in logs.

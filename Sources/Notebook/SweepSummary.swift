@@ -8,27 +8,33 @@ import RunStore
 extension Sweep {
     public func summary() throws -> (headers: [String], rows: [[String]]) {
         let axes = grid.axes.map(\.name)
-        var runNames: [String] = []
-        var accuracies: [[String: Double]] = []
-        for i in points.indices {
-            var found: [String: Double] = [:]
+        // Per point, its runs in order: (name, final test accuracy per-sample).
+        let found: [[(name: String, test: Double)]] = try points.indices.map { i in
             let r = try runner(i)
             let cells = try options.cell.map { [try notebook.cell($0)] } ?? Array(notebook.cells.indices)
-            for c in cells {
-                guard let e = r.entry(c) else { continue }
-                for name in e.state.runs {
-                    guard let path = r.availableRun(c, name, entry: e), let run = try? RunFile.read(path: path),
-                          let test = run.finalPerSample?.test else { continue }
-                    if !runNames.contains(name) { runNames.append(name) }
-                    found[name] = test
+            return cells.flatMap { c -> [(name: String, test: Double)] in
+                guard let e = r.entry(c) else { return [] }
+                return e.state.runs.compactMap { name in
+                    guard let path = r.availableRun(c, name, entry: e), let test = (try? RunFile.read(path: path))?.finalPerSample?.test
+                    else { return nil }
+                    return (name, test)
                 }
             }
-            accuracies.append(found)
         }
-        let headers = axes + ["outcome"] + runNames.map { "\($0) test" }
+        // One column per run slot, named by the run when every point names it alike.
+        let slots = found.map(\.count).max() ?? 0
+        let names: [String?] = (0 ..< slots).map { k in
+            let n = Set(found.compactMap { $0.count > k ? $0[k].name : nil })
+            return n.count == 1 ? n.first : nil
+        }
+        let headers = axes + ["outcome"] + names.enumerated().map { ($0.element ?? "run \($0.offset + 1)") + " test" }
+        func value(_ i: Int, _ k: Int) -> String {
+            guard found[i].count > k else { return "—" }
+            return (names[k] == nil ? found[i][k].name + ": " : "") + Self.percent(found[i][k].test)
+        }
         var rows: [[String]] = points.indices.map { i in
             points[i].overrides.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
-                + [Self.describe(points[i].outcome)] + runNames.map { n in accuracies[i][n].map(Self.percent) ?? "—" }
+                + [Self.describe(points[i].outcome)] + (0 ..< slots).map { value(i, $0) }
         }
         if let seedAxis = axes.firstIndex(of: "seed"), grid.axes[seedAxis].values.count > 1 {
             var groups: [[String]: [Int]] = [:], order: [[String]] = []
@@ -40,13 +46,11 @@ extension Sweep {
             }
             for g in order {
                 var cells = axes.indices.map { $0 == seedAxis ? "mean ± sd" : "" }
-                var k = 0
-                for a in axes.indices where a != seedAxis {
+                for (k, a) in axes.indices.filter({ $0 != seedAxis }).enumerated() {
                     cells[a] = String(g[k].split(separator: "=", maxSplits: 1).last ?? "")
-                    k += 1
                 }
-                rows.append(cells + ["\(groups[g]!.count) seeds"] + runNames.map { n in
-                    let v = groups[g]!.compactMap { accuracies[$0][n] }
+                rows.append(cells + ["\(groups[g]!.count) seeds"] + (0 ..< slots).map { k in
+                    let v = groups[g]!.compactMap { found[$0].count > k ? found[$0][k].test : nil }
                     return v.count < 2 ? "—" : String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v))
                 })
             }

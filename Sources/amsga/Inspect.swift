@@ -8,7 +8,7 @@ import RunStore
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a run file (parameters, provenance, epochs traced, last checkpoint, accuracies) or a notebook cell's state file.")
-    @Argument(help: "An HDF5 file written by `amsga train --out`, or a cell state file (outputs/<notebook>/cache/NN-*.h5).") var file: String
+    @Argument(help: "An HDF5 file written by `amsga train --out`, or a cell state file (outputs/<notebook>/cache/<NN-cell>/<key>/state.h5).") var file: String
 
     func run() throws {
         if CellFileSummary.isCellFile(file) { return try inspectCell() }

@@ -27,7 +27,6 @@ struct CacheTests {
         #expect(try box.runner().entry(0)?.directory == box.runner(["offset=5"]).entry(0)?.directory)
         #expect(try box.runner().cacheListing().map(\.entries.count) == [1, 2, 2, 1])
         #expect(b.outputDirectory == a.outputDirectory + "/sets/offset=5")
-        #expect(FileManager.default.fileExists(atPath: b.outputDirectory + "/report.html") == false)  // the CLI writes reports
     }
 
     @Test("Training cells: a run of each configuration is kept, and switching back trains nothing")

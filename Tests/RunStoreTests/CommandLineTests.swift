@@ -187,11 +187,15 @@ struct NotebookKillTests {
         try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
 
         let p = try launch(["run", "quickstart", "--outputs", dir + "/killed"] + params)
-        let runFile = dir + "/killed/quickstart/cache/03-train-amsga.amsga.run.h5"
+        // Run files are named by their configuration's hash: the one AMSGA run file.
+        func runFile(_ outputs: String) -> String? {
+            let runs = outputs + "/quickstart/cache/03-train-amsga/runs"
+            return ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).first { $0.hasSuffix(".run.h5") }.map { runs + "/" + $0 }
+        }
         var killedAt = -1
         let deadline = Date().addingTimeInterval(180)
         while p.isRunning && Date() < deadline {
-            if let r = try? RunFile.read(path: runFile), r.trace.count >= 15 {
+            if let f = runFile(dir + "/killed"), let r = try? RunFile.read(path: f), r.trace.count >= 15 {
                 kill(p.processIdentifier, SIGKILL)
                 killedAt = r.trace.count
                 break
@@ -201,8 +205,8 @@ struct NotebookKillTests {
         p.waitUntilExit()
         try #require(killedAt > 0, "the notebook finished before it could be killed")
         try runToEnd(["run", "quickstart", "--outputs", dir + "/killed"] + params)
-        let whole = try RunFile.read(path: dir + "/whole/quickstart/cache/03-train-amsga.amsga.run.h5")
-        let resumed = try RunFile.read(path: runFile)
+        let whole = try RunFile.read(path: try #require(runFile(dir + "/whole")))
+        let resumed = try RunFile.read(path: try #require(runFile(dir + "/killed")))
         #expect(resumed.checkpoint == whole.checkpoint)
         #expect(sameTrace(resumed.trace, whole.trace))
         #expect(resumed.finalBatch?.test == whole.finalBatch?.test)
