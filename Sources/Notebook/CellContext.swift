@@ -20,6 +20,9 @@ public final class CellContext {
     /// Runs trained, with their run files.
     var runs: [(name: String, path: String)] = []
     var tensors: [(String, HDF5Tensor)] = []
+    /// Training time of the steps an interrupted earlier run of this cell made,
+    /// so that the recorded time covers every part of a resumed cell.
+    var resumedSeconds = 0.0
 
     init(runner: NotebookRunner, index: Int, staging: String) {
         self.runner = runner
@@ -141,7 +144,9 @@ public final class CellContext {
         }
         let trainer = try FFTrainer(config: config, data: data)
         if let c = previous?.checkpoint {
-            try trainer.restore(c, trace: Array(previous!.trace.prefix(c.stepsDone)))
+            let done = Array(previous!.trace.prefix(c.stepsDone))
+            try trainer.restore(c, trace: done)
+            resumedSeconds += done.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
             runner.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery)

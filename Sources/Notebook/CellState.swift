@@ -28,6 +28,8 @@ public struct CellState: Sendable {
     public var ranAt: String
     /// OpenBLAS threads the cell ran with (provenance: not part of the key).
     public var threads: Int = 0
+    /// The commit the cell ran at (written beside the state; "" when unknown).
+    public var gitCommit = ""
 
     static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
 
@@ -85,7 +87,8 @@ public struct CellState: Sendable {
                          figures: try list("figures"), runs: try list("runs"),
                          runParameters: root.hasAttribute("run_parameters") ? try decode(s("run_parameters")) : [:],
                          sweepReads: sweeps, seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
-                         threads: root.hasAttribute("threads") ? Int(try root.attribute("threads").int ?? 0) : 0)
+                         threads: root.hasAttribute("threads") ? Int(try root.attribute("threads").int ?? 0) : 0,
+                         gitCommit: root.hasAttribute("git_commit") ? try s("git_commit") : "")
     }
 
     private static var sortedEncoder: JSONEncoder {

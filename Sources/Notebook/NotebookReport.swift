@@ -37,15 +37,24 @@ public enum NotebookReport {
             let section = runner.source.sections[i]
             if !section.prose.isEmpty { body += "<section class=\"prose\">" + parser.html(from: section.prose) + "</section>\n" }
             let st = runner.status(i)
-            let state = try? runner.storedState(i)
-            let badge = st.fresh ? "<span class=\"fresh\">fresh</span>"
-                : "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
-            let timing = state.map { String(format: "ran %@ in %.1f s", $0.ranAt, $0.seconds) } ?? "not run"
+            let entry = runner.entry(i)
+            let state = entry?.state ?? (try? runner.storedState(i))
+            let badge = !st.fresh ? "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
+                : runner.executed.contains(i) ? "<span class=\"fresh\">computed in this run</span>" : "<span class=\"fresh\">reused from the cache</span>"
+            let timing = state.map { s in
+                String(format: "ran %@ in %.1f s", s.ranAt, s.seconds) + (s.gitCommit.isEmpty ? "" : " at commit " + String(s.gitCommit.prefix(12)))
+            } ?? "not run"
             body += "<section class=\"cell\"><div class=\"cellhead\"><span class=\"num\">[\(i + 1)]</span> <b>\(escape(cell.name))</b> \(badge) <span class=\"time\">\(escape(timing))</span></div>\n"
             body += "<pre class=\"code\"><code>" + escape(section.code) + "</code></pre>\n"
             if let s = state {
                 if !s.output.isEmpty { body += outputHTML(s.output, parser: parser) }
-                for f in s.figures { body += "<figure><img src=\"\(escape(f))\" alt=\"\(escape(f))\"></figure>\n" }
+                for f in s.figures {
+                    // Inline, so that the report is one file that can be mailed or archived.
+                    let svg = entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
+                        ?? FileManager.default.contents(atPath: runner.outputDirectory + "/" + f)
+                    let src = svg.map { "data:image/svg+xml;base64," + $0.base64EncodedString() } ?? escape(f)
+                    body += "<figure><img src=\"\(src)\" alt=\"\(escape(f))\"><figcaption>\(escape(f))</figcaption></figure>\n"
+                }
             }
             body += "</section>\n"
         }
@@ -77,6 +86,7 @@ public enum NotebookReport {
         pre.code { background: #f6f8fa; border: 1px solid #e1e4e8; }
         pre.output { background: #fff; border: 1px dashed #ccc; }
         figure { margin: 0.8em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+        figcaption { color: #777; font-size: 0.8em; font-family: monospace; }
         </style></head><body>
         <div class="meta"><h1>Notebook <code>\(escape(nb.name))</code></h1>
         <p>git commit <code>\(escape(Provenance.gitCommit))</code> · report made \(escape(ISO8601DateFormatter().string(from: Date()))) · cells' total run time \(String(format: "%.1f", total)) s</p>

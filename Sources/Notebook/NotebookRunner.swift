@@ -32,6 +32,10 @@ public final class NotebookRunner {
     /// Cells run in this invocation (indices), in order.
     public private(set) var executed: [Int] = []
     public var log: (String) -> Void = { print($0) }
+    /// Seconds between progress lines of a training cell when not on a terminal.
+    public var progressInterval: TimeInterval = 30
+    /// Whether progress is a redrawn line on a terminal (standard error) or plain lines in a log.
+    public var progressOnTerminal = isatty(STDERR_FILENO) != 0
     let store: CacheStore
     var forced: Set<Int> = []
     var memo = Memo()
@@ -172,7 +176,7 @@ public final class NotebookRunner {
         var state = CellState(
             key: key, sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs.map(\.name),
-            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start),
+            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start) + ctx.resumedSeconds,
             ranAt: ISO8601DateFormatter().string(from: start), threads: threads)
         for (name, path) in ctx.runs {
             guard let summary = RunFile.summary(path: path) else { throw NotebookError("run \(name) of cell \(i + 1) was not written") }
@@ -247,18 +251,29 @@ public final class NotebookRunner {
         try store.writeGitignore(keeping: Array(kept))
     }
 
-    /// Progress of a training cell: a redrawn line on a terminal, silence in logs.
+    /// Progress of a training cell: a redrawn line on a terminal; in a log (nohup,
+    /// a batch system, a sweep point) a plain line at least every 30 s.
     func progress(name: String, total: Int) -> (EpochTrace) -> Void {
-        let tty = isatty(STDERR_FILENO) != 0
+        let tty = progressOnTerminal
         let start = Date()
+        var firstStep: Int?
+        var lastLine = Date()
+        let log = self.log, interval = progressInterval
         return { t in
-            guard tty else { return }
+            if firstStep == nil { firstStep = t.epoch - 1 }  // a resumed run starts after its checkpoint
             let elapsed = Date().timeIntervalSince(start)
-            let left = elapsed / Double(t.epoch) * Double(total - t.epoch)
+            let perStep = elapsed / Double(max(1, t.epoch - firstStep!))
+            let left = perStep * Double(total - t.epoch)
             let acc = t.accuracyPerSample.validation.isNaN ? "" : String(format: "  val %.2f%%", 100 * t.accuracyPerSample.validation)
-            let line = String(format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)
-            FileHandle.standardError.write(Data(line.utf8))
-            if t.epoch == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            if tty {
+                let line = String(format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)
+                FileHandle.standardError.write(Data(line.utf8))
+                if t.epoch == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            } else if Date().timeIntervalSince(lastLine) >= interval || t.epoch == total {
+                lastLine = Date()
+                log(String(format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss, acc,
+                           perStep, Sweep.duration(left)))
+            }
         }
     }
 

@@ -62,3 +62,20 @@ struct TraceTests {
         #expect(RunFile.isComplete(path: runFile))
     }
 }
+
+@Suite("Training cells in a log")
+struct ProgressTests {
+    @Test("Not on a terminal, a training cell prints plain progress lines (at every step when the interval is 0)")
+    func plainProgress() throws {
+        let dir = NSTemporaryDirectory() + "amsga-progress-" + UUID().uuidString
+        let r = try NotebookRunner(trainingNotebook, outputs: dir)
+        var lines: [String] = []
+        r.log = { lines.append($0) }
+        r.progressInterval = 0
+        r.progressOnTerminal = false
+        try r.run(target: 0)
+        let progress = lines.filter { $0.hasPrefix("  tiny: step ") }
+        #expect(progress.count == 4, "\(lines)")
+        #expect(progress.last?.hasPrefix("  tiny: step 4/4, loss ") == true && progress.last?.contains(" left") == true)
+    }
+}
