@@ -271,7 +271,8 @@ public final class NotebookRunner {
                 if t.epoch == total { FileHandle.standardError.write(Data("\n".utf8)) }
             } else if Date().timeIntervalSince(lastLine) >= interval || t.epoch == total {
                 lastLine = Date()
-                log(String(format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss, acc,
+                log(String(format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss,
+                           acc.replacingOccurrences(of: "  val", with: ", val"),
                            perStep, Sweep.duration(left)))
             }
         }
