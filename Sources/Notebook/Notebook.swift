@@ -93,16 +93,22 @@ public struct Notebook: Sendable {
     public func resolveParameters(_ overrides: [String]) throws -> [String: ParameterValue] {
         var values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value) })
         for o in overrides {
-            guard let eq = o.firstIndex(of: "="), eq != o.startIndex else {
-                throw NotebookError("malformed parameter '\(o)': write key=value")
-            }
-            let key = String(o[..<eq]), text = String(o[o.index(after: eq)...])
-            guard let current = values[key] else {
-                throw NotebookError("notebook '\(name)' has no parameter '\(key)'; its parameters: "
-                    + parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
-            }
+            let (key, text, current) = try declaredParameter(o, write: "key=value")
             values[key] = try current.parsing(text, name: key)
         }
         return values
+    }
+
+    /// `name=text` split, with the parameter's default; an error names what is wrong.
+    func declaredParameter(_ option: String, write form: String) throws -> (name: String, text: String, default: ParameterValue) {
+        guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
+            throw NotebookError("malformed parameter '\(option)': write \(form)")
+        }
+        let key = String(option[..<eq]), text = String(option[option.index(after: eq)...])
+        guard let value = parameters.first(where: { $0.name == key })?.value else {
+            throw NotebookError("notebook '\(name)' has no parameter '\(key)'; its parameters: "
+                + parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
+        }
+        return (key, text, value)
     }
 }

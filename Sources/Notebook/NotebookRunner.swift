@@ -83,11 +83,8 @@ public final class NotebookRunner {
         if let c = memo.children[label] { return c }
         var values = parameters
         for o in point {
-            let parts = o.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let current = values[parts[0]] else {
-                throw NotebookError("notebook '\(notebook.name)' has no parameter for '\(o)'")
-            }
-            values[parts[0]] = try current.parsing(parts[1], name: parts[0])
+            let (name, text, kind) = try notebook.declaredParameter(o, write: "name=value")
+            values[name] = try kind.parsing(text, name: name)
         }
         let c = try NotebookRunner(notebook, parameters: values, outputs: (notebookDirectory as NSString).deletingLastPathComponent,
                                    locator: locator, threads: threads)

@@ -9,16 +9,8 @@ public struct ParameterGrid: Sendable {
 
     public init(notebook: Notebook, options: [String]) throws {
         var axes: [(String, [ParameterValue])] = []
-        let defaults = Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) })
         for option in options {
-            guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
-                throw NotebookError("malformed parameter '\(option)': write name=value, name=v1,v2 or name=a..b")
-            }
-            let name = String(option[..<eq]), text = String(option[option.index(after: eq)...])
-            guard let kind = defaults[name] else {
-                throw NotebookError("notebook '\(notebook.name)' has no parameter '\(name)'; its parameters: "
-                    + notebook.parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
-            }
+            let (name, text, kind) = try notebook.declaredParameter(option, write: "name=value, name=v1,v2 or name=a..b")
             guard !axes.contains(where: { $0.0 == name }) else {
                 throw NotebookError("parameter '\(name)' is given twice; list its values once: \(name)=v1,v2")
             }
