@@ -34,8 +34,8 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
 
     public init(model: Model, settings: BackpropSettings, data: DataSplit) throws {
         try settings.validate()
-        guard model.inputSize == data.train.images.cols, model.classes == LabelOverlay.classes else {
-            throw ConfigurationError(parameter: "model", problem: "must take \(data.train.images.cols) inputs and give "
+        guard model.inputSize == data.train.cols, model.classes == LabelOverlay.classes else {
+            throw ConfigurationError(parameter: "model", problem: "must take \(data.train.cols) inputs and give "
                 + "\(LabelOverlay.classes) classes, takes \(model.inputSize) and gives \(model.classes)")
         }
         self.settings = settings
@@ -64,7 +64,7 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
         var start = 0
         while start < n && batches < limit {
             let idx = Array(order[start ..< min(start + bs, n)])
-            let x = bs == n ? data.train.images : data.train.images.gathering(rows: idx)
+            let x = bs == n ? data.train.images : data.train.gathering(rows: idx)
             let y = bs == n ? data.train.labels.map(Int.init) : idx.map { Int(data.train.labels[$0]) }
             let (loss, gradients) = model.lossAndGradients(x, labels: y)
             let lr = settings.learningRate
@@ -83,7 +83,7 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
         var correct = 0, start = 0
         while start < set.count {
             let idx = Array(start ..< min(start + chunk, set.count))
-            let predicted = model.predict(set.images.gathering(rows: idx))
+            let predicted = model.predict(set.gathering(rows: idx))
             correct += zip(predicted, idx).filter { $0 == Int(set.labels[$1]) }.count
             start += chunk
         }

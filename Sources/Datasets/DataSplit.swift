@@ -50,7 +50,7 @@ public struct DataSplit: Sendable {
         var valIdx = Array(perm[nTrain...])
         // Statistics of the whole training split, before any --train-size subset,
         // so that a quick run sees the same pixel values as a full one.
-        let (mean, std, maxPixel) = statistics(full.images, rows: trainIdx)
+        let (mean, std, maxPixel) = statistics(full, rows: trainIdx)
         guard std > 0 else { throw DataSplitError(message: "training images have zero variance") }
         if let s = trainSize {
             guard s > 0, s <= trainIdx.count else {
@@ -77,28 +77,26 @@ public struct DataSplit: Sendable {
 
     /// Mean, (population) standard deviation and maximum of the given rows'
     /// values, the sums accumulated in Double.
-    static func statistics(_ m: Matrix<Float>, rows: [Int]) -> (mean: Float, std: Float, max: Float) {
+    static func statistics(_ set: ImageSet, rows: [Int]) -> (mean: Float, std: Float, max: Float) {
         var s = 0.0, s2 = 0.0
         var mx = -Float.infinity
-        m.storage.withUnsafeBufferPointer { p in
-            for i in rows {
-                var rs: Float = 0
-                let row = p.baseAddress! + i * m.cols
-                for j in 0 ..< m.cols { rs += row[j]; mx = max(mx, row[j]) }
-                s += Double(rs)
-                s2 += Double(RowKernels.sumOfSquares(row, m.cols))
-            }
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: set.cols)
+        defer { row.deallocate() }
+        for i in rows {
+            set.copyRows(i ..< i + 1, into: row)
+            var rs: Float = 0
+            for j in 0 ..< set.cols { rs += row[j]; mx = max(mx, row[j]) }
+            s += Double(rs)
+            s2 += Double(RowKernels.sumOfSquares(row, set.cols))
         }
-        let n = Double(max(rows.count * m.cols, 1))
+        let n = Double(max(rows.count * set.cols, 1))
         let mean = s / n
         return (Float(mean), Float(max(s2 / n - mean * mean, 0).squareRoot()), mx)
     }
 
     static func standardise(_ set: inout ImageSet, mean: Float, std: Float) {
         let inv = 1 / std
-        set.images.storage.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = (p[i] - mean) * inv }
-        }
+        set.mapValues { ($0 - mean) * inv }
     }
 }
 

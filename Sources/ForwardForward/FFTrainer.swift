@@ -56,9 +56,9 @@ public final class FFTrainer {
                 throw ConfigurationError(parameter: "negativeRefresh", problem: "'everyEpoch' needs order 'interleaved'")
             }
         }
-        guard data.train.images.cols == config.layerSizes[0] else {
+        guard data.train.cols == config.layerSizes[0] else {
             throw ConfigurationError(parameter: "layerSizes",
-                                     problem: "input size \(config.layerSizes[0]) but the images have \(data.train.images.cols) pixels")
+                                     problem: "input size \(config.layerSizes[0]) but the images have \(data.train.cols) pixels")
         }
         guard data.train.count > 0 else { throw ConfigurationError(parameter: "trainSize", problem: "no training images") }
         self.config = config
@@ -113,9 +113,7 @@ public final class FFTrainer {
     /// Training images with `labels` overlaid, normalised, into `dst` (n rows).
     func fillOverlaid(labels: [Int], into dst: UnsafeMutablePointer<Float>) {
         let d0 = config.layerSizes[0]
-        data.train.images.storage.withUnsafeBufferPointer { src in
-            dst.update(from: src.baseAddress!, count: n * d0)
-        }
+        data.train.copyRows(0 ..< n, into: dst)
         for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
         RowKernels.normalizeRows(dst, dst, rows: n, cols: d0, eps: eps)
     }
@@ -170,7 +168,7 @@ public final class FFTrainer {
             (data.validation, data.validation.count, \.validation), (data.test, data.test.count, \.test),
         ]
         for (set, rows, key) in sets where rows > 0 {
-            let (p, b) = predictor.predict(set.images, rows: rows, layers: active, goodness: goodness,
+            let (p, b) = predictor.predict(set, rows: rows, layers: active, goodness: goodness,
                                            overlayValue: data.overlayValue, eps: eps)
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))

@@ -25,9 +25,9 @@ final class Predictor {
     }
 
     /// Predicted labels of the first `rows` images in both goodness modes, using the first `layers.count` layers.
-    func predict(_ images: Matrix<Float>, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+    func predict(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
                  overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
-        precondition(n <= images.rows, "predicting \(n) of \(images.rows) images")
+        precondition(n <= images.count, "predicting \(n) of \(images.count) images")
         let d0 = sizes[0], classes = LabelOverlay.classes
         let input = slots.first
         var perSample = [Double](repeating: 0, count: n * classes)
@@ -37,9 +37,7 @@ final class Predictor {
             var r0 = 0
             while r0 < n {
                 let rows = min(chunk, n - r0)
-                images.storage.withUnsafeBufferPointer { src in
-                    input.pointer.update(from: src.baseAddress! + r0 * d0, count: rows * d0)
-                }
+                images.copyRows(r0 ..< r0 + rows, into: input.pointer)
                 for i in 0 ..< rows {
                     LabelOverlay.apply(input.pointer + i * d0, label: c, value: overlayValue)
                 }

@@ -122,3 +122,29 @@ struct RealDataTests {
         #expect(abs(s.overlayValue - (1 - s.mean) / s.std) < 1e-5)
     }
 }
+
+@Suite("Images kept as bytes")
+struct CodedImageTests {
+    @Test("A set read from files (bytes and a table) gives exactly the floats a float set gives: split, subset, rows, gathering")
+    func codedMatchesFloats() throws {
+        guard let folder = realDataFolder(.fashionMNIST) else {
+            print("skipping: Fashion-MNIST not found"); return
+        }
+        let raw = try ImageSet.read(images: DataLocator.file(.testImages, in: folder)!, labels: DataLocator.file(.testLabels, in: folder)!)
+        let some = raw.subset(Array(0 ..< 1200))
+        let floats = ImageSet(images: some.images, labels: some.labels)
+        // The same split of both: every standardised value must be the same bits.
+        let a = try DataSplit.make(.fashionMNIST, full: some, test: some.subset([5, 3, 9]), seed: 2, trainSize: 700, evalSize: 50)
+        let b = try DataSplit.make(.fashionMNIST, full: floats, test: floats.subset([5, 3, 9]), seed: 2, trainSize: 700, evalSize: 50)
+        #expect(a.mean.bitPattern == b.mean.bitPattern && a.std.bitPattern == b.std.bitPattern)
+        for (x, y) in [(a.train, b.train), (a.validation, b.validation), (a.test, b.test)] {
+            #expect(x.images.storage.map(\.bitPattern) == y.images.storage.map(\.bitPattern))
+            #expect(x.gathering(rows: [2, 0, 2]).storage.map(\.bitPattern) == y.gathering(rows: [2, 0, 2]).storage.map(\.bitPattern))
+            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols), other = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols)
+            defer { rows.deallocate(); other.deallocate() }
+            x.copyRows(1 ..< 3, into: rows)
+            y.copyRows(1 ..< 3, into: other)
+            #expect((0 ..< 2 * x.cols).allSatisfy { rows[$0].bitPattern == other[$0].bitPattern })
+        }
+    }
+}
