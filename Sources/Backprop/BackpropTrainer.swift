@@ -30,6 +30,9 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
     /// One Adam state per trainable array, in the model's order.
     var adam: [Adam<Float>]
     var shuffle: Xoshiro256StarStar
+    /// The training images as floats, made once for full-batch training (the
+    /// split keeps them as bytes).
+    private lazy var fullBatch: Matrix<Float> = data.train.images
     public private(set) var epochsDone = 0
 
     public init(model: Model, settings: BackpropSettings, data: DataSplit) throws {
@@ -64,7 +67,7 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
         var start = 0
         while start < n && batches < limit {
             let idx = Array(order[start ..< min(start + bs, n)])
-            let x = bs == n ? data.train.images : data.train.gathering(rows: idx)
+            let x = bs == n ? fullBatch : data.train.gathering(rows: idx)
             let y = bs == n ? data.train.labels.map(Int.init) : idx.map { Int(data.train.labels[$0]) }
             let (loss, gradients) = model.lossAndGradients(x, labels: y)
             let lr = settings.learningRate
