@@ -137,7 +137,12 @@ extension NotebookRunner {
         for r in e.state.runs where availableRun(i, r, entry: e) == nil {
             reasons.append("output missing (run \(r))")
         }
-        let notes = e.state.library == Self.libraryFingerprint ? [] : ["library changed since it ran"]
+        let notes: [String]
+        switch Self.changedModules(since: e.state.library) {
+        case nil: notes = ["library changed since it ran (recorded before per-module digests)"]
+        case let changed? where changed.isEmpty: notes = []
+        case let changed?: notes = ["library changed since it ran: " + changed.joined(separator: ", ")]
+        }
         return Status(fresh: reasons.isEmpty, reasons: reasons, notes: notes)
     }
 }

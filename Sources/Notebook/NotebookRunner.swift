@@ -275,16 +275,37 @@ public final class NotebookRunner {
         }
     }
 
-    /// SHA-256 over the package's Sources/ (found from the notebook file), else over the executable.
+    /// SHA-256 of each library module's sources (`Sources/<Module>/`, found
+    /// from this file's compiled-in path), as JSON sorted by module; else of
+    /// the executable. A cell records it, so that a later note names the
+    /// modules that changed since it ran.
     public static let libraryFingerprint: String = {
-        var h = SHA256()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        var digests: [String: String] = [:]
         if let e = FileManager.default.enumerator(atPath: root.path) {
             let files = (e.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".h") }.sorted()
-            for f in files { if let d = FileManager.default.contents(atPath: root.path + "/" + f) { h.update(data: Data(f.utf8)); h.update(data: d) } }
-            if !files.isEmpty { return h.finalize().map { String(format: "%02x", $0) }.joined() }
+            var hashers: [String: SHA256] = [:]
+            for f in files {
+                guard let d = FileManager.default.contents(atPath: root.path + "/" + f) else { continue }
+                let module = String(f.split(separator: "/").first ?? "")
+                hashers[module, default: SHA256()].update(data: Data(f.utf8))
+                hashers[module, default: SHA256()].update(data: d)
+            }
+            for (m, h) in hashers { digests[m] = h.finalize().map { String(format: "%02x", $0) }.joined() }
         }
-        if let d = FileManager.default.contents(atPath: "/proc/self/exe") { h.update(data: d) }
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        if digests.isEmpty, let d = FileManager.default.contents(atPath: "/proc/self/exe") {
+            digests["executable"] = SHA256.hash(data: d).map { String(format: "%02x", $0) }.joined()
+        }
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? e.encode(digests)) ?? Data(), as: UTF8.self)
     }()
+
+    /// The modules whose sources differ between two fingerprints; nil when the
+    /// recorded one predates per-module digests (or is unreadable).
+    public static func changedModules(since recorded: String) -> [String]? {
+        guard let then = try? JSONDecoder().decode([String: String].self, from: Data(recorded.utf8)),
+              let now = try? JSONDecoder().decode([String: String].self, from: Data(libraryFingerprint.utf8)) else { return nil }
+        return Set(then.keys).union(now.keys).filter { then[$0] != now[$0] }.sorted()
+    }
 }

@@ -160,3 +160,20 @@ struct RunnerTests {
         #expect(try testNotebook.cell("2") == 1 && testNotebook.cell("sum") == 2)
     }
 }
+
+@Suite("The library note")
+struct LibraryNoteTests {
+    @Test("A cell run now has no note; a recorded digest that differs names its module; an old single digest says so")
+    func modules() throws {
+        let box = try Sandbox()
+        let r = try box.runner()
+        try r.run()
+        #expect(try box.runner().status(0).notes.isEmpty)
+        var digests = try JSONDecoder().decode([String: String].self, from: Data(NotebookRunner.libraryFingerprint.utf8))
+        #expect(digests.keys.contains("ForwardForward") && digests.keys.contains("Notebook"))
+        digests["ForwardForward"] = "0"
+        let changed = String(decoding: try JSONEncoder().encode(digests), as: UTF8.self)
+        #expect(NotebookRunner.changedModules(since: changed) == ["ForwardForward"])
+        #expect(NotebookRunner.changedModules(since: String(repeating: "a", count: 64)) == nil)
+    }
+}
