@@ -140,10 +140,16 @@ public final class FFTrainer {
 
     /// Trains to the end, calling `onStep` after every step; `shouldStop` is
     /// asked before each step (a checkpointing caller stops cleanly there).
+    /// Steps until finished (or `shouldStop`), handing each step's record to
+    /// `onStep` first; a step whose loss, goodness or gradient is NaN or
+    /// infinite ends training with `DivergenceError` (after `onStep` has it, so
+    /// the trace keeps the steps up to there).
     public func train(onStep: (EpochTrace) throws -> Void = { _ in },
-                      shouldStop: () -> Bool = { false }) rethrows {
+                      shouldStop: () -> Bool = { false }) throws {
         while !finished && !shouldStop() {
-            try onStep(step())
+            let record = step()
+            try onStep(record)
+            if let d = DivergenceError(record) { throw d }
         }
     }
 
@@ -176,5 +182,32 @@ public final class FFTrainer {
         // The predictor ran in the negatives' slots: a greedy layer's prepared inputs are gone.
         greedyPreparedLayer = 0
         return (ps, bt)
+    }
+}
+
+/// Training produced a NaN or an infinity: further steps would only propagate it.
+public struct DivergenceError: Error, CustomStringConvertible {
+    public let step: Int
+    /// 1-based.
+    public let layer: Int
+    public let quantity: String
+    public let value: Double
+
+    /// The first non-finite loss or gradient norm of the layers `record` trained, if any.
+    init?(_ record: EpochTrace) {
+        let trained = record.trainingLayer == 0 ? Array(record.layers.indices) : [record.trainingLayer - 1]
+        for l in trained where l < record.layers.count {
+            let s = record.layers[l]
+            // A non-finite goodness or weight shows in both.
+            for (name, v) in [("the loss", s.loss), ("the gradient norm", s.gradientNorm)] where !v.isFinite {
+                (step, layer, quantity, value) = (record.epoch, l + 1, name, v)
+                return
+            }
+        }
+        return nil
+    }
+
+    public var description: String {
+        "training diverged at step \(step), layer \(layer): \(quantity) is \(value) (lower the learning rate or clip the gradients); the steps up to there are kept"
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HDF5
 import Notebook
 import RunStore
+import ForwardForward
 import Testing
 
 @Suite("Committed traces stand in for cached runs", .serialized)
@@ -77,5 +78,26 @@ struct ProgressTests {
         let progress = lines.filter { $0.hasPrefix("  tiny: step ") }
         #expect(progress.count == 4, "\(lines)")
         #expect(progress.last?.hasPrefix("  tiny: step 4/4, loss ") == true && progress.last?.contains(" left") == true)
+    }
+}
+
+@Suite("A training cell that diverges")
+struct DivergingCellTests {
+    @Test("fails visibly, is not cached, and says so again when run again")
+    func notCached() throws {
+        let dir = NSTemporaryDirectory() + "amsga-diverge-" + UUID().uuidString
+        let r = try NotebookRunner(divergingNotebook, outputs: dir)
+        r.log = { _ in }
+        let e = #expect(throws: DivergenceError.self) { try r.run() }
+        #expect(e?.description.contains("diverged at step") == true)
+        #expect(r.entry(0) == nil && r.status(0).reasons == ["output missing (never run)"])
+        let again = try NotebookRunner(divergingNotebook, outputs: dir)
+        again.log = { _ in }
+        #expect(throws: DivergenceError.self) { try again.run() }
+        // A learning rate that trains is cached as usual.
+        let fine = try NotebookRunner(divergingNotebook, overrides: ["learningRate=0.03"], outputs: dir)
+        fine.log = { _ in }
+        try fine.run()
+        #expect(fine.status(0).fresh)
     }
 }

@@ -28,3 +28,17 @@ func syntheticSplit() throws -> DataSplit {
     let all = ImageSet(images: images, labels: labels)
     return try DataSplit.make(.mnist, full: all.subset(Array(0 ..< 60)), test: all.subset(Array(60 ..< 70)), seed: 0, trainCount: 50)
 }
+
+//: # A notebook whose training diverges
+let divergingNotebook = Notebook("diverging", parameters: ["learningRate": .double(1e20)]) {
+    Cell("Train") { ctx in
+        var config = FFConfiguration.baseline(.mnist)
+        config.layerSizes = [784, 12]
+        config.epochs = 6
+        config.evalEvery = 3
+        guard case .double(let lr) = try ctx.parameter("learningRate") else { return }
+        config.learningRate = lr
+        config.learningRateSchedule = false
+        try ctx.train(config, data: try syntheticSplit(), as: "tiny")
+    }
+}
