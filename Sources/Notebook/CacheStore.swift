@@ -39,7 +39,6 @@ struct CacheStore {
     func runPath(_ slug: String, run: String, configHash: String) -> String {
         cellDirectory(slug) + "/runs/" + run + "-" + configHash.prefix(16) + ".run.h5"
     }
-    var lockDirectory: String { directory + "/.locks" }
 
     /// The entry folders of a cell, readable or not.
     func entryDirectories(_ slug: String) -> [String] {
