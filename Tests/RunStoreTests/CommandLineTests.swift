@@ -212,3 +212,46 @@ struct NotebookKillTests {
         #expect(resumed.finalBatch?.test == whole.finalBatch?.test)
     }
 }
+
+@Suite("amsga run killed at moments spread over a whole notebook", .serialized)
+struct NotebookKillTrials {
+    /// Every SVG, the final run files' weights and traces, and each cell's printed output.
+    func outcome(_ outputs: String) throws -> [String: String] {
+        var found: [String: String] = [:]
+        let root = outputs + "/quickstart"
+        for case let f as String in FileManager.default.enumerator(atPath: root)! {
+            let path = root + "/" + f
+            if f.hasSuffix(".svg") && !f.hasPrefix("cache/") {
+                found[f] = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+            } else if f.hasSuffix(".run.h5") {
+                let r = try RunFile.read(path: path)
+                found[(f as NSString).lastPathComponent] = "\(r.checkpoint.map { "\($0)" } ?? "none") \(r.trace.map { $0.meanLoss.bitPattern })"
+            }
+        }
+        return found
+    }
+
+    @Test("SIGKILL at six moments, each followed by a complete run: figures and runs bit-identical to an uninterrupted run")
+    func trials() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-killtrials-" + UUID().uuidString
+        let params = ["-p", "epochs=24", "-p", "trainSize=300", "-p", "evalSize=100", "--threads", "1"]
+        let start = Date()
+        try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
+        let whole = try outcome(dir + "/whole"), duration = Date().timeIntervalSince(start)
+        #expect(whole.count == 12, "\(whole.keys.sorted())")  // 10 figures, 2 run files
+        var killed = 0
+        for k in 1 ... 6 {
+            let out = dir + "/trial\(k)"
+            let p = try launch(["run", "quickstart", "--outputs", out] + params)
+            usleep(useconds_t(duration * Double(k) / 7 * 1e6))
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
+            p.waitUntilExit()
+            try runToEnd(["run", "quickstart", "--outputs", out] + params)
+            #expect(try outcome(out) == whole, "trial \(k): killed after \(Int(Double(k) / 7 * 100))% of a whole run")
+        }
+        #expect(killed >= 4, "only \(killed) of 6 runs were still running when killed")
+    }
+}
