@@ -50,6 +50,7 @@ struct CacheStore {
     static func readEntry(_ directory: String) throws -> CacheEntry {
         let path = directory + "/state.h5"
         guard FileManager.default.fileExists(atPath: path) else { throw NotebookError("\(path) is missing") }
+        try EntryDigests.verify(directory)
         let f = try HDF5File.open(path)
         defer { try? f.close() }
         return CacheEntry(directory: directory, state: try CellState.read(from: f.root))
@@ -68,6 +69,7 @@ struct CacheStore {
     /// one). When another process moves its entry of the same key into place
     /// first (two sweep points sharing a cell), that one is kept.
     func commit(_ staging: String, slug: String, key: String) throws -> String {
+        try EntryDigests.write(staging)
         let target = entryDirectory(slug, key: key)
         let aside = staging + "-replaced"
         defer { try? FileManager.default.removeItem(atPath: aside) }

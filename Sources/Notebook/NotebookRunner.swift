@@ -213,6 +213,7 @@ public final class NotebookRunner {
         for r in e.state.runs {
             if !RunFile.isComplete(path: e.tracePath(r)), let full = availableRun(i, r, entry: e) {
                 try exportTrace(from: full, to: e.tracePath(r), cell: i, key: e.state.key)
+                try EntryDigests.write(e.directory)
             }
             if RunFile.isComplete(path: e.tracePath(r)) { try CacheStore.copyIfDifferent(e.tracePath(r), to: tracePath(r)) }
         }

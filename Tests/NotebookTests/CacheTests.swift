@@ -63,8 +63,8 @@ struct CacheTests {
         try shell("cd '\(dir)' && git init -q . && git add outputs")
         let tracked = try shell("cd '\(dir)' && git ls-files outputs/training/cache").split(separator: "\n").map { dir + "/" + $0 }
         let kept = try [0, 1].map { try #require(runner([]).entry($0)).directory }
-        #expect(tracked.sorted() == [kept[0] + "/state.h5", kept[0] + "/traces/tiny.h5", kept[1] + "/state.h5",
-                                     dir + "/outputs/training/cache/.gitignore"].sorted())
+        #expect(tracked.sorted() == [kept[0] + "/state.h5", kept[0] + "/traces/tiny.h5", kept[0] + "/SHA256SUMS",
+                                     kept[1] + "/state.h5", kept[1] + "/SHA256SUMS", dir + "/outputs/training/cache/.gitignore"].sorted())
     }
 
     @Test("clean --keep-defaults keeps the defaults' results; --unused-since keeps what was used since")
@@ -141,3 +141,29 @@ func shell(_ command: String) throws -> String {
 }
 
 struct ShellError: Error, CustomStringConvertible { let description: String }
+
+@Suite("Entries carry their files' digests")
+struct EntryDigestTests {
+    @Test("A byte changed in a state file's data, a figure edited, a file added: the entry is not trusted and the cell runs again")
+    func tampered() throws {
+        let box = try Sandbox()
+        try box.runner().run()
+        let make = try #require(try box.runner().entry(0))
+        #expect(FileManager.default.fileExists(atPath: make.directory + "/SHA256SUMS"))
+        // The tensor x = [2, 4, 6] as float64: flip a byte of the value 4.0 (0x4010000000000000).
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: make.statePath))
+        let four = Data([0, 0, 0, 0, 0, 0, 0x10, 0x40])
+        let at = try #require(bytes.range(of: four)).lowerBound
+        bytes[at + 6] = 0x14
+        try bytes.write(to: URL(fileURLWithPath: make.statePath))
+        let r = try box.runner()
+        #expect(r.status(0).reasons.first?.contains("state.h5 changed after it was written") == true, "\(r.status(0).reasons)")
+        try r.run()
+        #expect(r.executed == [0])  // the same key again: its readers' entries still hold
+        #expect(try box.runner().entry(2)?.state.output == "sum 15.0\n")
+        // A file dropped into an entry is not taken for part of it.
+        let sum = try #require(try box.runner().entry(2))
+        try Data("x".utf8).write(to: URL(fileURLWithPath: sum.directory + "/figures/extra.svg"))
+        #expect(try box.runner().status(2).reasons.first?.contains("figures/extra.svg is not in SHA256SUMS") == true)
+    }
+}
