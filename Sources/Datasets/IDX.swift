@@ -34,7 +34,16 @@ public struct IDXArray: Equatable, Sendable {
             let o = 4 + 4 * d
             shape.append(Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3]))
         }
-        let expected = headerBytes + shape.reduce(1, *)
+        // The dimensions come from the file: their product may overflow.
+        var elements = 1
+        for d in shape {
+            let (p, overflow) = elements.multipliedReportingOverflow(by: d)
+            guard !overflow, p <= b.count else {
+                throw DatasetError.unexpectedShape(path: path, shape: shape, expected: "dimensions whose product fits the file's \(b.count) bytes")
+            }
+            elements = p
+        }
+        let expected = headerBytes + elements
         if b.count < expected {
             throw DatasetError.truncated(path: path, expectedBytes: expected, actualBytes: b.count)
         }
