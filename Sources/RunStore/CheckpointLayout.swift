@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import ForwardForward
 import HDF5
 
@@ -31,6 +33,20 @@ enum CheckpointLayout {
         try rng.setAttribute("generator", .string("xoshiro256** state words"))
         try rng.write("negatives", c.negativesRNG)
         try rng.write("mining", c.miningRNG)
+        try g.setAttribute("sha256", .string(digest(c)))
+    }
+
+    /// SHA-256 of everything a resume restores. HDF5 keeps no checksums of its
+    /// own: a flipped byte in a weight would otherwise be trained on.
+    static func digest(_ c: TrainingCheckpoint) -> String {
+        var h = SHA256()
+        func add<T>(_ values: [T]) { values.withUnsafeBytes { h.update(bufferPointer: $0) } }
+        add([Int64(c.stepsDone)])
+        add(c.adamSteps.map(Int64.init))
+        for a in c.parameters + c.adamFirstMoments + c.adamSecondMoments { add(a) }
+        add(c.negativesRNG)
+        add(c.miningRNG)
+        return h.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     static func read(from g: HDF5Group) throws -> TrainingCheckpoint {
@@ -46,10 +62,15 @@ enum CheckpointLayout {
             steps.append(Int(try lg.attribute("adam_step").int ?? 0))
         }
         let rng = try g.group("rng")
-        return TrainingCheckpoint(
+        let c = TrainingCheckpoint(
             stepsDone: Int(try g.attribute("steps_done").int ?? -1), parameters: params,
             adamFirstMoments: m, adamSecondMoments: v, adamSteps: steps,
             negativesRNG: try rng.dataset("negatives").read(as: UInt64.self),
             miningRNG: try rng.dataset("mining").read(as: UInt64.self))
+        // Checkpoints written before digests have none and are read as they are.
+        if g.hasAttribute("sha256"), try g.attribute("sha256").string != digest(c) {
+            throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["it changed after it was written (SHA-256 differs); not trusted"])
+        }
+        return c
     }
 }

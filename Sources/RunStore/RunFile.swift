@@ -153,7 +153,9 @@ public enum RunFile {
         if f.root.contains("checkpoints/\(config.name)") {
             let cg = try f.root.group("checkpoints/\(config.name)")
             if let last = try cg.children().filter({ $0.hasPrefix("epoch_") }).sorted().last {
-                checkpoint = try CheckpointLayout.read(from: try cg.group(last))
+                do { checkpoint = try CheckpointLayout.read(from: try cg.group(last)) } catch {
+                    throw RunFileError(path: path, problem: "\(error)")
+                }
             }
         }
         func accuracies(_ name: String) throws -> Accuracies? {

@@ -52,8 +52,11 @@ func runCapturingErrors(_ args: [String]) throws -> (status: Int32, stderr: Stri
 struct CommandLineTests {
     @Test("inspect summarises a notebook's cell state file: cell, parameters, tensors")
     func inspectCellFile() throws {
-        let path = FileManager.default.currentDirectoryPath + "/outputs/quickstart/cache/01-data.h5"
-        guard let exe = amsgaExecutable(), FileManager.default.fileExists(atPath: path) else { return }
+        // The committed entry of the quickstart's first cell.
+        let cell = FileManager.default.currentDirectoryPath + "/outputs/quickstart/cache/01-data"
+        let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: cell).first { !$0.hasPrefix(".") && $0 != "runs" })
+        let path = cell + "/" + entry + "/state.h5"
+        let exe = try #require(amsgaExecutable())
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = ["inspect", path]

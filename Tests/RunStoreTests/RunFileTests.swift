@@ -87,3 +87,25 @@ struct RunFileTests {
         #expect(throws: (any Error).self) { try RunFile.read(path: path) }
     }
 }
+
+@Suite("Checkpoints carry a digest")
+struct CheckpointDigestTests {
+    @Test("A weight changed in the file after it was written: reading the run is an error naming the file, not a resume from it")
+    func flippedWeight() throws {
+        let t = try tinyTrainer("baseline-mnist")
+        try t.train()
+        let path = try scratchPath("digest.h5")
+        try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
+        #expect(try RunFile.read(path: path).checkpoint == t.checkpoint())
+        // The last weight of layer 1, little-endian, changed in its last bit.
+        let w = try #require(t.checkpoint().parameters.first)
+        let inOut = t.config.layerSizes[0] * t.config.layerSizes[1]
+        let pattern = withUnsafeBytes(of: w[inOut - 1].bitPattern.littleEndian) { Data($0) }
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let at = try #require(bytes.range(of: pattern)).lowerBound
+        bytes[at] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
+        #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
+    }
+}
