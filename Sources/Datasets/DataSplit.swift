@@ -19,6 +19,8 @@ public struct DataSplit: Sendable {
     /// Indices into the original 60,000 of the training and validation images.
     public var trainIndices: [Int]
     public var validationIndices: [Int]
+    /// Where the files were read from, with their digests (nil for splits tests make).
+    public var source: DataSource?
 
     public static let trainCount = 50_000
 
@@ -29,11 +31,18 @@ public struct DataSplit: Sendable {
                             trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
         let folder = try locator.folder(for: dataset)
         func path(_ p: DatasetName.Part) -> String { DataLocator.file(p, in: folder)! }
-        let split = try {
-            let full = try ImageSet.read(images: path(.trainImages), labels: path(.trainLabels))
-            let test = try ImageSet.read(images: path(.testImages), labels: path(.testLabels))
+        var files: [DataSource.File] = []
+        func read(_ p: DatasetName.Part) throws -> IDXArray {
+            let data = try readUncompressed(path: path(p))
+            files.append(DataSource.File(part: p, path: path(p), sha256: Verification.sha256Hex(data)))
+            return try IDXArray.decode(data, path: path(p))
+        }
+        var split = try {
+            let full = try ImageSet.make(images: read(.trainImages), from: path(.trainImages), labels: read(.trainLabels), from: path(.trainLabels))
+            let test = try ImageSet.make(images: read(.testImages), from: path(.testImages), labels: read(.testLabels), from: path(.testLabels))
             return try make(dataset, full: full, test: test, seed: seed, trainSize: trainSize, evalSize: evalSize)
         }()
+        split.source = DataSource(dataset: dataset, folder: URL(fileURLWithPath: folder).standardizedFileURL.path, files: files)
         // Reading and splitting freed about twice the split's size; give it back
         // rather than keep it (`HeapReuse` keeps freed blocks otherwise).
         HeapReuse.releaseFree()
@@ -97,6 +106,41 @@ public struct DataSplit: Sendable {
     static func standardise(_ set: inout ImageSet, mean: Float, std: Float) {
         let inv = 1 / std
         set.mapValues { ($0 - mean) * inv }
+    }
+}
+
+/// The folder a split was read from and each file's SHA-256 (of its
+/// uncompressed content, as `amsga data verify` computes it).
+public struct DataSource: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public var part: DatasetName.Part
+        public var path: String
+        public var sha256: String
+    }
+
+    public var dataset: DatasetName
+    /// Absolute.
+    public var folder: String
+    public var files: [File]
+
+    /// Whether every file matches the published digest of its dataset.
+    public var matchesPublishedDigests: Bool { files.allSatisfy { $0.sha256 == dataset.sha256($0.part) } }
+
+    /// One line for a log: where, and whether the digests matched.
+    public var summary: String {
+        "\(dataset.rawValue) read from \(folder) (\(files.count) files; SHA-256 "
+            + (matchesPublishedDigests ? "matches the published digests)" : "DOES NOT match the published digests: not the published dataset)")
+    }
+
+    /// `{"dataset": …, "folder": …, "files": {"train-images-idx3-ubyte": "<sha256>", …}, "published": true}`,
+    /// for run files and cell states.
+    public var json: String {
+        let object: [String: Any] = [
+            "dataset": dataset.rawValue, "folder": folder, "published": matchesPublishedDigests,
+            "files": Dictionary(uniqueKeysWithValues: files.map { ($0.part.rawValue, $0.sha256) }),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

@@ -86,8 +86,11 @@ public struct ImageSet: Sendable {
     /// Reads an image file and its label file, checking that they belong
     /// together; pixels are scaled to [0, 1].
     public static func read(images imagePath: String, labels labelPath: String) throws -> ImageSet {
-        let img = try IDXArray.read(path: imagePath)
-        let lab = try IDXArray.read(path: labelPath)
+        try make(images: try IDXArray.read(path: imagePath), from: imagePath, labels: try IDXArray.read(path: labelPath), from: labelPath)
+    }
+
+    /// An image set from a decoded image file and label file (paths name them in errors).
+    static func make(images img: IDXArray, from imagePath: String, labels lab: IDXArray, from labelPath: String) throws -> ImageSet {
         guard img.shape.count == 3, img.shape[1] > 0, img.shape[2] > 0 else {
             throw DatasetError.unexpectedShape(path: imagePath, shape: img.shape, expected: "N×rows×cols")
         }

@@ -15,6 +15,8 @@ public final class CellContext {
     var cellsRead: [Int: String] = [:]
     var dataRead: [String: String] = [:]
     var sweepsRead: [SweepRead] = []
+    /// Where each dataset was read from (provenance: not part of the key).
+    var dataSources: [String: String] = [:]
     var output = ""
     var figures: [String] = []
     /// Runs trained, with their run files.
@@ -121,7 +123,12 @@ public final class CellContext {
     /// The experiment's data split; the dataset's files are fingerprinted for the key.
     public func data(_ dataset: DatasetName, seed: UInt64, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
         dataRead[dataset.rawValue] = try runner.dataFingerprint(dataset)
-        return try DataSplit.load(dataset, locator: runner.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
+        let split = try DataSplit.load(dataset, locator: runner.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
+        if let source = split.source {
+            dataSources[dataset.rawValue] = source.json
+            runner.log("  data: " + source.summary)
+        }
+        return split
     }
 
     /// Trains `config` at the runner's thread count, writing a run file in the
@@ -149,7 +156,8 @@ public final class CellContext {
             resumedSeconds += done.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
             runner.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
-        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery)
+        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery,
+                                       attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         let progress = runner.progress(name: name, total: trainer.totalSteps)
         try trainer.train(onStep: { record in
             progress(record)

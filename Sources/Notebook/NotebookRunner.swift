@@ -180,7 +180,7 @@ public final class NotebookRunner {
             state.runParameters[name] = CellState.sha256(summary.parametersJSON)
             try exportTrace(from: path, to: staging + "/traces/" + name + ".h5", cell: i, key: key)
         }
-        try writeState(state, tensors: ctx.tensors, cell: i, to: staging + "/state.h5")
+        try writeState(state, tensors: ctx.tensors, dataSources: ctx.dataSources, cell: i, to: staging + "/state.h5")
         let e = CacheEntry(directory: try store.commit(staging, slug: slug(i), key: key), state: state)
         executed.append(i)
         // Everything downstream must be re-derived from the new entry.
@@ -220,10 +220,13 @@ public final class NotebookRunner {
     }
 
     /// Writes a state file; it lives in a staging folder until the entry is committed.
-    func writeState(_ s: CellState, tensors: [(String, HDF5Tensor)], cell i: Int, to path: String) throws {
+    func writeState(_ s: CellState, tensors: [(String, HDF5Tensor)], dataSources: [String: String], cell i: Int, to path: String) throws {
         let f = try HDF5File.create(path)
         try s.write(to: f.root, notebook: notebook.name, cell: i, name: notebook.cells[i].name)
         try f.root.setAttribute("git_commit", .string(Provenance.gitCommit))
+        if !dataSources.isEmpty {
+            try f.root.setAttribute("data_sources", .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
+        }
         try f.root.setAttribute("parameters", .string(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
         for (name, t) in tensors {
             switch t {

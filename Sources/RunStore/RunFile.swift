@@ -44,7 +44,7 @@ public enum RunFile {
 
     public static func write(path: String, config: FFConfiguration, trace: [EpochTrace],
                              checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
-                             durable: Bool = false) throws {
+                             durable: Bool = false, attributes: [String: HDF5AttributeValue] = [:]) throws {
         let tmp = path + ".tmp-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let run = config.name
@@ -52,6 +52,7 @@ public enum RunFile {
             let f = try HDF5File.create(tmp)
             let json = configurationJSON(config)
             try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)
+            for (name, value) in attributes.sorted(by: { $0.key < $1.key }) { try f.root.setAttribute(name, value) }
             try writeTraceGroup(try f.root.createGroup("traces/\(run)"), config: config, trace: trace, final: final)
             if let c = checkpoint {
                 let cg = try f.root.createGroup("checkpoints/\(run)")
@@ -199,11 +200,16 @@ public final class RunRecorder {
     /// Seconds spent writing, per call.
     public private(set) var writeSeconds: [Double] = []
 
-    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint? = nil) throws {
+    /// Root attributes every write adds (e.g. `data_source`).
+    public let attributes: [String: HDF5AttributeValue]
+
+    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint? = nil,
+                attributes: [String: HDF5AttributeValue] = [:]) throws {
         guard checkpointEvery > 0 else {
             throw RunFileError(path: path, problem: "checkpoint interval must be positive, got \(checkpointEvery)")
         }
         self.path = path
+        self.attributes = attributes
         self.checkpointEvery = checkpointEvery
         lastCheckpoint = checkpoint
     }
@@ -214,7 +220,7 @@ public final class RunRecorder {
         let checkpointNow = trainer.stepsDone % checkpointEvery == 0 || trainer.finished
         if checkpointNow { lastCheckpoint = trainer.checkpoint() }
         try RunFile.write(path: path, config: trainer.config, trace: trainer.trace, checkpoint: lastCheckpoint,
-                          final: final, durable: checkpointNow)
+                          final: final, durable: checkpointNow, attributes: attributes)
         writeSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
     }
 }

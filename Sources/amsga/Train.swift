@@ -70,15 +70,24 @@ struct Train: ParsableCommand {
             guard let c = r.checkpoint else {
                 throw RuntimeError("\(resume!) has no checkpoint to resume from")
             }
+            if let recorded = r.attributes["data_source"]?.string, let now = data.source,
+               let then = try? JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any],
+               let files = then["files"] as? [String: String],
+               let changed = now.files.first(where: { f in files[f.part.rawValue].map { $0 != f.sha256 } ?? false }) {
+                throw RuntimeError("\(resume!) was trained on other data: \(changed.path) is not the file it started with (SHA-256 differs); "
+                    + "resume it with the data it recorded (\(then["folder"] as? String ?? "?"))")
+            }
             try trainer.restore(c, trace: Array(r.trace.prefix(c.stepsDone)))
             print("resuming \(resume!) at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         if let path = resume ?? out {
-            recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint)
+            recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint,
+                                       attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         }
         let progress = ProgressLine(total: trainer.totalSteps)
         print("\(config.name): \(config.layerSizes), \(config.epochs) epochs\(trainer.greedy ? " per layer" : ""), "
               + "\(data.train.count) training images, seed \(config.seed)")
+        if let source = data.source { print("data: " + source.summary) }
         try trainer.train(onStep: { record in
             progress.update(record)
             try recorder?.record(trainer)

@@ -258,3 +258,49 @@ struct NotebookKillTrials {
         #expect(killed >= 4, "only \(killed) of 6 runs were still running when killed")
     }
 }
+
+@Suite("Data provenance", .serialized)
+struct DataProvenanceTests {
+    @Test("train prints and records the folder and digests it read; resuming on changed data is refused, naming the file")
+    func recorded() throws {
+        guard amsgaExecutable() != nil, let folder = try? DataLocator().folder(for: .fashionMNIST) else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        // A private copy of the dataset, so that it can be changed.
+        let root = NSTemporaryDirectory() + "amsga-provenance-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/fashion-mnist", withIntermediateDirectories: true)
+        for part in DatasetName.Part.allCases {
+            let file = try #require(DataLocator.file(part, in: folder))
+            try FileManager.default.copyItem(atPath: file, toPath: root + "/fashion-mnist/" + (file as NSString).lastPathComponent)
+        }
+        let run = root + "/run.h5"
+        let args = ["train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "60", "--eval-size", "20", "--threads", "1", "--data", root]
+        let p = try launchCapturing(args + ["--out", run])
+        #expect(p.status == 0 && p.output.contains("data: fashion-mnist read from \(root)/fashion-mnist (4 files; SHA-256 matches the published digests)"), "\(p.output)")
+        let recorded = try #require(try RunFile.read(path: run).attributes["data_source"]?.string)
+        #expect(recorded.contains("\"folder\":\"\(root)/fashion-mnist\"") && recorded.contains("\"published\":true"), "\(recorded)")
+
+        // Two test labels swapped: still a valid file, no longer the data the run started on.
+        let labels = try #require(DataLocator.file(.testLabels, in: root + "/fashion-mnist"))
+        var idx = try IDXArray.read(path: labels)
+        idx.bytes.swapAt(0, 1)
+        try FileManager.default.removeItem(atPath: labels)
+        try idx.write(path: labels)
+        let resumed = try launchCapturing(["train", "--resume", run, "--threads", "1", "--data", root])
+        #expect(resumed.status == 1 && resumed.output.contains("was trained on other data: \(labels) is not the file it started with"), "\(resumed.output)")
+    }
+}
+
+/// Runs amsga to its end: exit status and everything it printed.
+func launchCapturing(_ args: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.arguments = args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
+}
