@@ -31,6 +31,13 @@ public enum HDF5Library {
 
     public static var versionString: String { String(cString: amsga_hdf5_version()) }
 
+    /// Keeps HDF5 from closing what is still open when the process exits. A
+    /// file whose write failed (a full disk) stays half-open in HDF5, and its
+    /// exit-time cleanup then crashes (HDF5 1.10.8) after the error has been
+    /// reported. amsga closes every file it writes on every path, so nothing is
+    /// left for that cleanup to do. Call before any other HDF5 use.
+    public static func skipExitCleanup() { H5dont_atexit() }
+
     /// The current error stack's descriptions, then cleared.
     static func errorStack() -> [String] {
         final class Box { var messages: [String] = [] }
@@ -58,3 +65,4 @@ func check<I: BinaryInteger>(_ call: @autoclosure () -> I, _ operation: @autoclo
     if value < 0 { throw HDF5Error(operation: operation(), messages: HDF5Library.errorStack()) }
     return value
 }
+

@@ -49,6 +49,11 @@ public enum RunFile {
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         let run = config.name
         do {
+            try writeUnchecked()
+        } catch {
+            throw RunFileError(path: path, problem: "could not be written, so its previous version is kept: \(error)")
+        }
+        func writeUnchecked() throws {
             let f = try HDF5File.create(tmp)
             let json = configurationJSON(config)
             try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import Tensor
 
 @main
@@ -13,6 +14,7 @@ struct AMSGA: ParsableCommand {
     static func main() {
         // Standard output is block-buffered when it is not a terminal.
         setvbuf(stdout, nil, _IOLBF, 0)
+        HDF5Library.skipExitCleanup()
         HeapReuse.enable()
         let command: ParsableCommand
         do {

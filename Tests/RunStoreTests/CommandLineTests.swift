@@ -304,3 +304,39 @@ func launchCapturing(_ args: [String]) throws -> (status: Int32, output: String)
     p.waitUntilExit()
     return (p.terminationStatus, text)
 }
+
+@Suite("A full disk", .serialized)
+struct FullDiskTests {
+    func sh(_ command: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    @Test("A run file that no longer fits: an error naming it and the cause, exit 1, no crash, the previous version intact")
+    func fullDisk() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let mnt = NSTemporaryDirectory() + "amsga-full-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        // Room for one run file with its checkpoint (8 MB), not for the next one beside it.
+        guard sh("mount -t tmpfs -o size=14m tmpfs '\(mnt)'") else {
+            print("skipping: this machine does not let the test mount a small filesystem"); return
+        }
+        defer { _ = sh("umount '\(mnt)'") }
+        let run = mnt + "/run.h5"
+        let r = try launchCapturing(["train", "--preset", "baseline-fashion", "--epochs", "4", "--train-size", "60", "--eval-size", "20",
+                                     "--checkpoint-every", "1", "--threads", "1", "--out", run])
+        #expect(r.status == 1, "\(r.output.suffix(2000))")
+        #expect(r.output.contains("\(run): could not be written, so its previous version is kept") && r.output.contains("No space left on device"))
+        let kept = try RunFile.read(path: run)
+        #expect(kept.trace.count >= 1 && kept.checkpoint?.stepsDone == kept.trace.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mnt) == ["run.h5"])
+    }
+}
