@@ -31,6 +31,9 @@ struct AMSGA: ParsableCommand {
             Foundation.exit(ExitCode.validationFailure.rawValue)
         } catch let error where error is ExitCode || error is CleanExit {
             exit(withError: error)  // an exit the command asked for
+        } catch let error where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // `--help` parses into a command whose run throws the request for help.
+            exit(withError: error)
         } catch {
             // A runtime error (a lock held, a file that does not read, an unknown
             // notebook) is not a misuse of the command line: the error alone.
@@ -40,12 +43,12 @@ struct AMSGA: ParsableCommand {
     }
 }
 
-/// "Usage: amsga sweep <notebook> …", with where to read more.
+/// "Usage: amsga bench memory …", with where to read more.
 func usage(of command: ParsableCommand) -> String {
     let type = type(of: command)
-    let name = type.configuration.commandName ?? String(describing: type).lowercased()
-    return "Usage: amsga " + type.usageString().replacingOccurrences(of: "Usage: ", with: "")
-        + "\n  See 'amsga \(name) --help' for more information."
+    let usage = AMSGA.usageString(for: type)
+    let path = usage.split(separator: " ").prefix { !$0.hasPrefix("<") && !$0.hasPrefix("[") && !$0.hasPrefix("-") }.joined(separator: " ")
+    return "Usage: " + usage + "\n  See '\(path) --help' for more information."
 }
 
 /// An error of the work a command does, not of its command line: printed

@@ -15,6 +15,11 @@ struct Bench: ParsableCommand {
         @Option(help: "Rows of the benchmark matrices.") var rows: Int = 100_000
         @Option(help: "OpenBLAS threads.") var threads: Int = 2
 
+        func validate() throws {
+            guard rows > 0 else { throw ValidationError("--rows must be positive, got \(rows)") }
+            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        }
+
         func run() {
             BLASInfo.setThreads(threads)
             print(Machine.description())

@@ -22,6 +22,13 @@ extension Bench {
         @Option(help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.") var backpropSteps: Int = 50
         @OptionGroup var data: DataOptions
 
+        func validate() throws {
+            guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+            guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
+            if let trainSize, trainSize <= 0 { throw ValidationError("--train-size must be positive, got \(trainSize)") }
+        }
+
         func run() throws {
             BLASInfo.setThreads(threads)
             print(Machine.description())

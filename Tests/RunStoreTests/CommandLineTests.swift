@@ -340,3 +340,27 @@ struct FullDiskTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: mnt) == ["run.h5"])
     }
 }
+
+@Suite("Help and bad options")
+struct HelpAndOptionsTests {
+    @Test("--help prints the command's help and exits 0, nested commands included")
+    func help() throws {
+        for args in [["run", "--help"], ["bench", "memory", "--help"], ["sweep", "--help"]] {
+            let r = try launchCapturing(args)
+            #expect(r.status == 0 && r.output.contains("OVERVIEW:") && !r.output.contains("CommandError"), "\(args): \(r.output.prefix(300))")
+        }
+    }
+
+    @Test("Zero and negative sizes, epochs and thread counts are refused with the option's name and the command's usage, before any work",
+          arguments: [
+              (["bench", "kernels", "--threads", "0"], "--threads must be positive, got 0", "amsga bench kernels"),
+              (["bench", "train", "--epochs", "0"], "--epochs must be positive, got 0", "amsga bench train"),
+              (["bench", "train", "--train-size=-5"], "--train-size must be positive, got -5", "amsga bench train"),
+              (["run", "quickstart", "--threads", "0"], "--threads must be positive, got 0", "amsga run"),
+              (["sweep", "quickstart", "--jobs", "0"], "--jobs must be positive, got 0", "amsga sweep"),
+          ])
+    func badOptions(args: [String], message: String, usage: String) throws {
+        let r = try launchCapturing(args)
+        #expect(r.status == 64 && r.output.contains(message) && r.output.contains("Usage: \(usage)"), "\(r.output.prefix(400))")
+    }
+}
