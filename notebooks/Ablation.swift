@@ -34,7 +34,8 @@ import RunStore
 public let ablation = Notebook("ablation", parameters: [
     "variant": .string(AblationVariant.amsga.rawValue), "seed": .int(0),
     "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
-]) {
+], ranges: ["seed": .atLeast(0), "trainSize": .between(1, 50_000), "epochs": .atLeast(1), "evalSize": .between(1, 10_000),
+            "seeds": .atLeast(1), "ablationSeeds": .atLeast(1)]) {
     //: ## 1. One variant at one seed
     //: The run is named `<variant>-s<seed>`, which is how `amsga plot --seeds` groups runs.
     Cell("Train") { ctx in

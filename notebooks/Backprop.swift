@@ -30,7 +30,8 @@ import Notebook
  */
 public let backprop = Notebook("backprop", parameters: [
     "epochs": .int(10), "cnnEpochs": .int(5), "batchSize": .int(100), "learningRate1e4": .int(10), "seed": .int(0),
-]) {
+], ranges: ["epochs": .atLeast(1), "cnnEpochs": .atLeast(1), "batchSize": .between(1, 50_000), "learningRate1e4": .atLeast(1),
+            "seed": .atLeast(0)]) {
     //: ## 1. MLP on MNIST
     Cell("Train the MLP on MNIST") { ctx in
         try trainBackprop(ctx, .mnist, epochs: "epochs") { MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: $0) }

@@ -21,7 +21,7 @@ import RunStore
  */
 public let fashionMNIST = Notebook("fashion-mnist", parameters: [
     "baselineEpochs": .int(1500), "amsgaEpochs": .int(200), "seed": .int(0), "evalEvery": .int(50),
-]) {
+], ranges: ["baselineEpochs": .atLeast(1), "amsgaEpochs": .atLeast(1), "seed": .atLeast(0), "evalEvery": .atLeast(1)]) {
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split, standardised with the training split's statistics.
     Cell("Data") { ctx in

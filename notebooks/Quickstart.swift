@@ -21,7 +21,7 @@ import RunStore
  */
 public let quickstart = Notebook("quickstart", parameters: [
     "epochs": .int(300), "trainSize": .int(2000), "evalSize": .int(1000), "seed": .int(0),
-]) {
+], ranges: ["epochs": .atLeast(1), "trainSize": .between(1, 50_000), "evalSize": .between(1, 10_000), "seed": .atLeast(0)]) {
     //: ## 1. Data
     //: A seeded split of the 60,000 training images into 50,000 and 10,000, then a
     //: seeded subset of `trainSize` for training; pixels standardised with the

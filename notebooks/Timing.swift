@@ -18,7 +18,8 @@ import Tensor
  Timings are of the machine that ran the cell (first cell); they are cached
  like every result, so re-running elsewhere needs `--force`.
  */
-public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads": .int(2)]) {
+public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads": .int(2)],
+                             ranges: ["epochs": .atLeast(1), "threads": .between(1, 256)]) {
     //: ## 1. Machine
     Cell("Machine") { ctx in
         BLASInfo.setThreads(try ctx.int("threads"))

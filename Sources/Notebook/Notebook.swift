@@ -29,6 +29,26 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
+/// What a whole-number parameter may take (`-p` values outside it are refused before any cell runs).
+public enum ParameterRange: Sendable, CustomStringConvertible {
+    case atLeast(Int)
+    case between(Int, Int)
+
+    func contains(_ v: Int) -> Bool {
+        switch self {
+        case .atLeast(let lo): return v >= lo
+        case .between(let lo, let hi): return v >= lo && v <= hi
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .atLeast(let lo): return "at least \(lo)"
+        case .between(let lo, let hi): return "between \(lo) and \(hi)"
+        }
+    }
+}
+
 public struct NotebookError: Error, CustomStringConvertible {
     public let description: String
     public init(_ message: String) { description = message }
@@ -59,26 +79,43 @@ public struct Notebook: Sendable {
     public let name: String
     public let file: String
     public let parameters: [(name: String, value: ParameterValue)]
+    /// The ranges of whole-number parameters that have one.
+    public let ranges: [String: ParameterRange]
     public let cells: [Cell]
 
-    public init(_ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:], file: String = #filePath,
+    public init(_ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
+                ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #filePath,
                 @CellBuilder cells: () -> [Cell]) {
-        self.name = name
-        self.file = file
-        self.parameters = parameters.map { ($0.key, $0.value) }
-        self.cells = cells()
+        self.init(name: name, file: file, parameters: parameters.map { ($0.key, $0.value) },
+                  ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
+        for (p, r) in self.ranges {
+            guard case .int(let v)? = self.parameters.first(where: { $0.name == p })?.value else {
+                preconditionFailure("notebook '\(name)': range for '\(p)', which is not a whole-number parameter")
+            }
+            precondition(r.contains(v), "notebook '\(name)': the default \(p)=\(v) is not \(r)")
+        }
     }
 
     /// The same notebook read from another copy of its source file (tests edit copies).
     public func readingSource(from file: String) -> Notebook {
-        Notebook(name: name, file: file, parameters: parameters, cells: cells)
+        Notebook(name: name, file: file, parameters: parameters, ranges: ranges, cells: cells)
     }
 
-    init(name: String, file: String, parameters: [(name: String, value: ParameterValue)], cells: [Cell]) {
+    init(name: String, file: String, parameters: [(name: String, value: ParameterValue)], ranges: [String: ParameterRange], cells: [Cell]) {
         self.name = name
         self.file = file
         self.parameters = parameters
+        self.ranges = ranges
         self.cells = cells
+    }
+
+    /// `text` parsed as parameter `name`'s type and checked against its range.
+    func value(_ text: String, of name: String, like kind: ParameterValue) throws -> ParameterValue {
+        let v = try kind.parsing(text, name: name)
+        if case .int(let i) = v, let r = ranges[name], !r.contains(i) {
+            throw NotebookError("parameter '\(name)' must be \(r), got \(i)")
+        }
+        return v
     }
 
     /// The cell named `text`, or numbered `text` (1-based).
@@ -94,7 +131,7 @@ public struct Notebook: Sendable {
         var values = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.value) })
         for o in overrides {
             let (key, text, current) = try declaredParameter(o, write: "key=value")
-            values[key] = try current.parsing(text, name: key)
+            values[key] = try value(text, of: key, like: current)
         }
         return values
     }

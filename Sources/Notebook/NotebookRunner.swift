@@ -84,7 +84,7 @@ public final class NotebookRunner {
         var values = parameters
         for o in point {
             let (name, text, kind) = try notebook.declaredParameter(o, write: "name=value")
-            values[name] = try kind.parsing(text, name: name)
+            values[name] = try notebook.value(text, of: name, like: kind)
         }
         let c = try NotebookRunner(notebook, parameters: values, outputs: (notebookDirectory as NSString).deletingLastPathComponent,
                                    locator: locator, threads: threads)

@@ -5,10 +5,10 @@ import Testing
 struct GridTests {
     @Test("Lists, ranges and single values make the cartesian grid, the last option varying fastest")
     func points() throws {
-        let g = try ParameterGrid(notebook: testNotebook, options: ["scale=0..2", "offset=5,7"])
-        #expect(g.points == [["scale=0", "offset=5"], ["scale=0", "offset=7"], ["scale=1", "offset=5"],
-                             ["scale=1", "offset=7"], ["scale=2", "offset=5"], ["scale=2", "offset=7"]])
-        #expect(g.label == "scale=0,1,2_offset=5,7")
+        let g = try ParameterGrid(notebook: testNotebook, options: ["scale=1..3", "offset=5,7"])
+        #expect(g.points == [["scale=1", "offset=5"], ["scale=1", "offset=7"], ["scale=2", "offset=5"],
+                             ["scale=2", "offset=7"], ["scale=3", "offset=5"], ["scale=3", "offset=7"]])
+        #expect(g.label == "scale=1,2,3_offset=5,7")
         #expect(try ParameterGrid(notebook: testNotebook, options: ["scale=4"]).points == [["scale=4"]])
         #expect(try ParameterGrid(notebook: testNotebook, options: []).points == [[]])
     }
@@ -23,6 +23,8 @@ struct GridTests {
         ("nope=1", "has no parameter 'nope'; its parameters: scale (default 2), offset (default 1)"),
         ("=1", "malformed parameter '=1'"),
         ("scale", "malformed parameter 'scale'"),
+        ("scale=0..2", "parameter 'scale' must be between 1 and 9, got 0"),
+        ("scale=3,12", "parameter 'scale' must be between 1 and 9, got 12"),
     ])
     func badSyntax(option: String, message: String) {
         let e = #expect(throws: NotebookError.self) { try ParameterGrid(notebook: testNotebook, options: [option]) }

@@ -155,6 +155,9 @@ struct RunnerTests {
         #expect(throws: NotebookError.self) { try box.runner(["scale"]) }
         let e = #expect(throws: NotebookError.self) { try box.runner(["scale=two"]) }
         #expect(e?.description.contains("whole number") == true)
+        // Outside its range: refused before any cell runs.
+        let r = #expect(throws: NotebookError.self) { try box.runner(["scale=0"]) }
+        #expect(r?.description == "parameter 'scale' must be between 1 and 9, got 0")
         let c = #expect(throws: NotebookError.self) { try testNotebook.cell("Missing") }
         #expect(c?.description.contains("1 Make") == true)
         #expect(try testNotebook.cell("2") == 1 && testNotebook.cell("sum") == 2)

@@ -2,7 +2,7 @@ import Notebook
 
 //: # A test notebook
 //: Cheap cells that pass state through the store.
-let testNotebook = Notebook("test", parameters: ["scale": .int(2), "offset": .int(1)]) {
+let testNotebook = Notebook("test", parameters: ["scale": .int(2), "offset": .int(1)], ranges: ["scale": .between(1, 9)]) {
     //: Cell 1 makes a vector.
     Cell("Make") { ctx in
         let scale = Double(try ctx.int("scale"))
