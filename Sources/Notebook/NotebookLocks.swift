@@ -10,6 +10,7 @@ import Foundation
 ///   keys and are moved into place whole.
 public final class NotebookLock {
     let fd: Int32
+    let exclusive: Bool
 
     /// The whole cache: shared for runs, exclusive for `clean`.
     public convenience init(cache: String, notebook: String, shared: Bool) throws {
@@ -18,27 +19,42 @@ public final class NotebookLock {
             : "a run of notebook '\(notebook)' is in progress (pid %@); clean when it has finished")
     }
 
-    /// One parameter set (`overrides` empty: the defaults).
-    public convenience init(cache: String, notebook: String, parameterSet overrides: [String]) throws {
+    /// One parameter set (`overrides` empty: the defaults). `note` hears of a
+    /// lock whose holder died without releasing it (killed), taken over.
+    public convenience init(cache: String, notebook: String, parameterSet overrides: [String], note: (String) -> Void = { _ in }) throws {
         let name = overrides.isEmpty ? "defaults" : CellState.sha256(overrides.joined(separator: "\n")).prefix(16)
         let set = overrides.isEmpty ? "its defaults" : overrides.joined(separator: " ")
         try self.init(path: cache + "/.locks/set-\(name).lock", operation: LOCK_EX,
-                      busy: "another amsga run of notebook '\(notebook)' with \(set) is in progress (pid %@); wait for it or stop it")
+                      busy: "another amsga run of notebook '\(notebook)' with \(set) is in progress (pid %@); wait for it or stop it",
+                      note: note)
     }
 
-    init(path: String, operation: Int32, busy: String) throws {
+    init(path: String, operation: Int32, busy: String, note: (String) -> Void = { _ in }) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         fd = open(path, O_RDWR | O_CREAT, 0o644)
+        exclusive = operation == LOCK_EX
         guard fd >= 0 else { throw NotebookError("cannot open the lock \(path): \(String(cString: strerror(errno)))") }
         if flock(fd, operation | LOCK_NB) != 0 {
             let pid = Self.holder(fd)
             close(fd)
             throw NotebookError(busy.replacingOccurrences(of: "%@", with: pid))
         }
-        if operation == LOCK_EX { Self.writePID(fd) }
+        if operation == LOCK_EX {
+            // A finished run clears its pid; one still written belongs to a run that was killed.
+            let previous = Self.holder(fd)
+            if let pid = Int32(previous), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                note("note: the last run that held \(path) (pid \(pid)) ended without releasing it (killed?); taken over")
+            }
+            Self.writePID(fd)
+        }
     }
 
-    public func release() { flock(fd, LOCK_UN); close(fd) }
+    /// Releases the lock; an exclusive holder's pid is cleared (a clean end).
+    public func release() {
+        if exclusive { ftruncate(fd, 0) }
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
 
     static func holder(_ fd: Int32) -> String {
         var buf = [UInt8](repeating: 0, count: 32)

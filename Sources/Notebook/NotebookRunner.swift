@@ -129,7 +129,7 @@ public final class NotebookRunner {
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
         let shared = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: true)
         defer { shared.release() }
-        let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides)
+        let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides, note: log)
         defer { lock.release() }
         if let from { forced.formUnion(from ..< notebook.cells.count) }
         if force { if let target { forced.insert(target) } else { forced.formUnion(0 ..< notebook.cells.count) } }

@@ -180,3 +180,27 @@ struct LibraryNoteTests {
         #expect(NotebookRunner.changedModules(since: String(repeating: "a", count: 64)) == nil)
     }
 }
+
+@Suite("Locks left by killed runs")
+struct StaleLockTests {
+    @Test("A parameter set's lock whose holder died is taken over with a message; a cleanly ended run leaves nothing to report")
+    func takenOver() throws {
+        let box = try Sandbox()
+        let r = try box.runner()
+        var lines: [String] = []
+        r.log = { lines.append($0) }
+        try r.run()
+        #expect(!lines.contains { $0.contains("ended without releasing") })
+        // A process that is gone, as the lock's recorded holder.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run()
+        p.waitUntilExit()
+        try Data("\(p.processIdentifier)\n".utf8).write(to: URL(fileURLWithPath: r.cacheDirectory + "/.locks/set-defaults.lock"))
+        let again = try box.runner()
+        var notes: [String] = []
+        again.log = { notes.append($0) }
+        try again.run()
+        #expect(notes.contains { $0.contains("(pid \(p.processIdentifier)) ended without releasing it (killed?); taken over") }, "\(notes)")
+    }
+}

@@ -364,3 +364,31 @@ struct HelpAndOptionsTests {
         #expect(r.status == 64 && r.output.contains(message) && r.output.contains("Usage: \(usage)"), "\(r.output.prefix(400))")
     }
 }
+
+@Suite("Reading while a run writes", .serialized)
+struct ReadingDuringRunTests {
+    @Test("status, inspect and plot during a run that is writing its files: a consistent answer or an error naming the file, never a crash")
+    func concurrentReaders() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-readers-" + UUID().uuidString
+        let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
+        let writer = try launch(["run", "quickstart", "--outputs", dir, "--threads", "1"] + params)
+        let runs = dir + "/quickstart/cache/03-train-amsga/runs"
+        var reads = 0, refused = 0
+        while writer.isRunning {
+            let file = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).first { $0.hasSuffix(".run.h5") }.map { runs + "/" + $0 }
+            var attempts = [["status", "quickstart", "--outputs", dir] + params]
+            if let file { attempts += [["inspect", file], ["plot", file, "--out", dir + "/plots"]] }
+            for args in attempts {
+                let r = try launchCapturing(args)
+                #expect(r.status == 0 || r.status == 1, "\(args[0]): exit \(r.status)\n\(r.output.suffix(500))")
+                if r.status == 1 { refused += 1; #expect(r.output.contains(args.count > 1 ? args[1] : ""), "\(r.output)") } else { reads += 1 }
+            }
+        }
+        #expect(writer.terminationStatus == 0)
+        #expect(reads > 0)
+        print("readers during a run: \(reads) consistent answers, \(refused) refused naming the file, 0 crashes")
+    }
+}
