@@ -21,7 +21,7 @@ public final class CellContext {
     var figures: [String] = []
     /// Runs trained, with their run files.
     var runs: [(name: String, path: String)] = []
-    var tensors: [(String, HDF5Tensor)] = []
+    var tensors: [SavedTensor] = []
     /// Training time of the steps an interrupted earlier run of this cell made,
     /// so that the recorded time covers every part of a resumed cell.
     var resumedSeconds = 0.0
@@ -77,9 +77,19 @@ public final class CellContext {
 
     // MARK: State
 
-    public func save(_ name: String, _ values: [Float], shape: [Int]? = nil) { tensors.append((name, .float(values, shape ?? [values.count]))) }
-    public func save(_ name: String, _ values: [Double], shape: [Int]? = nil) { tensors.append((name, .double(values, shape ?? [values.count]))) }
-    public func save(_ name: String, _ values: [Int64], shape: [Int]? = nil) { tensors.append((name, .int64(values, shape ?? [values.count]))) }
+    /// Saves a tensor under `/tensors/<name>` of the cell's state. `dims` names
+    /// its dimensions (HDF5 dimension scales, which xarray and netCDF tools read
+    /// as dimension names; default `<name>_dim0`, …); `units` as CF writes them
+    /// ("1" for fractions).
+    public func save(_ name: String, _ values: [Float], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+        tensors.append(SavedTensor(name: name, data: .float(values, shape ?? [values.count]), dims: dims, units: units))
+    }
+    public func save(_ name: String, _ values: [Double], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+        tensors.append(SavedTensor(name: name, data: .double(values, shape ?? [values.count]), dims: dims, units: units))
+    }
+    public func save(_ name: String, _ values: [Int64], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+        tensors.append(SavedTensor(name: name, data: .int64(values, shape ?? [values.count]), dims: dims, units: units))
+    }
 
     /// A tensor saved by an earlier cell; that cell runs first if it is stale.
     public func load(_ name: String, from cell: String) throws -> [Double] {
@@ -167,6 +177,25 @@ public final class CellContext {
         try recorder.record(trainer, final: final)
         runs.append((name, path))
         return try RunFile.read(path: path)
+    }
+}
+
+/// A tensor a cell saved, with the names of its dimensions and its units.
+struct SavedTensor {
+    var name: String
+    var data: HDF5Tensor
+    var dims: [String]?
+    var units: String?
+
+    var shape: [Int] {
+        switch data { case .float(_, let s), .double(_, let s), .int64(_, let s): return s }
+    }
+
+    /// The dimension names: given, else `<name>_dim<k>` with the name's slashes as underscores.
+    var dimensionNames: [String] {
+        if let dims, dims.count == shape.count { return dims }
+        let base = name.replacingOccurrences(of: "/", with: "_")
+        return shape.indices.map { "\(base)_dim\($0)" }
     }
 }
 

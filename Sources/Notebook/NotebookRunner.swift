@@ -220,7 +220,7 @@ public final class NotebookRunner {
     }
 
     /// Writes a state file; it lives in a staging folder until the entry is committed.
-    func writeState(_ s: CellState, tensors: [(String, HDF5Tensor)], dataSources: [String: String], cell i: Int, to path: String) throws {
+    func writeState(_ s: CellState, tensors: [SavedTensor], dataSources: [String: String], cell i: Int, to path: String) throws {
         let f = try HDF5File.create(path)
         try s.write(to: f.root, notebook: notebook.name, cell: i, name: notebook.cells[i].name)
         try f.root.setAttribute("git_commit", .string(Provenance.gitCommit))
@@ -228,11 +228,26 @@ public final class NotebookRunner {
             try f.root.setAttribute("data_sources", .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
         }
         try f.root.setAttribute("parameters", .string(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
-        for (name, t) in tensors {
-            switch t {
-            case .float(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
-            case .double(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
-            case .int64(let v, let shape): try f.root.write("tensors/" + name, v, shape: shape)
+        var scales: [String: HDF5Dataset] = [:]
+        for t in tensors {
+            let d: HDF5Dataset
+            switch t.data {
+            case .float(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
+            case .double(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
+            case .int64(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
+            }
+            if let units = t.units { try d.setAttribute("units", .string(units)) }
+            // Each dimension: an index coordinate beside the tensors, made a dimension scale.
+            for (k, (dim, length)) in zip(t.dimensionNames, t.shape).enumerated() {
+                if scales[dim] == nil {
+                    let scale = try f.root.write("tensors/" + dim, (0 ..< length).map { Int64($0) })
+                    try scale.makeScale(dim)
+                    scales[dim] = scale
+                }
+                guard let scale = scales[dim], scale.count == length else {
+                    throw NotebookError("cell \(i + 1): tensor '\(t.name)' gives dimension '\(dim)' length \(length), another tensor gave it \(scales[dim]?.count ?? 0)")
+                }
+                try d.attachScale(scale, dimension: k)
             }
         }
         try f.root.setAttribute("complete", .int(1))

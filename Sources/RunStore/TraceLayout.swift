@@ -14,7 +14,8 @@ enum TraceLayout {
         var set: @Sendable (inout EpochTrace, Double) -> Void
     }
 
-    static func double(_ name: String, _ description: String, units: String = "",
+    /// Units as CF writes them: "1" for fractions and other dimensionless values.
+    static func double(_ name: String, _ description: String, units: String = "1",
                        _ key: WritableKeyPath<EpochTrace, Double> & Sendable) -> Column {
         Column(name: name, description: description, units: units, integer: false,
                get: { $0[keyPath: key] }, set: { $0[keyPath: key] = $1 })
@@ -30,7 +31,7 @@ enum TraceLayout {
         int("training_layer", "1-based layer trained this epoch (greedy); 0 when every layer stepped", \.trainingLayer),
         double("learning_rate", "Adam learning rate η (eq. 12-13)", \.learningRate),
         double("progress", "training progress p = e/E", \.progress),
-        Column(name: "stage", description: "curriculum stage: 0 mining off, 1 early, 2 middle, 3 late", units: "", integer: true,
+        Column(name: "stage", description: "curriculum stage: 0 mining off, 1 early, 2 middle, 3 late", units: "1", integer: true,
                get: { Double($0.stage.rawValue) }, set: { $0.stage = NegativeMining.Stage(rawValue: Int($1)) ?? .off }),
         double("band_radius", "band radius r(p) of the mining (eq. 7-10); NaN when mining is off", \.bandRadius),
         int("candidates", "candidate negatives scored", \.candidates),
@@ -64,14 +65,17 @@ enum TraceLayout {
         let epoch = try g.write("epoch", trace.map { Int64($0.epoch) }, storage: .series)
         try epoch.makeScale("epoch")
         try epoch.setAttribute("description", .string("step: epoch (interleaved) or layer-epoch counted across layers (greedy)"))
+        try epoch.setAttribute("units", .string("1"))
         let layer = try g.write("layer", (1 ... max(layers, 1)).map { Int32($0) })
         try layer.makeScale("layer")
+        try layer.setAttribute("units", .string("1"))
+        try layer.setAttribute("description", .string("1-based layer"))
         for c in columns {
             let d = c.integer
                 ? try g.write(c.name, trace.map { Int64(c.get($0)) }, storage: .series)
                 : try g.write(c.name, trace.map(c.get), storage: .series)
             try d.setAttribute("description", .string(c.description))
-            if !c.units.isEmpty { try d.setAttribute("units", .string(c.units)) }
+            try d.setAttribute("units", .string(c.units))
             try d.attachScale(epoch, dimension: 0)
         }
         for (name, description, key) in layerColumns {
@@ -80,6 +84,7 @@ enum TraceLayout {
             for t in trace { for l in 0 ..< layers { values.append(l < t.layers.count ? t.layers[l][keyPath: key] : .nan) } }
             let d = try g.write(name, values, shape: [n, layers], storage: HDF5Storage(chunk: [256, layers], extendible: true))
             try d.setAttribute("description", .string(description))
+            try d.setAttribute("units", .string("1"))
             try d.attachScale(epoch, dimension: 0)
             try d.attachScale(layer, dimension: 1)
         }
