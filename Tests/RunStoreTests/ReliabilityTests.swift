@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import Datasets
+import ForwardForward
+import RunStore
+
+@Suite("Data provenance", .serialized)
+struct DataProvenanceTests {
+    @Test("train prints and records the folder and digests it read; resuming on changed data is refused, naming the file")
+    func recorded() throws {
+        guard amsgaExecutable() != nil, let folder = try? DataLocator().folder(for: .fashionMNIST) else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        // A private copy of the dataset, so that it can be changed.
+        let root = NSTemporaryDirectory() + "amsga-provenance-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root + "/fashion-mnist", withIntermediateDirectories: true)
+        for part in DatasetName.Part.allCases {
+            let file = try #require(DataLocator.file(part, in: folder))
+            try FileManager.default.copyItem(atPath: file, toPath: root + "/fashion-mnist/" + (file as NSString).lastPathComponent)
+        }
+        let run = root + "/run.h5"
+        let args = ["train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "60", "--eval-size", "20", "--threads", "1", "--data", root]
+        let p = try launchCapturing(args + ["--out", run])
+        #expect(p.status == 0 && p.output.contains("data: fashion-mnist read from \(root)/fashion-mnist (4 files; SHA-256 matches the published digests)"), "\(p.output)")
+        let recorded = try #require(try RunFile.read(path: run).attributes["data_source"]?.string)
+        #expect(recorded.contains("\"folder\":\"\(root)/fashion-mnist\"") && recorded.contains("\"published\":true"), "\(recorded)")
+
+        // Two test labels swapped: still a valid file, no longer the data the run started on.
+        let labels = try #require(DataLocator.file(.testLabels, in: root + "/fashion-mnist"))
+        var idx = try IDXArray.read(path: labels)
+        idx.bytes.swapAt(0, 1)
+        try FileManager.default.removeItem(atPath: labels)
+        try idx.write(path: labels)
+        let resumed = try launchCapturing(["train", "--resume", run, "--threads", "1", "--data", root])
+        #expect(resumed.status == 1 && resumed.output.contains("was trained on other data: \(labels) is not the file it started with"), "\(resumed.output)")
+    }
+}
+
+/// Runs amsga to its end: exit status and everything it printed.
+func launchCapturing(_ args: [String]) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.arguments = args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    return (p.terminationStatus, text)
+}
+
+@Suite("A full disk", .serialized)
+struct FullDiskTests {
+    func sh(_ command: String) -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }
+
+    @Test("A run file that no longer fits: an error naming it and the cause, exit 1, no crash, the previous version intact")
+    func fullDisk() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let mnt = NSTemporaryDirectory() + "amsga-full-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        // Room for one run file with its checkpoint (8 MB), not for the next one beside it.
+        guard sh("mount -t tmpfs -o size=14m tmpfs '\(mnt)'") else {
+            print("skipping: this machine does not let the test mount a small filesystem"); return
+        }
+        defer { _ = sh("umount '\(mnt)'") }
+        let run = mnt + "/run.h5"
+        let r = try launchCapturing(["train", "--preset", "baseline-fashion", "--epochs", "4", "--train-size", "60", "--eval-size", "20",
+                                     "--checkpoint-every", "1", "--threads", "1", "--out", run])
+        #expect(r.status == 1, "\(r.output.suffix(2000))")
+        #expect(r.output.contains("\(run): could not be written, so its previous version is kept") && r.output.contains("No space left on device"))
+        let kept = try RunFile.read(path: run)
+        #expect(kept.trace.count >= 1 && kept.checkpoint?.stepsDone == kept.trace.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mnt) == ["run.h5"])
+    }
+}
+
+@Suite("Help and bad options")
+struct HelpAndOptionsTests {
+    @Test("--help prints the command's help and exits 0, nested commands included")
+    func help() throws {
+        for args in [["run", "--help"], ["bench", "memory", "--help"], ["sweep", "--help"]] {
+            let r = try launchCapturing(args)
+            #expect(r.status == 0 && r.output.contains("OVERVIEW:") && !r.output.contains("CommandError"), "\(args): \(r.output.prefix(300))")
+        }
+    }
+
+    @Test("Zero and negative sizes, epochs and thread counts are refused with the option's name and the command's usage, before any work",
+          arguments: [
+              (["bench", "kernels", "--threads", "0"], "--threads must be positive, got 0", "amsga bench kernels"),
+              (["bench", "train", "--epochs", "0"], "--epochs must be positive, got 0", "amsga bench train"),
+              (["bench", "train", "--train-size=-5"], "--train-size must be positive, got -5", "amsga bench train"),
+              (["run", "quickstart", "--threads", "0"], "--threads must be positive, got 0", "amsga run"),
+              (["sweep", "quickstart", "--jobs", "0"], "--jobs must be positive, got 0", "amsga sweep"),
+          ])
+    func badOptions(args: [String], message: String, usage: String) throws {
+        let r = try launchCapturing(args)
+        #expect(r.status == 64 && r.output.contains(message) && r.output.contains("Usage: \(usage)"), "\(r.output.prefix(400))")
+    }
+}
+
+@Suite("Reading while a run writes", .serialized)
+struct ReadingDuringRunTests {
+    @Test("status, inspect and plot during a run that is writing its files: a consistent answer or an error naming the file, never a crash")
+    func concurrentReaders() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-readers-" + UUID().uuidString
+        let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
+        let writer = try launch(["run", "quickstart", "--outputs", dir, "--threads", "1"] + params)
+        let runs = dir + "/quickstart/cache/03-train-amsga/runs"
+        var reads = 0, refused = 0
+        while writer.isRunning {
+            let file = ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).first { $0.hasSuffix(".run.h5") }.map { runs + "/" + $0 }
+            var attempts = [["status", "quickstart", "--outputs", dir] + params]
+            if let file { attempts += [["inspect", file], ["plot", file, "--out", dir + "/plots"]] }
+            for args in attempts {
+                let r = try launchCapturing(args)
+                #expect(r.status == 0 || r.status == 1, "\(args[0]): exit \(r.status)\n\(r.output.suffix(500))")
+                if r.status == 1 { refused += 1; #expect(r.output.contains(args.count > 1 ? args[1] : ""), "\(r.output)") } else { reads += 1 }
+            }
+        }
+        #expect(writer.terminationStatus == 0)
+        #expect(reads > 0)
+        print("readers during a run: \(reads) consistent answers, \(refused) refused naming the file, 0 crashes")
+    }
+}
