@@ -26,7 +26,7 @@ private func attempt(_ args: [String], file: String, limit: TimeInterval = 60) t
     p.arguments = args
     // Output to a file, so that nothing blocks on a full pipe while we wait.
     let log = NSTemporaryDirectory() + "amsga-fuzz-out-" + UUID().uuidString
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     p.standardOutput = handle
     p.standardError = handle
