@@ -35,7 +35,8 @@ let package = Package(
         // Baseline FF and AMSGA (spec/amsga.md).
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
-        .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor", "Datasets",
+                                                 .product(name: "Crypto", package: "swift-crypto")]),
         // The backpropagation MLP of Tables III–IV, on the same tensor core.
         .target(name: "Backprop", dependencies: ["Tensor", "Datasets", "ForwardForward"]),
         // Measurements: machine description, seconds per epoch against sgemm, training memory.

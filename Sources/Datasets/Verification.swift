@@ -11,9 +11,10 @@ public enum Verification {
         public var ok: Bool { files.allSatisfy { $0.problem == nil } }
     }
 
-    public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format2: $0) }.joined()
-    }
+    public static func sha256Hex(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    /// A digest's bytes as lowercase hex, as `sha256sum` prints them.
+    public static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format2: $0) }.joined() }
 
     public static func verify(_ dataset: DatasetName, folder: String) -> Result {
         var files: [(DatasetName.Part, String, String?)] = []

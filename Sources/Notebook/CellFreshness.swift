@@ -36,7 +36,7 @@ extension NotebookRunner {
         for part in DatasetName.Part.allCases {
             h.update(data: try Data(contentsOf: URL(fileURLWithPath: DataLocator.file(part, in: folder)!)))
         }
-        let f = h.finalize().map { String(format: "%02x", $0) }.joined()
+        let f = Verification.hex(h.finalize())
         memo.data[d.rawValue] = f
         return f
     }

@@ -1,4 +1,4 @@
-import Crypto
+import Datasets
 import Foundation
 import HDF5
 
@@ -31,7 +31,7 @@ public struct CellState: Sendable {
     /// The commit the cell ran at (written beside the state; "" when unknown).
     public var gitCommit = ""
 
-    static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ s: String) -> String { Verification.sha256Hex(Data(s.utf8)) }
 
     /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
     static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],

@@ -1,4 +1,4 @@
-import Crypto
+import Datasets
 import Foundation
 
 /// Every file of a cache entry with its SHA-256, in `SHA256SUMS` beside them
@@ -49,7 +49,6 @@ enum EntryDigests {
     }
 
     static func digest(_ path: String) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Verification.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
     }
 }

@@ -111,7 +111,11 @@ public struct Notebook: Sendable {
 
     /// `text` parsed as parameter `name`'s type and checked against its range.
     func value(_ text: String, of name: String, like kind: ParameterValue) throws -> ParameterValue {
-        let v = try kind.parsing(text, name: name)
+        try checked(try kind.parsing(text, name: name), name: name)
+    }
+
+    /// `v` when parameter `name` has no range or `v` is in it.
+    func checked(_ v: ParameterValue, name: String) throws -> ParameterValue {
         if case .int(let i) = v, let r = ranges[name], !r.contains(i) {
             throw NotebookError("parameter '\(name)' must be \(r), got \(i)")
         }

@@ -310,10 +310,10 @@ public final class NotebookRunner {
                 hashers[module, default: SHA256()].update(data: Data(f.utf8))
                 hashers[module, default: SHA256()].update(data: d)
             }
-            for (m, h) in hashers { digests[m] = h.finalize().map { String(format: "%02x", $0) }.joined() }
+            for (m, h) in hashers { digests[m] = Verification.hex(h.finalize()) }
         }
         if digests.isEmpty, let d = FileManager.default.contents(atPath: "/proc/self/exe") {
-            digests["executable"] = SHA256.hash(data: d).map { String(format: "%02x", $0) }.joined()
+            digests["executable"] = Verification.sha256Hex(d)
         }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]

@@ -14,7 +14,7 @@ public struct ParameterGrid: Sendable {
             guard !axes.contains(where: { $0.0 == name }) else {
                 throw NotebookError("parameter '\(name)' is given twice; list its values once: \(name)=v1,v2")
             }
-            let values = try Self.values(text, of: name, like: kind).map { try notebook.value($0.description, of: name, like: kind) }
+            let values = try Self.values(text, of: name, like: kind).map { try notebook.checked($0, name: name) }
             axes.append((name, values))
         }
         self.axes = axes.map { (name: $0.0, values: $0.1) }

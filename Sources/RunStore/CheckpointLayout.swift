@@ -1,4 +1,5 @@
 import Crypto
+import Datasets
 import Foundation
 import ForwardForward
 import HDF5
@@ -46,7 +47,7 @@ enum CheckpointLayout {
         for a in c.parameters + c.adamFirstMoments + c.adamSecondMoments { add(a) }
         add(c.negativesRNG)
         add(c.miningRNG)
-        return h.finalize().map { String(format: "%02x", $0) }.joined()
+        return Verification.hex(h.finalize())
     }
 
     static func read(from g: HDF5Group) throws -> TrainingCheckpoint {
