@@ -34,6 +34,43 @@ func runToEnd(_ args: [String]) throws {
     #expect(p.terminationStatus == 0, "amsga \(args.joined(separator: " ")) exited with \(p.terminationStatus)")
 }
 
+/// How one run of amsga ended.
+struct AmsgaRun {
+    var status: Int32
+    /// Ended by a signal (a crash), or still running at the time limit (then stopped).
+    var signalled = false, hung = false
+    /// Standard output and standard error together.
+    var output: String
+}
+
+/// Runs amsga to its end or `limit`, its output in a file so that nothing blocks on a full pipe.
+func runAmsga(_ args: [String], limit: TimeInterval = 600) throws -> AmsgaRun {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.arguments = args
+    let log = NSTemporaryDirectory() + "amsga-out-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: log) }
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    p.standardOutput = handle
+    p.standardError = handle
+    try p.run()
+    let deadline = Date().addingTimeInterval(limit)
+    while p.isRunning && Date() < deadline { usleep(10_000) }
+    let hung = p.isRunning
+    if hung { p.terminate() }
+    p.waitUntilExit()
+    try handle.close()
+    return AmsgaRun(status: p.terminationStatus, signalled: !hung && p.terminationReason == .uncaughtSignal, hung: hung,
+                    output: hung ? "" : (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+}
+
+/// Runs amsga to its end: exit status and everything it printed.
+func launchCapturing(_ args: [String]) throws -> (status: Int32, output: String) {
+    let r = try runAmsga(args)
+    return (r.status, r.output)
+}
+
 /// Runs amsga to the end; its exit status and standard error.
 func runCapturingErrors(_ args: [String]) throws -> (status: Int32, stderr: String) {
     let p = Process()

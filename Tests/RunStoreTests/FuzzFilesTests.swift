@@ -21,26 +21,11 @@ enum FuzzOutcome: Hashable { case accepted, rejectedNamingFile, rejectedWithoutF
 
 /// Runs amsga with a time limit; a signal is a crash.
 private func attempt(_ args: [String], file: String, limit: TimeInterval = 60) throws -> (FuzzOutcome, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
-    p.arguments = args
-    // Output to a file, so that nothing blocks on a full pipe while we wait.
-    let log = NSTemporaryDirectory() + "amsga-fuzz-out-" + UUID().uuidString
-    _ = FileManager.default.createFile(atPath: log, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    p.standardOutput = handle
-    p.standardError = handle
-    try p.run()
-    let deadline = Date().addingTimeInterval(limit)
-    while p.isRunning && Date() < deadline { usleep(10_000) }
-    if p.isRunning { p.terminate(); p.waitUntilExit(); return (.hung, "") }
-    p.waitUntilExit()
-    try handle.close()
-    let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-    try? FileManager.default.removeItem(atPath: log)
-    if p.terminationReason == .uncaughtSignal { return (.crashed, output) }
-    if p.terminationStatus == 0 { return (.accepted, output) }
-    return (output.contains(file) ? .rejectedNamingFile : .rejectedWithoutFile, output)
+    let r = try runAmsga(args, limit: limit)
+    if r.hung { return (.hung, "") }
+    if r.signalled { return (.crashed, r.output) }
+    if r.status == 0 { return (.accepted, r.output) }
+    return (r.output.contains(file) ? .rejectedNamingFile : .rejectedWithoutFile, r.output)
 }
 
 @Suite("Fuzz: run files and cell states through the executable", .serialized)

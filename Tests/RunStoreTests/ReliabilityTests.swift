@@ -36,20 +36,6 @@ struct DataProvenanceTests {
     }
 }
 
-/// Runs amsga to its end: exit status and everything it printed.
-func launchCapturing(_ args: [String]) throws -> (status: Int32, output: String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
-    p.arguments = args
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    p.waitUntilExit()
-    return (p.terminationStatus, text)
-}
-
 @Suite("A full disk", .serialized)
 struct FullDiskTests {
     func sh(_ command: String) -> Bool {
