@@ -53,7 +53,11 @@ let package = Package(
         // The notebooks themselves.
         .target(name: "Notebooks", dependencies: ["Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
                                                  "Backprop", "Benchmarks", "Tensor"],
-                path: "notebooks"),
+                path: "notebooks", plugins: ["NotebookRegistry"]),
+        // Lists the notebooks target's notebooks (`allNotebooks`), so that a new file needs no registry edit.
+        .plugin(name: "NotebookRegistry", capability: .buildTool(), dependencies: ["NotebookRegistryGenerator"],
+                path: "Plugins/NotebookRegistry"),
+        .executableTarget(name: "NotebookRegistryGenerator", path: "Plugins/NotebookRegistryGenerator"),
         // The command-line tool.
         .executableTarget(name: "amsga", dependencies: [
             "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",

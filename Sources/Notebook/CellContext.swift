@@ -43,11 +43,39 @@ public final class CellContext {
     }
 
     public func int(_ name: String) throws -> Int {
-        guard case .int(let v) = try parameter(name) else { throw NotebookError("parameter '\(name)' is not a whole number") }
+        guard case .int(let v) = try parameter(name) else { throw wrongType(name, "int", "a whole number") }
         return v
     }
 
-    public func string(_ name: String) throws -> String { try parameter(name).description }
+    public func double(_ name: String) throws -> Double {
+        guard case .double(let v) = try parameter(name) else { throw wrongType(name, "double", "a real number") }
+        return v
+    }
+
+    public func flag(_ name: String) throws -> Bool {
+        guard case .flag(let v) = try parameter(name) else { throw wrongType(name, "flag", "a flag") }
+        return v
+    }
+
+    /// A text or choice parameter's value.
+    public func string(_ name: String) throws -> String {
+        switch try parameter(name) {
+        case .string(let v), .choice(let v, _): return v
+        default: throw wrongType(name, "string", "text or a choice")
+        }
+    }
+
+    /// A choice parameter as the enumeration it was declared from (`.choice(T.someCase)`).
+    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
+        guard case .choice(let v, _) = try parameter(name), let value = T(rawValue: v) else {
+            throw wrongType(name, "choice", "a choice among \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    private func wrongType(_ name: String, _ accessor: String, _ what: String) -> NotebookError {
+        NotebookError("cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(runner.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")")
+    }
 
     // MARK: Output
 

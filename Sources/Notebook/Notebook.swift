@@ -1,54 +1,5 @@
 import Foundation
 
-/// A notebook parameter's value; `-p key=value` is parsed by the default's type.
-public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
-    case int(Int)
-    case double(Double)
-    case string(String)
-
-    public var description: String {
-        switch self {
-        case .int(let v): return String(v)
-        case .double(let v): return String(v)
-        case .string(let v): return v
-        }
-    }
-
-    /// Parses `text` as a value of the same kind as `self`.
-    public func parsing(_ text: String, name: String) throws -> ParameterValue {
-        switch self {
-        case .int:
-            guard let v = Int(text) else { throw NotebookError("parameter '\(name)' takes a whole number, got '\(text)'") }
-            return .int(v)
-        case .double:
-            guard let v = Double(text), v.isFinite else { throw NotebookError("parameter '\(name)' takes a number, got '\(text)'") }
-            return .double(v)
-        case .string:
-            return .string(text)
-        }
-    }
-}
-
-/// What a whole-number parameter may take (`-p` values outside it are refused before any cell runs).
-public enum ParameterRange: Sendable, CustomStringConvertible {
-    case atLeast(Int)
-    case between(Int, Int)
-
-    func contains(_ v: Int) -> Bool {
-        switch self {
-        case .atLeast(let lo): return v >= lo
-        case .between(let lo, let hi): return v >= lo && v <= hi
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .atLeast(let lo): return "at least \(lo)"
-        case .between(let lo, let hi): return "between \(lo) and \(hi)"
-        }
-    }
-}
-
 public struct NotebookError: Error, CustomStringConvertible {
     public let description: String
     public init(_ message: String) { description = message }
@@ -79,18 +30,18 @@ public struct Notebook: Sendable {
     public let name: String
     public let file: String
     public let parameters: [(name: String, value: ParameterValue)]
-    /// The ranges of whole-number parameters that have one.
+    /// The ranges of the numeric parameters that have one.
     public let ranges: [String: ParameterRange]
     public let cells: [Cell]
 
     public init(_ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
-                ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #filePath,
+                ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #fileID,
                 @CellBuilder cells: () -> [Cell]) {
-        self.init(name: name, file: file, parameters: parameters.map { ($0.key, $0.value) },
+        self.init(name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
                   ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
         for (p, r) in self.ranges {
-            guard case .int(let v)? = self.parameters.first(where: { $0.name == p })?.value else {
-                preconditionFailure("notebook '\(name)': range for '\(p)', which is not a whole-number parameter")
+            guard let v = self.parameters.first(where: { $0.name == p })?.value.number else {
+                preconditionFailure("notebook '\(name)': range for '\(p)', which is not a numeric parameter")
             }
             precondition(r.contains(v), "notebook '\(name)': the default \(p)=\(v) is not \(r)")
         }
@@ -116,8 +67,8 @@ public struct Notebook: Sendable {
 
     /// `v` when parameter `name` has no range or `v` is in it.
     func checked(_ v: ParameterValue, name: String) throws -> ParameterValue {
-        if case .int(let i) = v, let r = ranges[name], !r.contains(i) {
-            throw NotebookError("parameter '\(name)' must be \(r), got \(i)")
+        if let x = v.number, let r = ranges[name], !r.contains(x) {
+            throw NotebookError("parameter '\(name)' must be \(r), got \(v)")
         }
         return v
     }

@@ -58,7 +58,7 @@ public final class NotebookRunner {
     init(_ notebook: Notebook, parameters: [String: ParameterValue], outputs: String, locator: DataLocator, threads: Int) throws {
         guard threads > 0 else { throw NotebookError("threads must be positive, got \(threads)") }
         self.notebook = notebook
-        source = try NotebookSource(file: notebook.file, cellLines: notebook.cells.map(\.line))
+        source = try NotebookSource(file: notebook.file, compiledLines: notebook.cells.map(\.line))
         self.parameters = parameters
         overrides = notebook.parameters.compactMap { p in
             parameters[p.name].flatMap { $0.description == p.value.description ? nil : "\(p.name)=\($0)" }
@@ -294,12 +294,12 @@ public final class NotebookRunner {
         }
     }
 
-    /// SHA-256 of each library module's sources (`Sources/<Module>/`, found
-    /// from this file's compiled-in path), as JSON sorted by module; else of
+    /// SHA-256 of each library module's sources (`Sources/<Module>/` of the
+    /// package the executable was built from, `SourceTree`), as JSON sorted by module; else of
     /// the executable. A cell records it, so that a later note names the
     /// modules that changed since it ran.
     public static let libraryFingerprint: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: (SourceTree.root ?? "/nonexistent") + "/Sources")
         var digests: [String: String] = [:]
         if let e = FileManager.default.enumerator(atPath: root.path) {
             let files = (e.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") || $0.hasSuffix(".h") }.sorted()

@@ -14,14 +14,22 @@ public struct NotebookSource: Sendable {
     /// before it, the notebook's introduction included) and its code.
     public var sections: [Section]
 
-    public init(file: String, cellLines: [Int]) throws {
+    /// Whether the file has as many cells as the compiled notebook. When it
+    /// does not (a cell added or removed since the build), every cell reads as
+    /// changed until `amsga run` rebuilds.
+    public var matchesCompiled: Bool
+
+    /// Cells are found by their `Cell(` lines in the file as it is now, so an
+    /// edit that moves them (before a rebuild) still cuts the file right;
+    /// `compiledLines` (the `#line`s the binary has) serve when the count differs.
+    public init(file: String, compiledLines: [Int]) throws {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw NotebookError("cannot read the notebook source \(file)")
         }
         let lines = text.components(separatedBy: "\n")
-        guard cellLines.allSatisfy({ $0 >= 1 && $0 <= lines.count }), cellLines == cellLines.sorted() else {
-            throw NotebookError("\(file) does not match the compiled notebook (was it edited without rebuilding?)")
-        }
+        let found = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("Cell(") }.map { $0 + 1 }
+        matchesCompiled = found.count == compiledLines.count
+        let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
         // Classify every line: prose (with its Markdown text) or code.
         var prose = [String?](repeating: nil, count: lines.count)
         var inBlock = false

@@ -13,14 +13,20 @@ struct NotebookOptions: ParsableArguments {
     @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
     @OptionGroup var data: DataOptions
 
-    /// The notebook's runner. Its cells are compiled in, so a source edited
-    /// after the build would be hashed but not run: `run` (`forRunning`)
-    /// refuses then; the read-only commands go on (they read the file as it is
-    /// now, so an edited cell shows as stale) and say so.
+    /// The notebook's runner. Its cells are compiled in: `run` (`forRunning`)
+    /// first rebuilds the binary when sources changed since it was built
+    /// (`Rebuild`); the read-only commands never refuse (they read the file as
+    /// it is now, so an edited cell shows as stale) and say so.
     func runner(forRunning: Bool = false, threads: Int = FFConfiguration.defaultThreads) throws -> NotebookRunner {
         let nb = try findNotebook(notebook, forRunning: forRunning)
-        return try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory),
-                                  threads: threads)
+        let runner = try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory),
+                                        threads: threads)
+        if !runner.source.matchesCompiled {
+            let message = "\(nb.file) has a different number of cells than this amsga was built with"
+            if forRunning { throw RuntimeError("\(message); rebuild (`swift build -c release`)") }
+            FileHandle.standardError.write(Data("note: \(message): every cell reads as changed until `amsga run` rebuilds\n".utf8))
+        }
+        return runner
     }
 
     func cellIndex(_ runner: NotebookRunner, _ text: String?) throws -> Int? {
@@ -29,30 +35,38 @@ struct NotebookOptions: ParsableArguments {
     }
 }
 
-/// The compiled notebook named `name`, checked against its source file.
+/// The compiled notebook named `name`. `run` and `sweep` call `Rebuild`
+/// first, so a notebook still newer than the binary here is one this binary
+/// cannot rebuild (it was not built from a package it can find).
 func findNotebook(_ name: String, forRunning: Bool) throws -> Notebook {
+    if forRunning { try Rebuild.ifSourcesChanged() }
     guard let nb = allNotebooks.first(where: { $0.name == name }) else {
         throw RuntimeError("no notebook '\(name)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
     }
     if let exe = try? FileManager.default.attributesOfItem(atPath: executablePath)[.modificationDate] as? Date,
-       let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe {
-        let rebuild = "rebuild (`swift build -c release`, or use `swift run -c release amsga …`)"
-        if forRunning { throw RuntimeError("\(nb.file) changed after amsga was built: \(rebuild) first") }
-        FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; `run` needs a \(rebuild)\n".utf8))
+       let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe,
+       ProcessInfo.processInfo.environment[Rebuild.marker] == nil {
+        let rebuild = "a build (`swift build -c release` in the package, which `amsga run` does itself when run from the package's .build folder)"
+        if forRunning { throw RuntimeError("\(nb.file) changed after this amsga was built: it needs \(rebuild)") }
+        FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; its cells run after \(rebuild)\n".utf8))
     }
     return nb
 }
 
 /// This executable's absolute path (what sweeps and cluster jobs run).
-let executablePath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+let executablePath = SourceTree.executable
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the notebooks, their parameters and cells.")
     func run() {
         for nb in allNotebooks {
             print("\(nb.name)  (\(nb.file))")
-            print("  parameters: " + nb.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " "))
-            for (i, c) in nb.cells.enumerated() { print("  [\(i + 1)] \(c.name)") }
+            print("  parameters (-p name=value):")
+            for p in nb.parameters {
+                print("    \(p.name)=\(p.value)  (\(p.value.kind)" + (nb.ranges[p.name].map { ", \($0)" } ?? "") + ")")
+            }
+            print("  cells:")
+            for (i, c) in nb.cells.enumerated() { print("    [\(i + 1)] \(c.name)") }
         }
     }
 }

@@ -74,6 +74,21 @@ struct RunnerTests {
         #expect(again.executed == [1, 2])
     }
 
+    @Test("Lines added before a cell (an edit not yet built) move the cells: they are found in the file as it is")
+    func movedCells() throws {
+        let box = try Sandbox()
+        try box.runner().run()
+        try box.edit("//: Cell 2 shifts it.", "//: Cell 2 shifts it.\n    //: It adds the offset\n    //: to every element.")
+        let r = try box.runner()
+        #expect(r.source.matchesCompiled)
+        #expect(box.stale(r).isEmpty)
+        #expect(r.source.sections[1].prose.hasSuffix("to every element."))
+        // A cell more than the binary has: every cell reads as changed until a rebuild.
+        try box.edit("    //: Cell 4 reads nothing.", "    Cell(\"Extra\") { ctx in ctx.print(1) }\n    //: Cell 4 reads nothing.")
+        let added = try box.runner()
+        #expect(!added.source.matchesCompiled)
+    }
+
     @Test("Editing a helper after the notebook makes every cell stale")
     func editHelper() throws {
         let box = try Sandbox()

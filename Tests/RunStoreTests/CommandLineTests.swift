@@ -44,10 +44,12 @@ struct AmsgaRun {
 }
 
 /// Runs amsga to its end or `limit`, its output in a file so that nothing blocks on a full pipe.
-func runAmsga(_ args: [String], limit: TimeInterval = 600) throws -> AmsgaRun {
+/// `executable` (default: the one built beside the tests) runs in `folder` (default: the current one).
+func runAmsga(_ args: [String], limit: TimeInterval = 600, executable: String? = nil, in folder: String? = nil) throws -> AmsgaRun {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
+    p.executableURL = URL(fileURLWithPath: executable ?? amsgaExecutable()!)
     p.arguments = args
+    if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
     let log = NSTemporaryDirectory() + "amsga-out-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: log) }
     _ = FileManager.default.createFile(atPath: log, contents: nil)

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Notebook
+import Notebooks
+
+struct NewNotebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Write a starter notebook, notebooks/<Name>.swift, that runs as written.",
+        discussion: "The next `amsga run NAME` builds it in (no list to edit): prose, a data cell, a short training cell and a figure.")
+    @Argument(help: "The notebook's name: lowercase letters, digits and hyphens, starting with a letter (e.g. my-notes).")
+    var name: String
+
+    func validate() throws {
+        guard let first = name.first, first.isLowercase, first.isASCII,
+              name.allSatisfy({ ($0.isLowercase || $0.isNumber || $0 == "-") && $0.isASCII }), !name.hasSuffix("-") else {
+            throw ValidationError("notebook name '\(name)': use lowercase letters, digits and hyphens, starting with a letter")
+        }
+    }
+
+    func run() throws {
+        guard let root = SourceTree.root else {
+            throw RuntimeError("no package found above \(SourceTree.executable) or the current folder: run `amsga new` inside the amsga checkout")
+        }
+        if allNotebooks.contains(where: { $0.name == name }) { throw RuntimeError("a notebook named '\(name)' exists already") }
+        let words = name.split(separator: "-").map(String.init)
+        let typeName = words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        let identifier = words[0] + words.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        let path = root + "/notebooks/" + typeName + ".swift"
+        guard !FileManager.default.fileExists(atPath: path) else { throw RuntimeError("\(path) exists already") }
+        do {
+            try Self.starter(name: name, identifier: identifier).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch { throw RuntimeError("cannot write \(path): \(error.localizedDescription)") }
+        print("wrote \(path)\nrun it with: amsga run \(name)")
+    }
+
+    static func starter(name: String, identifier: String) -> String {
+        """
+        import Datasets
+        import Figures
+        import ForwardForward
+        import Notebook
+
+        /*:
+         # \(name)
+
+         A starter notebook from `amsga new \(name)`: baseline Forward-Forward on a
+         small seeded subset of Fashion-MNIST (which Debian packages), in under a
+         minute on two cores; a short run, so expect a modest accuracy. Edit a
+         cell and run `amsga run \(name)`: amsga rebuilds itself, reruns the cells
+         whose code or inputs changed, and reuses the others. Outputs go to
+         `outputs/\(name)/`.
+
+         Parameters: `epochs` (per layer), `trainSize`, `learningRate`, `seed`.
+         */
+        public let \(identifier) = Notebook("\(name)", parameters: [
+            "epochs": .int(100), "trainSize": .int(1000), "learningRate": .double(0.03), "seed": .int(0),
+        ], ranges: ["epochs": .atLeast(1), "trainSize": .between(1, 50_000), "learningRate": .above(0), "seed": .atLeast(0)]) {
+            //: ## 1. Data
+            //: A seeded subset of the training split; 1,000 validation and 1,000 test images.
+            Cell("Data") { ctx in
+                let data = try ctx.data(.fashionMNIST, seed: UInt64(try ctx.int("seed")), trainSize: try ctx.int("trainSize"), evalSize: 1000)
+                ctx.print("training images: \\(data.train.count), validation: \\(data.validation.count), test: \\(data.test.count)")
+                ctx.save("class_counts", data.train.classCounts.map(Double.init), dims: ["class"], units: "1")
+            }
+
+            //: ## 2. Train
+            //: Baseline FF: two layers of 500 ReLUs, trained greedily on the full batch.
+            Cell("Train") { ctx in
+                _ = try ctx.load("class_counts", from: "Data")
+                var config = FFConfiguration.baseline(.fashionMNIST)
+                config.epochs = try ctx.int("epochs")
+                config.learningRate = try ctx.double("learningRate")
+                config.seed = UInt64(try ctx.int("seed"))
+                config.trainSize = try ctx.int("trainSize")
+                config.evalSize = 1000
+                config.evalEvery = max(1, config.epochs / 5)
+                let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
+                let run = try ctx.train(config, data: data, as: "baseline")
+                ctx.print(String(format: "test accuracy: %.2f%%", 100 * (run.finalPerSample?.test ?? .nan)))
+            }
+
+            //: ## 3. Figure
+            //: Accuracy during training, drawn from the run's HDF5 trace alone.
+            Cell("Figure") { ctx in
+                let run = try ctx.run("baseline", from: "Train")
+                try ctx.figure("accuracy.svg", svg: TraceFigures.accuracy([("baseline", run)]).render())
+            }
+        }
+
+        """
+    }
+}

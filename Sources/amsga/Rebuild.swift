@@ -1,0 +1,68 @@
+import Foundation
+import Notebook
+
+/// Notebook cells are compiled into `amsga`, so a notebook edited on disk
+/// runs only after a build. `run` and `sweep` do that build themselves: when
+/// a source of the package this binary was built from is newer than the
+/// binary, they run `swift build` for the binary's configuration in the
+/// package root, then start the new binary with the same arguments.
+enum Rebuild {
+    /// Set in the environment of the binary started after a rebuild, so that a
+    /// build that leaves the binary's date unchanged cannot loop.
+    static let marker = "AMSGA_REBUILT"
+
+    /// Returns when the binary is current (or cannot be rebuilt, which
+    /// `findNotebook` reports); otherwise rebuilds and replaces this process.
+    static func ifSourcesChanged() throws {
+        guard let root = SourceTree.root, SourceTree.executableIsBuiltFromRoot,
+              let built = try? FileManager.default.attributesOfItem(atPath: SourceTree.executable)[.modificationDate] as? Date
+        else { return }
+        let changed = SourceTree.sources(modifiedAfter: built)
+        guard !changed.isEmpty else { return }
+        if ProcessInfo.processInfo.environment[marker] != nil {
+            FileHandle.standardError.write(Data("note: after a rebuild, sources are still newer than amsga: \(changed.prefix(3).joined(separator: ", "))\n".utf8))
+            return
+        }
+        // `.build/<triple>/release/amsga`: the folder names the configuration.
+        let configuration = ((SourceTree.executable as NSString).deletingLastPathComponent as NSString).lastPathComponent == "debug" ? "debug" : "release"
+        let arguments = ["swift", "build", "-c", configuration, "--product", "amsga"]
+        let listed = changed.prefix(3).joined(separator: ", ") + (changed.count > 3 ? " and \(changed.count - 3) more" : "")
+        print("amsga: \(listed) changed since amsga was built; rebuilding (\(arguments.joined(separator: " ")))")
+        let start = Date()
+        var (status, output) = try runCapturing(["/usr/bin/env"] + arguments, in: root)
+        if status != 0, output.contains("was compiled with module cache path") {
+            // The checkout (with its .build) was moved: clang's module cache
+            // records absolute paths. Without it the build starts over.
+            let cache = (SourceTree.executable as NSString).deletingLastPathComponent + "/ModuleCache"
+            print("amsga: the build folder was moved; removing its module cache (\(cache)) and building again")
+            try? FileManager.default.removeItem(atPath: cache)
+            (status, output) = try runCapturing(["/usr/bin/env"] + arguments, in: root)
+        }
+        guard status == 0 else {
+            FileHandle.standardError.write(Data(output.utf8))
+            throw RuntimeError("the build failed (`\(arguments.joined(separator: " "))` in \(root), exit status \(status)); nothing was run")
+        }
+        print(String(format: "amsga: rebuilt in %.0f s; running the new binary", Date().timeIntervalSince(start)))
+        setenv(marker, "1", 1)
+        fflush(stdout)
+        let argv = [SourceTree.executable] + CommandLine.arguments.dropFirst()
+        var cArgs = argv.map { strdup($0) } + [nil]
+        execv(SourceTree.executable, &cArgs)
+        throw RuntimeError("could not start the rebuilt \(SourceTree.executable): \(String(cString: strerror(errno)))")
+    }
+
+    /// Runs `arguments` in `folder`, returning its exit status and its standard output and error together.
+    private static func runCapturing(_ arguments: [String], in folder: String) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: arguments[0])
+        p.arguments = Array(arguments.dropFirst())
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
