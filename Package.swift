@@ -32,7 +32,7 @@ let package = Package(
         ]),
         // A Swift wrapper over the HDF5 C library.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
-        // Baseline FF and AMSGA (spec/amsga.md).
+        // Baseline FF and AMSGA (docs/reading.md: how the paper is read).
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
         .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor", "Datasets",
@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Charts"),
         // The figures of a run, from its trace.
         .target(name: "Figures", dependencies: ["Charts", "RunStore", "ForwardForward"]),
-        // Literate notebooks and their caching runner (spec/runner.md).
+        // Literate notebooks and their caching runner (README, "Notebooks").
         .target(name: "Notebook", dependencies: [
             "RunStore", "HDF5", "ForwardForward", "Datasets", "Figures", "Charts",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),

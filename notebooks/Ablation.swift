@@ -11,7 +11,7 @@ import RunStore
  The paper states that "all four components contribute meaningfully" but
  prints no ablation table. Here AMSGA (MNIST preset: [784, 600, 600, 500],
  interleaved, Kaiming init, clipping 0.3) is trained with each component off
- in turn, as the spec defines "off": baseline goodness instead of multi-scale,
+ in turn, as docs/reading.md defines "off": baseline goodness instead of multi-scale,
  all candidates kept instead of mined, θ = θ0 instead of the adaptive
  threshold, constant η0 instead of warm-up + cosine. Then all four off, and
  the baseline FF for reference (greedy, E/2 epochs per layer, so that it

@@ -11,7 +11,7 @@ import RunStore
  per layer) against AMSGA ([784, 600, 600, 500], interleaved, all four
  components, η0 = 0.04, θ0 = 2.0, E = 1500), both full-batch on the 50,000
  training images of a seeded split, validated on the other 10,000 and tested
- on the 10,000 test images. Every setting is the spec's (`spec/amsga.md`).
+ on the 10,000 test images. Every setting is the project's reading of the paper (`docs/reading.md`).
 
  Parameters: `baselineEpochs` (E per layer), `amsgaEpochs` (E), `seed`,
  `evalEvery`. The defaults are the paper's protocol and what
@@ -25,7 +25,7 @@ public let mnist = Notebook("mnist", parameters: [
 ], ranges: ["baselineEpochs": .atLeast(1), "amsgaEpochs": .atLeast(1), "seed": .atLeast(0), "evalEvery": .atLeast(1)]) {
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split of the training images; pixels
-    //: standardised with the training split's statistics (spec §Data).
+    //: standardised with the training split's statistics (docs/reading.md, "Data").
     Cell("Data") { ctx in
         let data = try ctx.data(.mnist, seed: UInt64(try ctx.int("seed")))
         ctx.print("training images: \(data.train.count), validation: \(data.validation.count), test: \(data.test.count)")
@@ -58,7 +58,7 @@ public let mnist = Notebook("mnist", parameters: [
 
     //: ## 4. Table I
     //: The paper's numbers beside ours. "Per-sample" and "batch" are the two
-    //: readings of g_global at prediction time (spec item 9); the baseline has
+    //: readings of g_global at prediction time (docs/reading.md, "Prediction"); the baseline has
     //: no global term, so its two modes agree.
     Cell("Table I") { ctx in
         let baseline = try ctx.run("baseline", from: "Train baseline")

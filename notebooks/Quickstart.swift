@@ -25,7 +25,7 @@ public let quickstart = Notebook("quickstart", parameters: [
     //: ## 1. Data
     //: A seeded split of the 60,000 training images into 50,000 and 10,000, then a
     //: seeded subset of `trainSize` for training; pixels standardised with the
-    //: training split's statistics (spec §Data).
+    //: training split's statistics (docs/reading.md, "Data").
     Cell("Data") { ctx in
         let data = try ctx.data(.fashionMNIST, seed: UInt64(try ctx.int("seed")),
                                 trainSize: try ctx.int("trainSize"), evalSize: try ctx.int("evalSize"))

@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// The data of one experiment (spec/amsga.md, "Data"): 50,000 training images
+/// The data of one experiment (docs/reading.md, "Data"): 50,000 training images
 /// drawn by a seeded permutation of the 60,000, the other 10,000 as validation,
 /// the 10,000 test images; all standardised with the training split's mean and
 /// standard deviation.
@@ -149,7 +149,7 @@ public struct DataSplitError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// The label overlay of spec/amsga.md: the first 10 pixels set to 0, pixel
+/// The label overlay of docs/reading.md: the first 10 pixels set to 0, pixel
 /// `label` set to `value`.
 public enum LabelOverlay {
     public static let classes = 10

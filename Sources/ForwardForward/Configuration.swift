@@ -1,6 +1,6 @@
 import Datasets
 
-/// Every hyperparameter and open choice of spec/amsga.md, so that a run is
+/// Every hyperparameter and open choice of the paper as docs/reading.md reads it, so that a run is
 /// fully described by one value (stored as JSON with every result).
 public struct FFConfiguration: Codable, Sendable, Equatable {
     public enum TrainingOrder: String, Codable, Sendable, CaseIterable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Warm-up then cosine annealing, epoch e counted from 1 (spec/amsga.md §6).
+/// Warm-up then cosine annealing, epoch e counted from 1 (eq. 12–13; docs/reading.md).
 public struct LearningRateSchedule: Sendable {
     public var eta0: Double
     public var epochs: Int

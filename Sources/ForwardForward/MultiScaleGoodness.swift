@@ -24,7 +24,7 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
 
     /// Multi-scale goodness of a layer at relative depth d ∈ [0, 1].
     public static func multiScale(width: Int, depth d: Double) -> MultiScaleGoodness {
-        // eq. 5 with l/L read as d_l (spec/amsga.md): [0.40, 0.35, 0.25] first, [0.25, 0.35, 0.40] last.
+        // eq. 5 with l/L read as d_l (docs/reading.md): [0.40, 0.35, 0.25] first, [0.25, 0.35, 0.40] last.
         MultiScaleGoodness(width: width, local: 0.40 - 0.15 * d, inter: 0.35, global: 0.25 + 0.15 * d)
     }
 

@@ -1,6 +1,6 @@
 import Tensor
 
-/// Labels for candidate negatives (spec/amsga.md): a permutation of the true labels.
+/// Labels for candidate negatives (docs/reading.md): a permutation of the true labels.
 enum NegativeLabels {
     static func draw(_ labels: [UInt8], kind: FFConfiguration.NegativeLabels,
                      rng: inout Xoshiro256StarStar) -> [Int] {

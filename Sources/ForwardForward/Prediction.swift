@@ -1,7 +1,7 @@
 import Datasets
 import Tensor
 
-/// Classification by goodness (spec/amsga.md §9): for each label c, overlay c,
+/// Classification by goodness (docs/reading.md, "Prediction"): for each label c, overlay c,
 /// run all layers, score(c) = Σ_l g_l; predict argmax. Rows go through in
 /// chunks; the `.batch` mode's g_global is accumulated over the whole set of
 /// each label before it is added, so chunking does not change it.

@@ -116,7 +116,7 @@ struct RealDataTests {
         for set in [s.train, s.validation] { for (c, k) in set.classCounts.enumerated() { all[c] += k } }
         #expect(all == d.classCounts.train)
         #expect(s.test.classCounts == d.classCounts.test)
-        // spec/amsga.md quotes the 60,000-image statistics; the 50,000 split is close to them.
+        // docs/reading.md quotes the 60,000-image statistics; the 50,000 split is close to them.
         let (mean, std): (Float, Float) = d == .mnist ? (0.1307, 0.3081) : (0.2860, 0.3530)
         #expect(abs(s.mean - mean) < 0.003 && abs(s.std - std) < 0.003)
         #expect(abs(s.overlayValue - (1 - s.mean) / s.std) < 1e-5)
