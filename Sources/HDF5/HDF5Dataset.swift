@@ -16,9 +16,15 @@ public struct HDF5Storage: Sendable {
     }
 
     public static let contiguous = HDF5Storage()
-    /// Large tensors: chunks of about 1 MiB, shuffle + gzip 4.
+    /// Large tensors: chunks of about 1 MiB, shuffle + gzip 1 (float weights gain
+    /// little from higher levels, which take several times longer).
     public static func compressed(shape: [Int], elementSize: Int) -> HDF5Storage {
-        HDF5Storage(chunk: chunkShape(shape, elementSize: elementSize, target: 1 << 20), gzipLevel: 4)
+        HDF5Storage(chunk: chunkShape(shape, elementSize: elementSize, target: 1 << 20), gzipLevel: 1)
+    }
+    /// Compressed (`compressed`) from 64 KiB on; small datasets stay contiguous,
+    /// where chunking and filters would cost more than they save.
+    public static func automatic(shape: [Int], elementSize: Int) -> HDF5Storage {
+        shape.reduce(elementSize, *) >= 64 << 10 ? compressed(shape: shape, elementSize: elementSize) : .contiguous
     }
     /// A 1-D series that grows by appending (per-epoch traces).
     public static let series = HDF5Storage(chunk: [1024], extendible: true)

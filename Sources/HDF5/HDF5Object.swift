@@ -29,6 +29,7 @@ public enum HDF5AttributeValue: Equatable, Sendable {
     case double(Double)
     case string(String)
     case ints([Int64])
+    case uint64(UInt64)
     case uint64s([UInt64])
     case doubles([Double])
     case strings([String])
@@ -39,6 +40,14 @@ public enum HDF5AttributeValue: Equatable, Sendable {
         case .double(let v): return v
         case .int(let v): return Double(v)
         case .doubles(let v) where v.count == 1: return v[0]
+        default: return nil
+        }
+    }
+    public var uint64: UInt64? {
+        switch self {
+        case .uint64(let v): return v
+        case .uint64s(let v) where v.count == 1: return v[0]
+        case .int(let v) where v >= 0: return UInt64(v)
         default: return nil
         }
     }
@@ -54,6 +63,7 @@ extension HDF5Object {
         case .int(let v): try writeAttribute(name, [v], scalar: true)
         case .double(let v): try writeAttribute(name, [v], scalar: true)
         case .ints(let v): try writeAttribute(name, v, scalar: false)
+        case .uint64(let v): try writeAttribute(name, [v], scalar: true)
         case .uint64s(let v): try writeAttribute(name, v, scalar: false)
         case .doubles(let v): try writeAttribute(name, v, scalar: false)
         case .string(let v): try writeStringAttribute(name, [v], scalar: true)
@@ -109,7 +119,7 @@ extension HDF5Object {
             if H5Tget_sign(t) == H5T_SGN_NONE && H5Tget_size(t) == 8 {
                 var v = [UInt64](repeating: 0, count: count)
                 try check(H5Aread(a, UInt64.memoryType, &v), "read attribute '\(name)'")
-                return scalar ? .int(Int64(bitPattern: v[0])) : .uint64s(v)
+                return scalar ? .uint64(v[0]) : .uint64s(v)
             }
             var v = [Int64](repeating: 0, count: count)
             try check(H5Aread(a, Int64.memoryType, &v), "read attribute '\(name)'")

@@ -108,14 +108,15 @@ public final class CellContext {
     /// Saves a tensor under `/tensors/<name>` of the cell's state. `dims` names
     /// its dimensions (HDF5 dimension scales, which xarray and netCDF tools read
     /// as dimension names; default `<name>_dim0`, …); `units` as CF writes them
-    /// ("1" for fractions).
-    public func save(_ name: String, _ values: [Float], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+    /// (default "1": dimensionless, as CF writes fractions and counts). Tensors
+    /// of 64 KiB or more are stored with shuffle + gzip.
+    public func save(_ name: String, _ values: [Float], shape: [Int]? = nil, dims: [String]? = nil, units: String = "1") {
         tensors.append(SavedTensor(name: name, data: .float(values, shape ?? [values.count]), dims: dims, units: units))
     }
-    public func save(_ name: String, _ values: [Double], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+    public func save(_ name: String, _ values: [Double], shape: [Int]? = nil, dims: [String]? = nil, units: String = "1") {
         tensors.append(SavedTensor(name: name, data: .double(values, shape ?? [values.count]), dims: dims, units: units))
     }
-    public func save(_ name: String, _ values: [Int64], shape: [Int]? = nil, dims: [String]? = nil, units: String? = nil) {
+    public func save(_ name: String, _ values: [Int64], shape: [Int]? = nil, dims: [String]? = nil, units: String = "1") {
         tensors.append(SavedTensor(name: name, data: .int64(values, shape ?? [values.count]), dims: dims, units: units))
     }
 
@@ -213,7 +214,7 @@ struct SavedTensor {
     var name: String
     var data: HDF5Tensor
     var dims: [String]?
-    var units: String?
+    var units: String
 
     var shape: [Int] {
         switch data { case .float(_, let s), .double(_, let s), .int64(_, let s): return s }

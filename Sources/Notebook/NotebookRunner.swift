@@ -227,21 +227,22 @@ public final class NotebookRunner {
         if !dataSources.isEmpty {
             try f.root.setAttribute("data_sources", .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
         }
-        try f.root.setAttribute("parameters", .string(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        try f.root.setAttribute("parameters", .string(ParameterValue.json(parameters)))
         var scales: [String: HDF5Dataset] = [:]
         for t in tensors {
             let d: HDF5Dataset
             switch t.data {
-            case .float(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
-            case .double(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
-            case .int64(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape)
+            case .float(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 4))
+            case .double(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
+            case .int64(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
             }
-            if let units = t.units { try d.setAttribute("units", .string(units)) }
+            try d.setAttribute("units", .string(t.units))
             // Each dimension: an index coordinate beside the tensors, made a dimension scale.
             for (k, (dim, length)) in zip(t.dimensionNames, t.shape).enumerated() {
                 if scales[dim] == nil {
                     let scale = try f.root.write("tensors/" + dim, (0 ..< length).map { Int64($0) })
                     try scale.makeScale(dim)
+                    try scale.setAttribute("units", .string("1"))
                     scales[dim] = scale
                 }
                 guard let scale = scales[dim], scale.count == length else {

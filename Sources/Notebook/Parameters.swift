@@ -41,6 +41,27 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The parameters as one JSON object, sorted by name, each value as its
+    /// JSON type (numbers, true/false, strings): the `parameters` attribute of
+    /// every cell file, as run files have theirs.
+    public static func json(_ values: [String: ParameterValue]) -> String {
+        "{" + values.sorted { $0.key < $1.key }.map { jsonString($0.key) + ":" + $0.value.jsonValue }.joined(separator: ",") + "}"
+    }
+
+    var jsonValue: String {
+        switch self {
+        case .int(let v): return String(v)
+        case .double(let v): return String(v)
+        case .flag(let v): return String(v)
+        case .string(let v), .choice(let v, _): return Self.jsonString(v)
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The value of a numeric parameter, for range checks.
     var number: Double? {
         switch self {

@@ -24,17 +24,26 @@ enum CheckpointLayout {
             let p = c.parameters[l]
             try lg.setAttribute("weight_names", .strings(["weight", "bias"]))
             try lg.setAttribute("adam_step", .int(Int64(c.adamSteps[l])))
-            let w = try lg.write("weight", Array(p[0 ..< inp * out]), shape: [out, inp])
+            let w = try write("weight", Array(p[0 ..< inp * out]), shape: [out, inp], in: lg)
             try w.setAttribute("description", .string("W, [out, in]: h = ReLU(W x̂ + b)"))
-            try lg.write("bias", Array(p[(inp * out)...]))
-            try lg.write("adam_m", c.adamFirstMoments[l])
-            try lg.write("adam_v", c.adamSecondMoments[l])
+            try write("bias", Array(p[(inp * out)...]), in: lg)
+            try write("adam_m", c.adamFirstMoments[l], in: lg)
+            try write("adam_v", c.adamSecondMoments[l], in: lg)
         }
         let rng = try g.createGroup("rng")
         try rng.setAttribute("generator", .string("xoshiro256** state words"))
-        try rng.write("negatives", c.negativesRNG)
-        try rng.write("mining", c.miningRNG)
+        try write("negatives", c.negativesRNG, in: rng)
+        try write("mining", c.miningRNG, in: rng)
         try g.setAttribute("sha256", .string(digest(c)))
+    }
+
+    /// A checkpoint tensor: shuffle + gzip when large; dimensionless ("1", CF).
+    @discardableResult
+    static func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil, in group: HDF5Group) throws -> HDF5Dataset {
+        let shape = shape ?? [values.count]
+        let d = try group.write(name, values, shape: shape, storage: .automatic(shape: shape, elementSize: MemoryLayout<T>.size))
+        try d.setAttribute("units", .string("1"))
+        return d
     }
 
     /// SHA-256 of everything a resume restores. HDF5 keeps no checksums of its

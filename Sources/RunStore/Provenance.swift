@@ -42,7 +42,7 @@ public enum Provenance {
         try root.setAttribute("format", .string(format))
         try root.setAttribute("format_version", .int(Int64(RunFile.formatVersion)))
         try root.setAttribute("parameters", .string(parametersJSON))
-        try root.setAttribute("seed", .uint64s([seed]))
+        try root.setAttribute("seed", .uint64(seed))
         try root.setAttribute("git_commit", .string(gitCommit))
         try root.setAttribute("swift_version", .string(swiftVersion))
         try root.setAttribute("hdf5_version", .string(HDF5Library.versionString))

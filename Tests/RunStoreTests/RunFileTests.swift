@@ -97,14 +97,17 @@ struct CheckpointDigestTests {
         let path = try scratchPath("digest.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
         #expect(try RunFile.read(path: path).checkpoint == t.checkpoint())
-        // The last weight of layer 1, little-endian, changed in its last bit.
-        let w = try #require(t.checkpoint().parameters.first)
-        let inOut = t.config.layerSizes[0] * t.config.layerSizes[1]
-        let pattern = withUnsafeBytes(of: w[inOut - 1].bitPattern.littleEndian) { Data($0) }
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let at = try #require(bytes.range(of: pattern)).lowerBound
-        bytes[at] ^= 1
-        try bytes.write(to: URL(fileURLWithPath: path))
+        // The last weight of layer 1 changed in its last bit, written back through
+        // HDF5 (the stored bytes are compressed), so that the file is valid HDF5.
+        let file = try HDF5File.open(path, writable: true)
+        let group = try file.root.group("checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1")
+        let old = try group.dataset("weight")
+        var w = try old.read(as: Float.self)
+        let shape = old.shape
+        w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1)
+        try group.delete("weight")
+        try group.write("weight", w, shape: shape, storage: .automatic(shape: shape, elementSize: 4))
+        try file.close()
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
         #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
     }
