@@ -43,10 +43,12 @@ public enum SeedFigures {
                 let common = steps.dropFirst().reduce(steps.first ?? []) { $0.intersection($1) }.sorted()
                 let values = common.map { e in g.runs.map { r in 100 * r.trace.first { $0.epoch == e }![keyPath: mode.1].test } }
                 let m = values.map(mean), s = values.map(sd)
-                return Series("\(g.variant) (\(g.runs.count) seed\(g.runs.count == 1 ? "" : "s"))", x: common.map(Double.init), y: m, color: Palette.color(k),
+                // Runs of one variant share a configuration but the seed, so one run's step count serves them all.
+                let x = g.runs.first.map { r in common.map { e in TraceFigures.progress(r)[r.trace.firstIndex { $0.epoch == e }!] } } ?? []
+                return Series("\(g.variant) (\(g.runs.count) seed\(g.runs.count == 1 ? "" : "s"))", x: x, y: m, color: Palette.color(k),
                               dashed: k >= Palette.colors.count, spread: (zip(m, s).map { $0 - $1 }, zip(m, s).map { $0 + $1 }))
             }
-            return Panel(title: "Test accuracy, \(mode.0)", xLabel: TraceFigures.xLabel, yLabel: "test accuracy (%)", series: series)
+            return Panel(title: "Test accuracy, \(mode.0)", xLabel: TraceFigures.progressLabel, yLabel: "test accuracy (%)", series: series)
         }
         return Figure(title: "Test accuracy during training, mean over seeds",
                       description: "Mean test accuracy over seeds with one sample standard deviation shaded, for " + grouped.map(\.variant).joined(separator: ", ") + ".",

@@ -14,6 +14,16 @@ public enum TraceFigures {
 
     static func steps(_ r: RunContents) -> [Double] { r.trace.map { Double($0.epoch) } }
 
+    /// Figures that set runs side by side put them on one axis: the percentage
+    /// of each run's steps done, so that a greedy run (layer-epochs across its
+    /// layers) and an interleaved one (epochs) both span 0–100.
+    public static let progressLabel = "training progress (% of the run's steps)"
+
+    public static func progress(_ r: RunContents) -> [Double] {
+        let total = Double(r.config.order == .greedy ? r.config.weightLayerCount * r.config.epochs : r.config.epochs)
+        return r.trace.map { 100 * Double($0.epoch) / total }
+    }
+
     /// Train / validation / test accuracy against step, one panel per prediction mode; runs told apart by line style.
     public static func accuracy(_ runs: [(label: String, run: RunContents)]) -> Figure {
         let splits: [(String, WritableKeyPath<Accuracies, Double>)] = [("train", \.train), ("validation", \.validation), ("test", \.test)]
@@ -22,14 +32,14 @@ public enum TraceFigures {
             var series: [Series] = []
             for (k, (label, run)) in runs.enumerated() {
                 for (s, (split, key)) in splits.enumerated() {
-                    let (x, y) = finite(steps(run), run.trace.map { 100 * $0[keyPath: mode.1][keyPath: key] })
+                    let (x, y) = finite(progress(run), run.trace.map { 100 * $0[keyPath: mode.1][keyPath: key] })
                     series.append(Series("\(label) \(split)", x: x, y: y, color: Palette.color(s), dashed: k % 2 == 1))
                 }
             }
-            return Panel(title: "Accuracy, \(mode.0)", xLabel: xLabel, yLabel: "accuracy (%)", series: series)
+            return Panel(title: "Accuracy, \(mode.0)", xLabel: progressLabel, yLabel: "accuracy (%)", series: series)
         }
         return Figure(title: "Accuracy during training",
-                      description: "Train (fixed subset), validation and test accuracy against training step for \(runs.map(\.label).joined(separator: " and ")), in both prediction modes.",
+                      description: "Train (fixed subset), validation and test accuracy against training progress for \(runs.map(\.label).joined(separator: " and ")), in both prediction modes.",
                       panels: panels, columns: 2)
     }
 
@@ -51,7 +61,7 @@ public enum TraceFigures {
         }
         return Figure(title: "Goodness and threshold per layer — \(label)",
                       description: "Mean goodness of positives and negatives with one standard deviation shaded, and the threshold θ(l, p), against training step, for each layer of \(label).",
-                      panels: panels, columns: min(layers, 3))
+                      panels: panels, columns: min(layers, 2))
     }
 
     /// Curriculum stages as shaded bands, with r(p) and the fractions kept.
@@ -79,7 +89,7 @@ public enum TraceFigures {
             Series("all kept", x: x, y: fraction(\.negativesUsed), color: Palette.color(7), dashed: true),
         ], bands: bands, yDomain: (0, 1))
         return Figure(title: "Curriculum negative mining — \(label)",
-                      description: "The three curriculum stages as shaded bands, the band radius r(p), and the fraction of candidate negatives kept from the band, the hard set and the 60% top-up, against training step, for \(label). Empty when mining is off.",
+                      description: "The three curriculum stages as shaded bands, the band radius r(p), and the fraction of candidate negatives kept from the band, the hard set and the 60% top-up, against training step, for \(label).",
                       panels: [radius, kept], columns: 2)
     }
 
@@ -118,12 +128,12 @@ public enum TraceFigures {
                  })
     }
 
-    /// Every figure of these runs, by file name.
+    /// Every figure of these runs, by file name; the curriculum only for runs that mine negatives.
     public static func all(_ runs: [(label: String, run: RunContents)]) -> [(name: String, svg: String)] {
         var out: [(String, String)] = [("accuracy.svg", accuracy(runs).render()), ("final-accuracy.svg", finalAccuracy(runs).render())]
         for (label, run) in runs {
             out.append(("\(label)-goodness.svg", goodness(run, label: label).render()))
-            out.append(("\(label)-curriculum.svg", curriculum(run, label: label).render()))
+            if run.config.negativeMining { out.append(("\(label)-curriculum.svg", curriculum(run, label: label).render())) }
             out.append(("\(label)-learning-rate.svg", learningRate(run, label: label).render()))
             out.append(("\(label)-loss.svg", loss(run, label: label).render()))
         }

@@ -35,7 +35,7 @@ public enum NotebookReport {
         var body = ""
         for (i, cell) in nb.cells.enumerated() {
             let section = runner.source.sections[i]
-            if !section.prose.isEmpty { body += "<section class=\"prose\">" + parser.html(from: section.prose) + "</section>\n" }
+            if !section.prose.isEmpty { body += "<section class=\"prose\">" + ProseMarkdown.html(section.prose, parser: parser) + "</section>\n" }
             let st = runner.status(i)
             let entry = runner.entry(i)
             let state = entry?.state ?? (try? runner.storedState(i))
@@ -58,7 +58,7 @@ public enum NotebookReport {
             }
             body += "</section>\n"
         }
-        if !runner.source.outro.isEmpty { body += "<section class=\"prose\">" + parser.html(from: runner.source.outro) + "</section>\n" }
+        if !runner.source.outro.isEmpty { body += "<section class=\"prose\">" + ProseMarkdown.html(runner.source.outro, parser: parser) + "</section>\n" }
         if !runner.source.helpers.isEmpty {
             body += "<h2>Helpers the cells call</h2>\n<pre class=\"code\"><code>" + escape(runner.source.helpers) + "</code></pre>\n"
         }

@@ -58,7 +58,7 @@ public final class NotebookRunner {
     init(_ notebook: Notebook, parameters: [String: ParameterValue], outputs: String, locator: DataLocator, threads: Int) throws {
         guard threads > 0 else { throw NotebookError("threads must be positive, got \(threads)") }
         self.notebook = notebook
-        source = try NotebookSource(file: notebook.file, compiledLines: notebook.cells.map(\.line))
+        source = try NotebookSource(file: notebook.file, notebook: notebook.name, compiledLines: notebook.cells.map(\.line))
         self.parameters = parameters
         overrides = notebook.parameters.compactMap { p in
             parameters[p.name].flatMap { $0.description == p.value.description ? nil : "\(p.name)=\($0)" }
@@ -210,6 +210,8 @@ public final class NotebookRunner {
         for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {
             try CacheStore.copyIfDifferent(e.figurePath(f), to: outputDirectory + "/" + f)
         }
+        var published = PublishedFigures(folder: outputDirectory)
+        try published.replace(cell: slug(i), with: e.state.figures, in: outputDirectory)
         for r in e.state.runs {
             if !RunFile.isComplete(path: e.tracePath(r)), let full = availableRun(i, r, entry: e) {
                 try exportTrace(from: full, to: e.tracePath(r), cell: i, key: e.state.key)

@@ -22,12 +22,16 @@ public struct NotebookSource: Sendable {
     /// Cells are found by their `Cell(` lines in the file as it is now, so an
     /// edit that moves them (before a rebuild) still cuts the file right;
     /// `compiledLines` (the `#line`s the binary has) serve when the count differs.
-    public init(file: String, compiledLines: [Int]) throws {
+    /// A file may hold several notebooks: the cells counted are those after
+    /// `Notebook("<name>"` and before the next `Notebook(`.
+    public init(file: String, notebook name: String, compiledLines: [Int]) throws {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw NotebookError("cannot read the notebook source \(file)")
         }
         let lines = text.components(separatedBy: "\n")
-        let found = lines.indices.filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("Cell(") }.map { $0 + 1 }
+        let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? 0
+        let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
+        let found = (start ..< end).filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("Cell(") }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count
         let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
         // Classify every line: prose (with its Markdown text) or code.

@@ -110,7 +110,10 @@ struct ChartsTests {
             var t = EpochTrace(epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01 * p, progress: p, stage: stage,
                                bandRadius: r, candidates: 100, keptFromBand: 50, keptFromHard: 5, keptFromTopUp: 5,
                                negativesUsed: 60, layers: layers)
-            if e % 5 == 0 { t.accuracyPerSample = Accuracies(train: 0.5, validation: 0.4 + Double(e) / 100, test: 0.45) }
+            if e % 5 == 0 {
+                t.accuracyPerSample = Accuracies(train: 0.5, validation: 0.4 + Double(e) / 100, test: 0.45)
+                t.accuracyBatch = Accuracies(train: 0.5, validation: 0.3 + Double(e) / 100, test: 0.35)
+            }
             trace.append(t)
         }
         var config = FFConfiguration.amsga(.mnist)
@@ -118,8 +121,19 @@ struct ChartsTests {
         config.epochs = 20
         let run = RunContents(config: config, run: config.name, trace: trace, checkpoint: nil,
                               finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
-        let figures = TraceFigures.all([("amsga", run), ("baseline", run)])
+        var greedyConfig = FFConfiguration.baseline(.mnist)
+        greedyConfig.layerSizes = [784, 10, 10]
+        greedyConfig.epochs = 10  // two layers of 10 layer-epochs: the same 20 steps
+        let greedy = RunContents(config: greedyConfig, run: greedyConfig.name, trace: trace, checkpoint: nil,
+                                 finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
+        let figures = TraceFigures.all([("amsga", run), ("baseline", greedy)])
+        // No empty panels: a run that mines no negatives has no curriculum figure.
         #expect(figures.map(\.name).contains("amsga-curriculum.svg"))
+        #expect(!figures.map(\.name).contains("baseline-curriculum.svg"))
+        #expect(figures.allSatisfy { !$0.svg.contains("no data") })
+        // Runs side by side share the progress axis, 0–100% of each run's steps.
+        let progress = TraceFigures.progress(greedy)
+        #expect(progress.first == 5 && progress.last == 100)
         for (name, svg) in figures {
             let doc = try parse(svg)
             #expect(try !elements(doc, "text").isEmpty, "\(name) has no text")

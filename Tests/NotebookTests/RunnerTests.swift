@@ -89,6 +89,24 @@ struct RunnerTests {
         #expect(!added.source.matchesCompiled)
     }
 
+    @Test("A figure a cell no longer draws leaves the outputs folder")
+    func removedFigure() throws {
+        let dir = NSTemporaryDirectory() + "amsga-figures-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir); figuresToDraw = 2 }
+        func run() throws {
+            let r = try NotebookRunner(figureNotebook, outputs: dir)
+            r.log = { _ in }
+            try r.run(force: true)
+        }
+        figuresToDraw = 2
+        try run()
+        #expect(FileManager.default.fileExists(atPath: dir + "/figures/figure-1.svg"))
+        figuresToDraw = 1
+        try run()
+        #expect(FileManager.default.fileExists(atPath: dir + "/figures/figure-0.svg"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/figures/figure-1.svg"))
+    }
+
     @Test("Editing a helper after the notebook makes every cell stale")
     func editHelper() throws {
         let box = try Sandbox()

@@ -27,3 +27,13 @@ let testNotebook = Notebook("test", parameters: ["scale": .int(2), "offset": .in
 
 /// A helper after the notebook: part of every cell's key.
 func greeting() -> String { "hello" }
+
+/// How many figures `figureNotebook` draws (a test changes it between forced runs).
+nonisolated(unsafe) var figuresToDraw = 2
+
+/// A notebook whose one cell draws `figuresToDraw` figures.
+let figureNotebook = Notebook("figures", parameters: [:]) {
+    Cell("Draw") { ctx in
+        for k in 0 ..< figuresToDraw { try ctx.figure("figure-\(k).svg", svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"/>") }
+    }
+}
