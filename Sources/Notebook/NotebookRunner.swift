@@ -74,6 +74,9 @@ public final class NotebookRunner {
         try migrateLegacyLayout()
     }
 
+    /// Cells and runs that the cells name in literals but that do not exist (`CellReferences`); `run` refuses while there are any.
+    public var referenceProblems: [String] { CellReferences.problems(in: notebook, source: source).map(\.description) }
+
     /// Whether this runner serves the notebook's defaults (whose results git keeps).
     public var isDefaults: Bool { overrides.isEmpty }
 
@@ -127,6 +130,8 @@ public final class NotebookRunner {
     /// Runs `target` (or every cell), running stale cells it needs first and
     /// reusing fresh ones, and publishes the outputs of the cells it touched.
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
+        let problems = referenceProblems
+        guard problems.isEmpty else { throw NotebookError(problems.joined(separator: "\n")) }
         let shared = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: true)
         defer { shared.release() }
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides, note: log)

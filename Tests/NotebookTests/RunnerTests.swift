@@ -237,3 +237,36 @@ struct StaleLockTests {
         #expect(notes.contains { $0.contains("(pid \(p.processIdentifier)) ended without releasing it (killed?); taken over") }, "\(notes)")
     }
 }
+
+@Suite("References to cells and runs, checked before anything runs")
+struct ReferenceTests {
+    @Test("A misspelt cell, a later cell, or a run its cell does not train is an error naming the cell; nothing runs", arguments: [
+        ("try ctx.load(\"x\", from: \"Make\")", "try ctx.load(\"x\", from: \"Mkae\")", "cell 2 (Shift) reads cell 'Mkae', which the notebook does not have; its cells: 1 Make"),
+        ("try ctx.load(\"y\", from: \"Shift\")", "try ctx.load(\"y\", from: \"Sum\")", "cell 3 (Sum) reads cell 'Sum', which is not before it"),
+    ])
+    func misspelt(from: String, to: String, message: String) throws {
+        let box = try Sandbox()
+        try box.edit(from, to)
+        let r = try box.runner()
+        let e = #expect(throws: NotebookError.self) { try r.run() }
+        #expect(e?.description.contains(message) == true, "\(e?.description ?? "")")
+        #expect(r.executed.isEmpty)
+    }
+
+    @Test("A run read from a cell that trains no run of that name is an error before anything runs")
+    func misspeltRun() throws {
+        let dir = NSTemporaryDirectory() + "amsga-refs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let copy = dir + "/TrainingNotebook.swift"
+        let text = try String(contentsOfFile: trainingNotebook.file, encoding: .utf8)
+        try text.replacingOccurrences(of: "ctx.run(\"tiny\", from: \"Train\")", with: "ctx.run(\"tyni\", from: \"Train\")")
+            .write(toFile: copy, atomically: true, encoding: .utf8)
+        let r = try NotebookRunner(trainingNotebook.readingSource(from: copy), outputs: dir + "/outputs")
+        r.log = { _ in }
+        #expect(r.referenceProblems == ["notebook 'training', cell 2 (Read) reads run 'tyni' from cell 1 (Train), which trains only 'tiny'"])
+        #expect(throws: NotebookError.self) { try r.run() }
+        #expect(r.executed.isEmpty)
+        #expect(try NotebookRunner(trainingNotebook, outputs: dir + "/outputs").referenceProblems.isEmpty)
+    }
+}
