@@ -32,14 +32,14 @@ import RunStore
  `evalSize` validation and test images.
  */
 public let ablation = Notebook("ablation", parameters: [
-    "variant": .string(AblationVariant.amsga.rawValue), "seed": .int(0),
+    "variant": .choice(AblationVariant.amsga), "seed": .int(0),
     "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
 ], ranges: ["seed": .atLeast(0), "trainSize": .between(1, 50_000), "epochs": .atLeast(1), "evalSize": .between(1, 10_000),
             "seeds": .atLeast(1), "ablationSeeds": .atLeast(1)]) {
     //: ## 1. One variant at one seed
     //: The run is named `<variant>-s<seed>`, which is how `amsga plot --seeds` groups runs.
     Cell("Train") { ctx in
-        let variant = try AblationVariant.named(try ctx.string("variant"))
+        let variant = try ctx.choice("variant", as: AblationVariant.self)
         var config = variant.configuration(epochs: try ctx.int("epochs"))
         config.trainSize = try ctx.int("trainSize")
         config.evalSize = try ctx.int("evalSize")
@@ -83,13 +83,6 @@ enum AblationVariant: String, CaseIterable {
     case amsga, noMultiScale = "no-multi-scale", noMining = "no-mining", noAdaptiveThreshold = "no-adaptive-threshold"
     case noSchedule = "no-schedule", allOff = "all-off", baseline
 
-    static func named(_ name: String) throws -> AblationVariant {
-        guard let v = AblationVariant(rawValue: name) else {
-            throw NotebookError("parameter 'variant' is '\(name)'; the variants: " + allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return v
-    }
-
     var label: String {
         switch self {
         case .amsga: return "AMSGA (all four)"
@@ -127,7 +120,7 @@ enum AblationVariant: String, CaseIterable {
 func ablationGrid(_ ctx: CellContext) throws -> [(variant: AblationVariant, runs: [(name: String, run: RunContents)])] {
     var points: [[String: ParameterValue]] = []
     for v in AblationVariant.allCases {
-        points += Grid.product(["variant": [.string(v.rawValue)], "seed": (0 ..< (try ctx.int(v.seedsParameter))).map { .int($0) }])
+        points += Grid.product(["variant": [.choice(v)], "seed": (0 ..< (try ctx.int(v.seedsParameter))).map { .int($0) }])
     }
     let results = try ctx.sweep("Train", over: points)
     return try AblationVariant.allCases.map { v in

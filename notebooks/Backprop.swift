@@ -25,12 +25,11 @@ import Notebook
  The last cell measures it: the resident memory a few training steps add to
  the loaded data, each method in a fresh process (`amsga bench memory`).
 
- Parameters: `epochs` (MLP), `cnnEpochs`, `batchSize`, `learningRate`
- (×10⁻⁴, a whole number), `seed`.
+ Parameters: `epochs` (MLP), `cnnEpochs`, `batchSize`, `learningRate` (Adam's), `seed`.
  */
 public let backprop = Notebook("backprop", parameters: [
-    "epochs": .int(10), "cnnEpochs": .int(5), "batchSize": .int(100), "learningRate1e4": .int(10), "seed": .int(0),
-], ranges: ["epochs": .atLeast(1), "cnnEpochs": .atLeast(1), "batchSize": .between(1, 50_000), "learningRate1e4": .atLeast(1),
+    "epochs": .int(10), "cnnEpochs": .int(5), "batchSize": .int(100), "learningRate": .double(0.001), "seed": .int(0),
+], ranges: ["epochs": .atLeast(1), "cnnEpochs": .atLeast(1), "batchSize": .between(1, 50_000), "learningRate": .above(0),
             "seed": .atLeast(0)]) {
     //: ## 1. MLP on MNIST
     Cell("Train the MLP on MNIST") { ctx in
@@ -103,7 +102,7 @@ func trainBackprop<M: Classifier>(_ ctx: CellContext, _ dataset: DatasetName, ep
     var s = BackpropSettings()
     s.epochs = try ctx.int(epochs)
     s.batchSize = try ctx.int("batchSize")
-    s.learningRate = Double(try ctx.int("learningRate1e4")) * 1e-4
+    s.learningRate = try ctx.double("learningRate")
     s.seed = UInt64(try ctx.int("seed"))
     let trainer = try BackpropTrainer(model: make(s.seed), settings: s, data: try ctx.data(dataset, seed: s.seed))
     var losses: [Double] = [], validation: [Double] = [], seconds: [Double] = []

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import RunStore
 
 /// One cell's cached result for one cache key: a folder holding its state
 /// file, the figures it drew and trace-only copies of its runs. Entries are
@@ -70,6 +71,7 @@ struct CacheStore {
     /// first (two sweep points sharing a cell), that one is kept.
     func commit(_ staging: String, slug: String, key: String) throws -> String {
         try EntryDigests.write(staging)
+        FaultInjection.reach(.entryCommit)
         let target = entryDirectory(slug, key: key)
         let aside = staging + "-replaced"
         defer { try? FileManager.default.removeItem(atPath: aside) }

@@ -103,6 +103,7 @@ public enum NotebookReport {
     @discardableResult
     public static func write(_ runner: NotebookRunner) throws -> String {
         let path = runner.outputDirectory + "/report.html"
+        FaultInjection.reach(.report)
         try Data(try render(runner).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         return path
     }

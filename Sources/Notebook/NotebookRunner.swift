@@ -70,8 +70,9 @@ public final class NotebookRunner {
         store = CacheStore(directory: cacheDirectory)
         self.locator = locator
         self.threads = threads
-        try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-        try migrateLegacyLayout()
+        // The read-only commands work on a read-only cache; `run` checks that it can write first.
+        try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        if access(cacheDirectory, W_OK) == 0 { try migrateLegacyLayout() }
     }
 
     /// Cells and runs that the cells name in literals but that do not exist (`CellReferences`); `run` refuses while there are any.
@@ -132,6 +133,10 @@ public final class NotebookRunner {
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
         let problems = referenceProblems
         guard problems.isEmpty else { throw NotebookError(problems.joined(separator: "\n")) }
+        do {
+            try WritableFolder.require(cacheDirectory, for: "notebook \(notebook.name)'s cache")
+            try WritableFolder.require(outputDirectory, for: "notebook \(notebook.name)'s outputs")
+        } catch let p as WritableFolder.Problem { throw NotebookError(p.description + "; nothing was run") }
         let shared = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: true)
         defer { shared.release() }
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides, note: log)
@@ -214,6 +219,7 @@ public final class NotebookRunner {
         }
         for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {
             try CacheStore.copyIfDifferent(e.figurePath(f), to: outputDirectory + "/" + f)
+            FaultInjection.reach(.figurePublish)
         }
         var published = PublishedFigures(folder: outputDirectory)
         try published.replace(cell: slug(i), with: e.state.figures, in: outputDirectory)
@@ -258,6 +264,7 @@ public final class NotebookRunner {
                 try d.attachScale(scale, dimension: k)
             }
         }
+        FaultInjection.reach(.cellState)
         try f.root.setAttribute("complete", .int(1))
         try f.close()
     }

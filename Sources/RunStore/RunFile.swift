@@ -67,6 +67,7 @@ public enum RunFile {
             try f.close()
         }
         if durable { try sync(tmp) }
+        FaultInjection.reach(.runFile)
         guard rename(tmp, path) == 0 else {
             throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import RunStore
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,6 +35,9 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let nb = try findNotebook(notebook, forRunning: true)
+        do { try WritableFolder.require(outputs + "/" + nb.name, for: "the sweep's outputs") } catch let p as WritableFolder.Problem {
+            throw RuntimeError(p.description + "; nothing was run")
+        }
         let parsed: ParameterGrid
         do { parsed = try ParameterGrid(notebook: nb, options: grid) } catch let e as NotebookError { throw ValidationError(e.description) }
         var options = Sweep.Options(executable: executablePath)

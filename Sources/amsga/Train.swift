@@ -63,6 +63,10 @@ struct Train: ParsableCommand {
         } else if let path = out, FileManager.default.fileExists(atPath: path), !overwrite {
             throw RuntimeError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
         }
+        if let path = resume ?? out {
+            try WritableFolder.require(((path as NSString).deletingLastPathComponent as NSString).expandingTildeInPath.isEmpty
+                                       ? "." : (path as NSString).deletingLastPathComponent, for: "the run file \(path)")
+        }
         let data = try options.loadData(config)
         let trainer = try FFTrainer(config: config, data: data)
         var recorder: RunRecorder?

@@ -95,6 +95,37 @@ struct SweepTests {
         #expect(finished() == 3)
     }
 
+    @Test("A sweep killed (SIGKILL, with its points) at 4 moments, or a point killed inside its entry commit, completes when run again, bit-identical")
+    func sweepKillTrials() throws {
+        let args = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=4"] + tinyQuickstart + ["--jobs", "2", "--threads", "1"]
+        let whole = temporaryFolder("sweep-whole")
+        let start = Date()
+        let w = try AmsgaBinary.run(args + ["--outputs", whole])
+        #expect(w.status == 0, "\(w.output)")
+        let duration = Date().timeIntervalSince(start), expected = try runFiles(whole)
+        for k in 1 ... 5 {
+            let out = temporaryFolder("sweep-kill\(k)")
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: AmsgaBinary.path)
+            p.arguments = args + ["--outputs", out]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            if k == 5 { p.environment = ProcessInfo.processInfo.environment.merging(["AMSGA_FAULT": "entry-commit:2"]) { $1 } }
+            try p.run()
+            if k < 5 {
+                Thread.sleep(forTimeInterval: duration * Double(k) / 5)
+                // The whole job, as a batch system or the OOM killer would end it: the sweep and the points it started.
+                let children = childProcesses(of: p.processIdentifier)
+                kill(p.processIdentifier, SIGKILL)
+                for c in children { kill(c, SIGKILL) }
+            }
+            p.waitUntilExit()
+            let again = try AmsgaBinary.run(args + ["--outputs", out])
+            #expect(again.status == 0, "trial \(k): \(again.output)")
+            expectIdentical(try runFiles(out), expected, count: 4)
+        }
+    }
+
     @Test("A failing point is reported with its log while the others complete")
     func failingPoint() throws {
         let out = temporaryFolder("failing")
@@ -123,5 +154,15 @@ struct SweepTests {
         let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", option, "--outputs", out])
         #expect(r.status == 64 && r.output.contains(message), "\(r.output)")
         #expect(!FileManager.default.fileExists(atPath: out + "/quickstart/sweeps"))
+    }
+}
+
+/// The processes whose parent is `pid` (from /proc).
+func childProcesses(of pid: Int32) -> [Int32] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { child in
+        guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 && Int32(fields[1]) == pid
     }
 }

@@ -18,10 +18,11 @@ func availablePreset(_ kind: String) -> String? {
     return nil
 }
 
-func launch(_ args: [String]) throws -> Process {
+func launch(_ args: [String], environment: [String: String] = [:]) throws -> Process {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: amsgaExecutable()!)
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
     try p.run()

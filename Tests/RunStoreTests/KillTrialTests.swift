@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Datasets
 import ForwardForward
+import HDF5
 import RunStore
 
 @Suite("amsga run: a notebook killed inside a training cell", .serialized)
@@ -44,7 +45,8 @@ struct NotebookKillTests {
 
 @Suite("amsga run killed at moments spread over a whole notebook", .serialized)
 struct NotebookKillTrials {
-    /// Every SVG, the final run files' weights and traces, and each cell's printed output.
+    /// Every published SVG, the final run files' weights and traces, and each
+    /// cell entry's key, printed output and tensors (not its timings).
     func outcome(_ outputs: String) throws -> [String: String] {
         var found: [String: String] = [:]
         let root = outputs + "/quickstart"
@@ -55,32 +57,53 @@ struct NotebookKillTrials {
             } else if f.hasSuffix(".run.h5") {
                 let r = try RunFile.read(path: path)
                 found[(f as NSString).lastPathComponent] = "\(r.checkpoint.map { "\($0)" } ?? "none") \(r.trace.map { $0.meanLoss.bitPattern })"
+            } else if f.hasSuffix("/state.h5") {
+                let file = try HDF5File.open(path)
+                var text = (try file.root.attribute("output").string ?? "") + (try file.root.attribute("key").string ?? "")
+                if file.root.contains("tensors") {
+                    let t = try file.root.group("tensors")
+                    for name in try t.children() { text += name + "\(try t.dataset(name).read(as: Double.self))" }
+                }
+                try file.close()
+                found[f] = text
             }
         }
         return found
     }
 
-    @Test("SIGKILL at six moments, each followed by a complete run: figures and runs bit-identical to an uninterrupted run")
+    /// 14 kills spread over the run's duration, and 6 at the writes a timed
+    /// kill rarely hits (`AMSGA_FAULT`): a run file before its rename, a cell
+    /// state before `complete`, an entry before its rename, between published
+    /// figures, before the report. Each is followed by a complete run.
+    @Test("SIGKILL at 20 moments, each followed by a complete run: figures, runs and cell states bit-identical to an uninterrupted run")
     func trials() throws {
         guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
             print("skipping: no amsga executable or no Fashion-MNIST"); return
         }
         let dir = NSTemporaryDirectory() + "amsga-killtrials-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let params = ["-p", "epochs=24", "-p", "trainSize=300", "-p", "evalSize=100", "--threads", "1"]
         let start = Date()
         try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
         let whole = try outcome(dir + "/whole"), duration = Date().timeIntervalSince(start)
-        #expect(whole.count == 12, "\(whole.keys.sorted())")  // 10 figures, 2 run files
+        #expect(whole.keys.filter { $0.hasSuffix(".svg") }.count == 9 && whole.keys.filter { $0.hasSuffix("state.h5") }.count == 5,
+                "\(whole.keys.sorted())")
+        let faults = ["run-file:3", "cell-state:2", "entry-commit:3", "figure-publish:4", "report:1", "run-file:9"]
         var killed = 0
-        for k in 1 ... 6 {
+        for k in 1 ... 20 {
             let out = dir + "/trial\(k)"
-            let p = try launch(["run", "quickstart", "--outputs", out] + params)
-            usleep(useconds_t(duration * Double(k) / 7 * 1e6))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed += 1 }
+            let fault = k > 14 ? faults[k - 15] : nil
+            let p = try launch(["run", "quickstart", "--outputs", out] + params, environment: fault.map { ["AMSGA_FAULT": $0] } ?? [:])
+            if fault == nil {
+                usleep(useconds_t(duration * Double(k) / 15 * 1e6))
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            }
             p.waitUntilExit()
+            if p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL { killed += 1 }
             try runToEnd(["run", "quickstart", "--outputs", out] + params)
-            #expect(try outcome(out) == whole, "trial \(k): killed after \(Int(Double(k) / 7 * 100))% of a whole run")
+            #expect(try outcome(out) == whole, "trial \(k): killed \(fault.map { "at \($0)" } ?? "after \(Int(Double(k) / 15 * 100))% of a whole run")")
+            try? FileManager.default.removeItem(atPath: out)
         }
-        #expect(killed >= 4, "only \(killed) of 6 runs were still running when killed")
+        #expect(killed >= 18, "only \(killed) of 20 runs were killed before they ended")
     }
 }

@@ -56,8 +56,8 @@ struct FullDiskTests {
         }
         let mnt = NSTemporaryDirectory() + "amsga-full-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
-        // Room for one run file with its checkpoint (8 MB), not for the next one beside it.
-        guard sh("mount -t tmpfs -o size=14m tmpfs '\(mnt)'") else {
+        // Room for one run file with its checkpoint (about 6 MB compressed), not for the next one beside it.
+        guard sh("mount -t tmpfs -o size=10m tmpfs '\(mnt)'") else {
             print("skipping: this machine does not let the test mount a small filesystem"); return
         }
         defer { _ = sh("umount '\(mnt)'") }
@@ -69,6 +69,39 @@ struct FullDiskTests {
         let kept = try RunFile.read(path: run)
         #expect(kept.trace.count >= 1 && kept.checkpoint?.stepsDone == kept.trace.count)
         #expect(try FileManager.default.contentsOfDirectory(atPath: mnt) == ["run.h5"])
+    }
+}
+
+@Suite("A read-only outputs folder", .serialized)
+struct ReadOnlyOutputsTests {
+    @Test("run, sweep and train --out refuse before any training, naming the folder and the reason; status still answers")
+    func readOnly() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else { return }
+        let disk = FullDiskTests()
+        let mnt = NSTemporaryDirectory() + "amsga-ro-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: mnt + "/outputs/quickstart/cache", withIntermediateDirectories: true)
+        guard disk.sh("mount -t tmpfs -o size=1m tmpfs '\(mnt)' && mkdir -p '\(mnt)/outputs/quickstart/cache' && mount -o remount,ro '\(mnt)'") else {
+            print("skipping: this machine does not let the test mount a read-only filesystem"); return
+        }
+        defer { _ = disk.sh("umount '\(mnt)'") }
+        let tiny = ["-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50"]
+        let cases: [([String], String)] = [
+            (["run", "quickstart", "--outputs", mnt + "/outputs"] + tiny,
+             "cannot write to \(mnt)/outputs/quickstart/cache for notebook quickstart's cache: Read-only file system; nothing was run"),
+            (["run", "quickstart", "--outputs", mnt + "/new"] + tiny,
+             "cannot create \(mnt)/new/quickstart/cache for notebook quickstart's cache: Read-only file system; nothing was run"),
+            (["sweep", "quickstart", "-p", "seed=0,1", "--outputs", mnt + "/outputs"] + tiny,
+             "cannot write to \(mnt)/outputs/quickstart for the sweep's outputs: Read-only file system; nothing was run"),
+            (["train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "50", "--eval-size", "50", "--out", mnt + "/run.h5"],
+             "cannot write to \(mnt) for the run file \(mnt)/run.h5: Read-only file system"),
+        ]
+        for (args, message) in cases {
+            let r = try launchCapturing(args)
+            #expect(r.status == 1 && r.output.contains(message), "\(args[0]): \(r.output.suffix(600))")
+            #expect(!r.output.contains("epoch 1") && !r.output.contains("running"), "\(args[0]) started work: \(r.output.suffix(600))")
+        }
+        let status = try launchCapturing(["status", "quickstart", "--outputs", mnt + "/outputs"] + tiny)
+        #expect(status.status == 0 && status.output.contains("[1] Data: stale"), "\(status.output)")
     }
 }
 
