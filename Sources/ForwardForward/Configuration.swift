@@ -94,6 +94,8 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     /// The thread count of every preset and notebook run unless told otherwise
     /// (`amsga run --threads`): the committed results were made with it.
     public static let defaultThreads = 2
+    /// More threads than any machine this runs on has cores; a larger count is a typo.
+    public static let maxThreads = 256
 
     public var weightLayerCount: Int { layerSizes.count - 1 }
 
@@ -110,7 +112,7 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }
         if let s = trainSize { guard s > 0 else { throw bad("trainSize", "must be positive, got \(s)") } }
         if let s = evalSize { guard s > 0 else { throw bad("evalSize", "must be positive, got \(s)") } }
-        guard threads > 0 else { throw bad("threads", "must be positive, got \(threads)") }
+        guard (1 ... Self.maxThreads).contains(threads) else { throw bad("threads", "must be between 1 and \(Self.maxThreads), got \(threads)") }
         guard (0..<1).contains(adamBeta1), (0..<1).contains(adamBeta2) else { throw bad("adamBeta", "must be in [0, 1)") }
     }
 }

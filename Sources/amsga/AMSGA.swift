@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ForwardForward
 import HDF5
 import Tensor
 
@@ -56,6 +57,13 @@ func usage(of command: ParsableCommand) -> String {
 struct RuntimeError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `--threads N` of any command: 1 to `FFConfiguration.maxThreads`.
+func validateThreads(_ threads: Int) throws {
+    guard (1 ... FFConfiguration.maxThreads).contains(threads) else {
+        throw ValidationError("--threads must be between 1 and \(FFConfiguration.maxThreads), got \(threads)")
+    }
 }
 
 /// Options shared by every command that reads a dataset.

@@ -12,12 +12,12 @@ struct Bench: ParsableCommand {
 
     struct Kernels: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "sgemm GFLOP/s and row-kernel GB/s.")
-        @Option(help: "Rows of the benchmark matrices.") var rows: Int = 100_000
-        @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @Option(parsing: .unconditional, help: "Rows of the benchmark matrices.") var rows: Int = 100_000
+        @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
 
         func validate() throws {
             guard rows > 0 else { throw ValidationError("--rows must be positive, got \(rows)") }
-            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+            try validateThreads(threads)
         }
 
         func run() {

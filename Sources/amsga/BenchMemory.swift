@@ -13,9 +13,9 @@ extension Bench {
         @Option(help: "ff, backprop (the MLP) or cnn.") var method: String
         @Option(help: "FF preset (with --method ff).") var preset: String = "amsga-mnist"
         @Option(help: "Dataset for backprop: mnist or fashion-mnist.") var dataset: String = "mnist"
-        @Option(help: "Backprop images per step (50000: full batch, as FF).") var batch: Int = 100
-        @Option(help: "Steps to run.") var steps: Int = 2
-        @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @Option(parsing: .unconditional, help: "Backprop images per step (50000: full batch, as FF).") var batch: Int = 100
+        @Option(parsing: .unconditional, help: "Steps to run.") var steps: Int = 2
+        @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
         @OptionGroup var data: DataOptions
 
         func run() throws {

@@ -11,20 +11,20 @@ extension Bench {
             commandName: "train",
             abstract: "Seconds per epoch of AMSGA and the baseline, against the same sgemm products alone.")
         @Option(parsing: .upToNextOption, help: "Presets to time.") var presets: [String] = ["amsga-mnist", "baseline-mnist"]
-        @Option(help: "Epochs to time (after one warm-up epoch).") var epochs: Int = 3
-        @Option(help: "Training images (default: the full 50,000).") var trainSize: Int?
-        @Option(help: "OpenBLAS threads.") var threads: Int = 2
+        @Option(parsing: .unconditional, help: "Epochs to time (after one warm-up epoch).") var epochs: Int = 3
+        @Option(parsing: .unconditional, help: "Training images (default: the full 50,000).") var trainSize: Int?
+        @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
         @Flag(help: "Time no FF preset.") var skipFF = false
         @Flag(inversion: .prefixedNo, help: "Also time each preset at 1 thread (the speed-up line).") var scaling = true
         @Option(parsing: .upToNextOption, help: "Backprop models to time on MNIST, minibatches of 100: mlp, cnn.")
         var backprop: [BackpropModelKind] = [.mlp, .cnn]
         @Flag(help: "Time no backprop model.") var skipBackprop = false
-        @Option(help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.") var backpropSteps: Int = 50
+        @Option(parsing: .unconditional, help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.") var backpropSteps: Int = 50
         @OptionGroup var data: DataOptions
 
         func validate() throws {
             guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-            guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+            try validateThreads(threads)
             guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
             if let trainSize, trainSize <= 0 { throw ValidationError("--train-size must be positive, got \(trainSize)") }
         }

@@ -78,11 +78,11 @@ struct RunNotebook: ParsableCommand {
     @Option(help: "Run only this cell (number or name) and the stale cells it needs.") var cell: String?
     @Option(help: "Re-run every cell from this one (number or name) on.") var from: String?
     @Flag(help: "Re-run the cell(s) even if fresh.") var force = false
-    @Option(help: "OpenBLAS threads of the training cells (results are bit-identical for a given count).")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads of the training cells (results are bit-identical for a given count).")
     var threads: Int = FFConfiguration.defaultThreads
 
     func validate() throws {
-        guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        try validateThreads(threads)
     }
 
     func run() throws {

@@ -16,19 +16,19 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customShort("p"), parsing: .singleValue, help: "A parameter's values: name=v1,v2 or name=a..b (repeatable).")
     var grid: [String] = []
     @Option(help: "Run only this cell (number or name) and the stale cells it needs, at every point.") var cell: String?
-    @Option(help: "Points run at a time, each as its own process.") var jobs: Int = 1
-    @Option(help: "OpenBLAS threads per point (default: the cores divided among the jobs).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Points run at a time, each as its own process.") var jobs: Int = 1
+    @Option(parsing: .unconditional, help: "OpenBLAS threads per point (default: the cores divided among the jobs).") var threads: Int?
     @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
     @OptionGroup var data: DataOptions
     @Flag(help: "Write a Slurm job array (one task per point) and a gather job instead of running here.") var slurm = false
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Slurm time limit per task, e.g. 02:00:00.") var time: String?
-    @Option(help: "Slurm CPUs per task (the point's OpenBLAS threads; default --threads or 2).") var cpusPerTask: Int?
+    @Option(parsing: .unconditional, help: "Slurm CPUs per task (the point's OpenBLAS threads; default --threads or 2).") var cpusPerTask: Int?
     @Flag(help: "Submit the array and the gather job (afterok) with sbatch and print their job ids.") var submit = false
 
     func validate() throws {
         guard jobs > 0 else { throw ValidationError("--jobs must be positive, got \(jobs)") }
-        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
+        if let threads { try validateThreads(threads) }
         if let cpusPerTask, cpusPerTask <= 0 { throw ValidationError("--cpus-per-task must be positive, got \(cpusPerTask)") }
         if submit && !slurm { throw ValidationError("--submit goes with --slurm") }
     }

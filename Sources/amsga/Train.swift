@@ -7,17 +7,22 @@ import RunStore
 struct TrainingOptions: ParsableArguments {
     @Option(help: "One of: \(FFConfiguration.presetNames.joined(separator: ", ")).")
     var preset: String = "amsga-mnist"
-    @Option(help: "Epochs (per layer for the greedy baseline); default: the preset's.") var epochs: Int?
-    @Option(help: "Seed of the split, initialisation, negatives and mining.") var seed: UInt64 = 0
-    @Option(help: "Measure accuracy every K epochs.") var evalEvery: Int?
-    @Option(help: "Train on a seeded subset of N training images.") var trainSize: Int?
-    @Option(help: "Validate and test on the first N images only.") var evalSize: Int?
-    @Option(help: "OpenBLAS threads.") var threads: Int = 2
+    @Option(parsing: .unconditional, help: "Epochs (per layer for the greedy baseline); default: the preset's.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Seed of the split, initialisation, negatives and mining.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Measure accuracy every K epochs.") var evalEvery: Int?
+    @Option(parsing: .unconditional, help: "Train on a seeded subset of N training images.") var trainSize: Int?
+    @Option(parsing: .unconditional, help: "Validate and test on the first N images only.") var evalSize: Int?
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
     @Flag(help: "Switch off the adaptive threshold (ablation).") var noAdaptiveThreshold = false
     @Flag(help: "Switch off the learning-rate schedule (ablation).") var noSchedule = false
     @OptionGroup var data: DataOptions
+
+    /// A bad value is a misuse of the command line: refused with the usage, before any data is read.
+    func validate() throws {
+        do { _ = try configuration() } catch let e as ConfigurationError { throw ValidationError(e.description) }
+    }
 
     func configuration() throws -> FFConfiguration {
         var c = try FFConfiguration.preset(preset)
@@ -50,7 +55,7 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace an existing --out file.") var overwrite = false
     @Option(help: "Continue the run in this HDF5 file from its last checkpoint (its own configuration is used).")
     var resume: String?
-    @Option(help: "Checkpoint every N epochs (and at the end).") var checkpointEvery: Int = 10
+    @Option(parsing: .unconditional, help: "Checkpoint every N epochs (and at the end).") var checkpointEvery: Int = 10
 
     func run() throws {
         if out != nil && resume != nil { throw ValidationError("--out and --resume are exclusive: --resume writes to the file it resumes") }

@@ -117,10 +117,14 @@ struct HelpAndOptionsTests {
 
     @Test("Zero and negative sizes, epochs and thread counts are refused with the option's name and the command's usage, before any work",
           arguments: [
-              (["bench", "kernels", "--threads", "0"], "--threads must be positive, got 0", "amsga bench kernels"),
+              (["bench", "kernels", "--threads", "0"], "--threads must be between 1 and 256, got 0", "amsga bench kernels"),
+              (["bench", "kernels", "--threads", "100000"], "--threads must be between 1 and 256, got 100000", "amsga bench kernels"),
+              (["train", "--preset", "baseline-fashion", "--threads", "100000"], "configuration parameter 'threads': must be between 1 and 256", "amsga train"),
+              (["train", "--preset", "baseline-fashion", "--epochs", "-3"], "configuration parameter 'epochs': must be positive, got -3", "amsga train"),
+              (["train", "--preset", "baseline-fashion", "--seed", "-1"], "The value '-1' is invalid for '--seed <seed>'", "amsga train"),
               (["bench", "train", "--epochs", "0"], "--epochs must be positive, got 0", "amsga bench train"),
               (["bench", "train", "--train-size=-5"], "--train-size must be positive, got -5", "amsga bench train"),
-              (["run", "quickstart", "--threads", "0"], "--threads must be positive, got 0", "amsga run"),
+              (["run", "quickstart", "--threads", "-2"], "--threads must be between 1 and 256, got -2", "amsga run"),
               (["sweep", "quickstart", "--jobs", "0"], "--jobs must be positive, got 0", "amsga sweep"),
           ])
     func badOptions(args: [String], message: String, usage: String) throws {
