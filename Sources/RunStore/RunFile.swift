@@ -109,6 +109,7 @@ public enum RunFile {
             try tg.setAttribute("final_accuracy_batch", .doubles([bt.train, bt.validation, bt.test]))
             try tg.setAttribute("final_accuracy_columns", .strings(["train", "validation", "test"]))
         }
+        try tg.setAttribute("sha256", .string(TraceLayout.digest(trace, layers: config.weightLayerCount, final: final)))
     }
 
     /// Whether `path` is a run file with its completion mark, without reading its datasets.
@@ -169,11 +170,18 @@ public enum RunFile {
             guard tg.hasAttribute(name), case .doubles(let v) = try tg.attribute(name), v.count == 3 else { return nil }
             return Accuracies(train: v[0], validation: v[1], test: v[2])
         }
+        let finalPerSample = try accuracies("final_accuracy_per_sample"), finalBatch = try accuracies("final_accuracy_batch")
+        // Files written before traces carried a digest have none to check.
+        if tg.hasAttribute("sha256") {
+            let final = finalPerSample.flatMap { ps in finalBatch.map { (ps, $0) } }
+            guard try tg.attribute("sha256").string == TraceLayout.digest(trace, layers: config.weightLayerCount, final: final) else {
+                throw RunFileError(path: path, problem: "its trace changed after it was written (SHA-256 differs); not trusted")
+            }
+        }
         var attrs: [String: HDF5AttributeValue] = [:]
         for name in try f.root.attributeNames() { attrs[name] = try f.root.attribute(name) }
         return RunContents(config: config, run: config.name, trace: trace, checkpoint: checkpoint,
-                           finalPerSample: try accuracies("final_accuracy_per_sample"),
-                           finalBatch: try accuracies("final_accuracy_batch"), attributes: attrs)
+                           finalPerSample: finalPerSample, finalBatch: finalBatch, attributes: attrs)
     }
 
     static func totalSteps(_ c: FFConfiguration) -> Int { c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs }

@@ -1,3 +1,5 @@
+import Crypto
+import Datasets
 import ForwardForward
 import HDF5
 
@@ -88,6 +90,25 @@ enum TraceLayout {
             try d.attachScale(epoch, dimension: 0)
             try d.attachScale(layer, dimension: 1)
         }
+    }
+
+    /// SHA-256 of every value the trace group holds, as the reader gets them
+    /// back, and of the final accuracies: HDF5 keeps no checksums, and a
+    /// flipped byte in a trace would otherwise change a table or a figure.
+    static func digest(_ trace: [EpochTrace], layers: Int, final: (Accuracies, Accuracies)?) -> String {
+        var h = SHA256()
+        var row: [Double] = []
+        for t in trace {
+            row.removeAll(keepingCapacity: true)
+            row.append(Double(t.epoch))
+            for c in columns { row.append(c.get(t)) }
+            for (_, _, key) in layerColumns { for l in 0 ..< layers { row.append(l < t.layers.count ? t.layers[l][keyPath: key] : .nan) } }
+            row.withUnsafeBytes { h.update(bufferPointer: $0) }
+        }
+        if let (ps, bt) = final {
+            [ps.train, ps.validation, ps.test, bt.train, bt.validation, bt.test].withUnsafeBytes { h.update(bufferPointer: $0) }
+        }
+        return Verification.hex(h.finalize())
     }
 
     static func read(from g: HDF5Group) throws -> [EpochTrace] {

@@ -53,6 +53,7 @@ struct FuzzFilesTests {
             for (name, args) in entries {
                 let (outcome, output) = try attempt(args, file: file)
                 counts[name, default: [:]][outcome, default: 0] += 1
+                if outcome == .accepted { print("fuzz run file → \(name): case \(k) accepted (\(what))") }
                 #expect(outcome != .crashed && outcome != .hung && outcome != .rejectedWithoutFile,
                         "\(name) on case \(k) (\(what)): \(outcome)\n\(output.suffix(600))")
             }

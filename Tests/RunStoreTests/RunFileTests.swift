@@ -111,4 +111,22 @@ struct CheckpointDigestTests {
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
         #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
     }
+
+    @Test("A trace value changed in the file after it was written: reading the run is an error naming the file")
+    func changedTrace() throws {
+        let t = try tinyTrainer("baseline-mnist")
+        try t.train()
+        let path = try scratchPath("trace-digest.h5")
+        try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
+        let file = try HDF5File.open(path, writable: true)
+        let group = try file.root.group("traces/\(t.config.name)")
+        var loss = try group.dataset("learning_rate").read(as: Double.self)
+        loss[0] = loss[0].nextUp
+        try group.delete("learning_rate")
+        try group.write("learning_rate", loss, storage: .series)
+        try file.close()
+        let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
+        #expect(e?.description.hasPrefix(path) == true && e?.description.contains("its trace changed after it was written") == true,
+                "\(e.map { "\($0)" } ?? "")")
+    }
 }
