@@ -28,10 +28,12 @@ public struct SlurmSweep {
         }
         array += ["  *) echo \"amsga: no grid point $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;", "esac",
                   "export OPENBLAS_NUM_THREADS=\(threads)",
+                  "# Tasks run the binary as submitted: none rebuilds it, even if sources change while they wait.",
+                  "export AMSGA_NO_REBUILD=1",
                   "exec \(exe) run \(Self.quote(sweep.notebook.name)) \"${point[@]}\" "
                       + sweep.runOptions(threads: threads).map(Self.quote).joined(separator: " ")]
         var gather = header(sweep, job: "amsga-\(sweep.notebook.name)-gather", log: dir + "/slurm-gather-%j.log")
-        gather += ["", "set -euo pipefail", "export OPENBLAS_NUM_THREADS=\(threads)",
+        gather += ["", "set -euo pipefail", "export OPENBLAS_NUM_THREADS=\(threads)", "export AMSGA_NO_REBUILD=1",
                    "exec \(exe) " + gatherArguments.map(Self.quote).joined(separator: " ")]
         let paths = (dir + "/array.sbatch", dir + "/gather.sbatch")
         try Data((array.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: paths.0), options: .atomic)

@@ -109,6 +109,7 @@ public final class Sweep {
         p.arguments = pointArguments(i, threads: String(options.threads))
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = String(options.threads)  // no idle pool threads beyond the point's share
+        env["AMSGA_NO_REBUILD"] = "1"  // the sweep rebuilt before it started; its points must not build at once
         p.environment = env
         guard FileManager.default.createFile(atPath: logPath(i), contents: nil) else { throw NotebookError("cannot write \(logPath(i))") }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(i)))

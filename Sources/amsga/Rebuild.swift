@@ -10,6 +10,9 @@ enum Rebuild {
     /// Set in the environment of the binary started after a rebuild, so that a
     /// build that leaves the binary's date unchanged cannot loop.
     static let marker = "AMSGA_REBUILT"
+    /// Set by sweeps for their points and by Slurm job scripts: those run the
+    /// binary as it is, so that parallel points never build at once.
+    static let disabled = "AMSGA_NO_REBUILD"
 
     /// Returns when the binary is current (or cannot be rebuilt, which
     /// `findNotebook` reports); otherwise rebuilds and replaces this process.
@@ -17,6 +20,7 @@ enum Rebuild {
         guard let root = SourceTree.root, SourceTree.executableIsBuiltFromRoot,
               let built = try? FileManager.default.attributesOfItem(atPath: SourceTree.executable)[.modificationDate] as? Date
         else { return }
+        guard ProcessInfo.processInfo.environment[disabled] == nil else { return }
         let changed = SourceTree.sources(modifiedAfter: built)
         guard !changed.isEmpty else { return }
         if ProcessInfo.processInfo.environment[marker] != nil {

@@ -46,8 +46,10 @@ struct AmsgaRun {
 
 /// Runs amsga to its end or `limit`, its output in a file so that nothing blocks on a full pipe.
 /// `executable` (default: the one built beside the tests) runs in `folder` (default: the current one).
-func runAmsga(_ args: [String], limit: TimeInterval = 600, executable: String? = nil, in folder: String? = nil) throws -> AmsgaRun {
+func runAmsga(_ args: [String], limit: TimeInterval = 600, executable: String? = nil, in folder: String? = nil,
+              environment: [String: String] = [:]) throws -> AmsgaRun {
     let p = Process()
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     p.executableURL = URL(fileURLWithPath: executable ?? amsgaExecutable()!)
     p.arguments = args
     if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }

@@ -46,6 +46,11 @@ struct EditRunTests {
         #expect(status.output.contains("[4] Results: fresh"), "\(status.output)")
         #expect(status.output.contains("[5] Figures: stale: source changed"), "\(status.output)")
         #expect(status.output.contains("changed after amsga was built"), "\(status.output)")
+        // A sweep's points and Slurm tasks (AMSGA_NO_REBUILD) never build: they refuse the edited notebook instead.
+        let point = try runAmsga(["run", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
+                                 executable: amsga, in: root, environment: ["AMSGA_NO_REBUILD": "1"])
+        #expect(point.status == 1 && point.output.contains("Quickstart.swift changed after this amsga was built"), "\(point.output)")
+        #expect(!point.output.contains("rebuilding"))
     }
 
     @Test("the notebook registry lists every top-level `public let NAME = Notebook(`, by file name")
