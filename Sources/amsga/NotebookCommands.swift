@@ -103,8 +103,9 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "Exit with status 1 when any cell is stale (CI: the committed cache must match the code).") var check = false
     func run() throws {
         let runner = try options.runner()
-        for p in runner.referenceProblems { print("error: \(p)") }
-        var stale = runner.referenceProblems.isEmpty ? 0 : 1
+        let problems = runner.referenceProblems
+        for p in problems { print("error: \(p)") }
+        var stale = problems.isEmpty ? 0 : 1
         for (i, c) in runner.notebook.cells.enumerated() {
             let s = runner.status(i)
             if !s.fresh { stale += 1 }

@@ -69,8 +69,8 @@ struct Train: ParsableCommand {
             throw RuntimeError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
         }
         if let path = resume ?? out {
-            try WritableFolder.require(((path as NSString).deletingLastPathComponent as NSString).expandingTildeInPath.isEmpty
-                                       ? "." : (path as NSString).deletingLastPathComponent, for: "the run file \(path)")
+            let folder = (path as NSString).deletingLastPathComponent
+            try WritableFolder.require(folder.isEmpty ? "." : folder, for: "the run file \(path)")
         }
         let data = try options.loadData(config)
         let trainer = try FFTrainer(config: config, data: data)

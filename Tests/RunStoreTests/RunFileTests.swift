@@ -88,6 +88,20 @@ struct RunFileTests {
     }
 }
 
+/// Rewrites one dataset of an HDF5 file through HDF5 (its stored bytes may be
+/// compressed), changed by `change`, so that the file stays valid HDF5.
+func rewrite<T: HDF5Scalar>(_ path: String, _ group: String, _ name: String, as: T.Type, _ change: (inout [T]) -> Void) throws {
+    let file = try HDF5File.open(path, writable: true)
+    let g = try file.root.group(group)
+    let old = try g.dataset(name)
+    var values = try old.read(as: T.self)
+    let shape = old.shape
+    change(&values)
+    try g.delete(name)
+    try g.write(name, values, shape: shape, storage: .automatic(shape: shape, elementSize: MemoryLayout<T>.size))
+    try file.close()
+}
+
 @Suite("Checkpoints carry a digest")
 struct CheckpointDigestTests {
     @Test("A weight changed in the file after it was written: reading the run is an error naming the file, not a resume from it")
@@ -99,15 +113,8 @@ struct CheckpointDigestTests {
         #expect(try RunFile.read(path: path).checkpoint == t.checkpoint())
         // The last weight of layer 1 changed in its last bit, written back through
         // HDF5 (the stored bytes are compressed), so that the file is valid HDF5.
-        let file = try HDF5File.open(path, writable: true)
-        let group = try file.root.group("checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1")
-        let old = try group.dataset("weight")
-        var w = try old.read(as: Float.self)
-        let shape = old.shape
-        w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1)
-        try group.delete("weight")
-        try group.write("weight", w, shape: shape, storage: .automatic(shape: shape, elementSize: 4))
-        try file.close()
+        try rewrite(path, "checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1", "weight",
+                    as: Float.self) { w in w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1) }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
         #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
     }
@@ -118,13 +125,7 @@ struct CheckpointDigestTests {
         try t.train()
         let path = try scratchPath("trace-digest.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
-        let file = try HDF5File.open(path, writable: true)
-        let group = try file.root.group("traces/\(t.config.name)")
-        var loss = try group.dataset("learning_rate").read(as: Double.self)
-        loss[0] = loss[0].nextUp
-        try group.delete("learning_rate")
-        try group.write("learning_rate", loss, storage: .series)
-        try file.close()
+        try rewrite(path, "traces/\(t.config.name)", "learning_rate", as: Double.self) { rate in rate[0] = rate[0].nextUp }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
         #expect(e?.description.hasPrefix(path) == true && e?.description.contains("its trace changed after it was written") == true,
                 "\(e.map { "\($0)" } ?? "")")
