@@ -111,8 +111,7 @@ struct CheckpointDigestTests {
         let path = try scratchPath("digest.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
         #expect(try RunFile.read(path: path).checkpoint == t.checkpoint())
-        // The last weight of layer 1 changed in its last bit, written back through
-        // HDF5 (the stored bytes are compressed), so that the file is valid HDF5.
+        // The last weight of layer 1, changed in its last bit.
         try rewrite(path, "checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1", "weight",
                     as: Float.self) { w in w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1) }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
