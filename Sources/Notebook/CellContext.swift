@@ -7,7 +7,7 @@ import RunStore
 /// A cell's window on the notebook: parameters, upstream state, data, and its
 /// own outputs. Everything it reads is recorded for the cache key.
 public final class CellContext {
-    let runner: NotebookRunner
+    let inputs: CellInputs
     let index: Int
     /// The folder the cell's entry is built in (figures go there).
     let staging: String
@@ -26,8 +26,8 @@ public final class CellContext {
     /// so that the recorded time covers every part of a resumed cell.
     var resumedSeconds = 0.0
 
-    init(runner: NotebookRunner, index: Int, staging: String) {
-        self.runner = runner
+    init(inputs: CellInputs, index: Int, staging: String) {
+        self.inputs = inputs
         self.index = index
         self.staging = staging
     }
@@ -35,8 +35,8 @@ public final class CellContext {
     // MARK: Parameters
 
     public func parameter(_ name: String) throws -> ParameterValue {
-        guard let v = runner.parameters[name] else {
-            throw NotebookError("cell \(index + 1) reads parameter '\(name)', which notebook '\(runner.notebook.name)' does not declare")
+        guard let v = inputs.parameters[name] else {
+            throw NotebookError("cell \(index + 1) reads parameter '\(name)', which notebook '\(inputs.notebook.name)' does not declare")
         }
         parametersRead[name] = v.description
         return v
@@ -74,7 +74,7 @@ public final class CellContext {
     }
 
     private func wrongType(_ name: String, _ accessor: String, _ what: String) -> NotebookError {
-        NotebookError("cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(runner.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")")
+        NotebookError("cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(inputs.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")")
     }
 
     // MARK: Output
@@ -129,7 +129,7 @@ public final class CellContext {
     /// A training run made by an earlier cell (`train(…, as: name)`).
     public func run(_ name: String, from cell: String) throws -> RunContents {
         let (i, e) = try upstream(cell)
-        return try Self.run(name, in: e, cell: i, runner: runner)
+        return try Self.run(name, in: e, cell: i, inputs: inputs)
     }
 
     static func tensor(_ name: String, in e: CacheEntry, cell i: Int) throws -> [Double] {
@@ -141,18 +141,17 @@ public final class CellContext {
         return try f.root.dataset("tensors/" + name).read(as: Double.self)
     }
 
-    static func run(_ name: String, in e: CacheEntry, cell i: Int, runner: NotebookRunner) throws -> RunContents {
-        guard let path = runner.availableRun(i, name, entry: e) else {
+    static func run(_ name: String, in e: CacheEntry, cell i: Int, inputs: CellInputs) throws -> RunContents {
+        guard let path = inputs.runFile(i, name, entry: e) else {
             throw NotebookError("cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
         }
         return try RunFile.read(path: path)
     }
 
     func upstream(_ cell: String) throws -> (Int, CacheEntry) {
-        let i = try runner.notebook.cell(cell)
+        let i = try inputs.notebook.cell(cell)
         guard i < index else { throw NotebookError("cell \(index + 1) can only read earlier cells, not cell \(i + 1)") }
-        try runner.ensureFresh(i)
-        guard let e = runner.entry(i) else { throw NotebookError("cell \(i + 1) ran but left no entry that matches") }
+        let e = try inputs.freshEntry(i)
         cellsRead[i] = e.state.key
         return (i, e)
     }
@@ -161,11 +160,11 @@ public final class CellContext {
 
     /// The experiment's data split; the dataset's files are fingerprinted for the key.
     public func data(_ dataset: DatasetName, seed: UInt64, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
-        dataRead[dataset.rawValue] = try runner.dataFingerprint(dataset)
-        let split = try DataSplit.load(dataset, locator: runner.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
+        dataRead[dataset.rawValue] = try inputs.dataFingerprint(dataset)
+        let split = try DataSplit.load(dataset, locator: inputs.locator, seed: seed, trainSize: trainSize, evalSize: evalSize)
         if let source = split.source {
             dataSources[dataset.rawValue] = source.json
-            runner.log("  data: " + source.summary)
+            inputs.log("  data: " + source.summary)
         }
         return split
     }
@@ -177,14 +176,14 @@ public final class CellContext {
     @discardableResult
     public func train(_ config: FFConfiguration, data: DataSplit, as name: String, checkpointEvery: Int = 10) throws -> RunContents {
         var config = config
-        config.threads = runner.threads
-        let path = runner.runPath(index, name, configuration: config)
+        config.threads = inputs.threads
+        let path = inputs.runPath(index, name, configuration: config)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let lock = try RunLock(runPath: path, log: runner.log)
+        let lock = try RunLock(runPath: path, log: inputs.log)
         defer { lock.release() }
         let previous = (try? RunFile.read(path: path)).flatMap { $0.config == config ? $0 : nil }
         if let previous, previous.finalPerSample != nil {
-            runner.log("  \(name): the finished run of this configuration is reused (\(path))")
+            inputs.log("  \(name): the finished run of this configuration is reused (\(path))")
             runs.append((name, path))
             return previous
         }
@@ -193,11 +192,11 @@ public final class CellContext {
             let done = Array(previous!.trace.prefix(c.stepsDone))
             try trainer.restore(c, trace: done)
             resumedSeconds += done.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
-            runner.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
+            inputs.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery,
                                        attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
-        let progress = runner.progress(name: name, total: trainer.totalSteps)
+        let progress = inputs.progress(name: name, total: trainer.totalSteps)
         try trainer.train(onStep: { record in
             progress(record)
             try recorder.record(trainer)

@@ -175,7 +175,7 @@ public final class NotebookRunner {
         store.removeAbandonedStaging(slug(i))
         let staging = try store.stage(slug(i))
         defer { try? FileManager.default.removeItem(atPath: staging) }
-        let ctx = CellContext(runner: self, index: i, staging: staging)
+        let ctx = CellContext(inputs: self, index: i, staging: staging)
         let start = Date()
         try cell.body(ctx)
         let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead,

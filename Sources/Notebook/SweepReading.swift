@@ -6,12 +6,12 @@ import RunStore
 public struct SweepPoint {
     /// The point's values, by parameter name.
     public let parameters: [String: ParameterValue]
-    let runner: NotebookRunner
+    let inputs: CellInputs
     let cell: Int
     let entry: CacheEntry
 
     /// A run the swept cell trained for this point.
-    public func run(_ name: String) throws -> RunContents { try CellContext.run(name, in: entry, cell: cell, runner: runner) }
+    public func run(_ name: String) throws -> RunContents { try CellContext.run(name, in: entry, cell: cell, inputs: inputs) }
 
     /// A tensor the swept cell saved for this point.
     public func tensor(_ name: String) throws -> [Double] { try CellContext.tensor(name, in: entry, cell: cell) }
@@ -45,21 +45,18 @@ extension CellContext {
     /// holds is read; one it lacks runs here, in order (`amsga sweep` runs the
     /// points in parallel beforehand). Every point's key enters this cell's key.
     public func sweep(_ cell: String, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
-        let i = try runner.notebook.cell(cell)
+        let i = try inputs.notebook.cell(cell)
         guard i < index else { throw NotebookError("cell \(index + 1) can only sweep earlier cells, not cell \(i + 1)") }
         var results: [SweepPoint] = []
         for p in points {
             let overrides = p.map { "\($0.key)=\($0.value)" }.sorted()
-            let child = try runner.child(overrides)
-            try child.ensureFresh(i)
-            guard let e = child.entry(i) else {
-                throw NotebookError("cell \(i + 1) at \(overrides.joined(separator: " ")) ran but left no entry that matches")
-            }
+            let child = try inputs.point(overrides)
+            let e = try child.freshEntry(i)
             sweepsRead.append(SweepRead(cell: i, point: overrides, key: e.state.key))
-            results.append(SweepPoint(parameters: child.parameters, runner: child, cell: i, entry: e))
+            results.append(SweepPoint(parameters: child.parameters, inputs: child, cell: i, entry: e))
         }
-        // The points may have added entries to cells this runner reads too.
-        runner.memo = NotebookRunner.Memo(data: runner.memo.data, children: runner.memo.children)
+        // The points may have added entries to cells this parameter set reads too.
+        inputs.forgetLookups()
         return results
     }
 }

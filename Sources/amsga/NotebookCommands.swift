@@ -58,8 +58,20 @@ let executablePath = SourceTree.executable
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List the notebooks, their parameters and cells.")
-    func run() {
-        for nb in allNotebooks {
+    @Argument(help: "Only this notebook.") var notebook: String?
+    @Flag(help: "One JSON object per notebook (name, file, parameters with type, default, choices and range; cells), for scripts.")
+    var json = false
+
+    func run() throws {
+        var notebooks = allNotebooks
+        if let notebook {
+            guard let nb = allNotebooks.first(where: { $0.name == notebook }) else {
+                throw RuntimeError("no notebook '\(notebook)'; the notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
+            }
+            notebooks = [nb]
+        }
+        for nb in notebooks {
+            if json { print(NotebookListing(nb).json); continue }
             print("\(nb.name)  (\(nb.file))")
             print("  parameters (-p name=value):")
             for p in nb.parameters {

@@ -63,4 +63,19 @@ struct ParameterTests {
         #expect(e?.description.contains("reads parameter 'rate' with ctx.int, for a whole number, but it is declared as a number") == true,
                 "\(e?.description ?? "")")
     }
+
+    @Test("`amsga ls --json` gives each parameter's type, default, choices and range, and the cells in order")
+    func listing() throws {
+        let json = NotebookListing(typedNotebook).json
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["cells"] as? [String] == ["Read", "Misread"])
+        let parameters = try #require(object["parameters"] as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: parameters.map { ($0["name"] as? String ?? "", $0) })
+        #expect(byName["flavour"]?["type"] as? String == "choice")
+        #expect(byName["flavour"]?["choices"] as? [String] == ["plain", "extra-spicy"])
+        #expect(byName["count"]?["range"] as? String == "between 1 and 10")
+        #expect(byName["rate"]?["default"] as? String == "0.5")
+        #expect(byName["verbose"]?["range"] == nil)
+        #expect(parameters.map { $0["name"] as? String } == ["count", "rate", "verbose", "flavour", "label"])
+    }
 }
