@@ -85,6 +85,14 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
     /// Accuracies are measured every this many epochs (and at the end).
     public var evalEvery: Int = 50
+    /// Minibatch size; nil trains full-batch (the paper's protocol). Each epoch
+    /// visits the training rows in a fresh order (its own random stream, named
+    /// by the step), in batches of this many (the last may be smaller); the
+    /// learning-rate schedule and the curriculum progress p stay per epoch.
+    public var batchSize: Int?
+    /// Prediction sums goodness over layers from this one (1-based) to the
+    /// last; nil scores every layer. Hinton's FF scores all but the first hidden layer (2).
+    public var scoredFromLayer: Int?
     /// Train on a seeded subset of this many training images (quick runs).
     public var trainSize: Int?
     /// Validation and test on their first this many images (quick runs).
@@ -110,6 +118,12 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }
+        if let b = batchSize { guard b > 0 else { throw bad("batchSize", "must be positive, got \(b)") } }
+        if let f = scoredFromLayer {
+            guard (1 ... weightLayerCount).contains(f) else {
+                throw bad("scoredFromLayer", "must be a layer between 1 and \(weightLayerCount), got \(f)")
+            }
+        }
         if let s = trainSize { guard s > 0 else { throw bad("trainSize", "must be positive, got \(s)") } }
         if let s = evalSize { guard s > 0 else { throw bad("evalSize", "must be positive, got \(s)") } }
         guard (1 ... Self.maxThreads).contains(threads) else { throw bad("threads", "must be between 1 and \(Self.maxThreads), got \(threads)") }
@@ -130,7 +144,7 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 // MARK: - Presets (the paper's protocols)
 
 extension FFConfiguration {
-    public static let presetNames = ["baseline-mnist", "baseline-fashion", "amsga-mnist", "amsga-fashion"]
+    public static let presetNames = ["baseline-mnist", "baseline-fashion", "amsga-mnist", "amsga-fashion", "hinton-mnist", "hinton-fashion"]
 
     public static func preset(_ name: String) throws -> FFConfiguration {
         switch name {
@@ -138,6 +152,8 @@ extension FFConfiguration {
         case "baseline-fashion": return baseline(.fashionMNIST)
         case "amsga-mnist": return amsga(.mnist)
         case "amsga-fashion": return amsga(.fashionMNIST)
+        case "hinton-mnist": return hinton(.mnist)
+        case "hinton-fashion": return hinton(.fashionMNIST)
         default:
             throw ConfigurationError(parameter: "preset",
                                      problem: "unknown preset '\(name)'; known: \(presetNames.joined(separator: ", "))")
@@ -167,5 +183,24 @@ extension FFConfiguration {
             theta0: mnist ? 2.0 : 2.5, learningRate: mnist ? 0.04 : 0.05, clipNorm: 0.3, initialisation: .kaimingNormal,
             negativeLabels: .shuffled, negativeRefresh: .everyEpoch, lossReduction: .separateMeans,
             miningScore: .firstLayer, miningThreshold: .base)
+    }
+
+    /// Hinton's supervised FF (arXiv:2212.13345, §3.3) as docs/strong-ff.md
+    /// reads it: four hidden layers of 2,000 ReLUs on length-normalised inputs,
+    /// every layer stepping on each minibatch of 100, 60 epochs, random wrong
+    /// labels drawn afresh each epoch, prediction by the goodness of all but the
+    /// first hidden layer. None of AMSGA's components.
+    public static func hinton(_ dataset: DatasetName) -> FFConfiguration {
+        var c = FFConfiguration(
+            name: dataset == .mnist ? "hinton-mnist" : "hinton-fashion",
+            dataset: dataset, layerSizes: [784, 2000, 2000, 2000, 2000], epochs: 60, order: .interleaved,
+            multiScaleGoodness: false, negativeMining: false, adaptiveThreshold: false, learningRateSchedule: false,
+            theta0: 2.0, learningRate: 0.001, clipNorm: nil, initialisation: .uniformFanIn,
+            negativeLabels: .shuffledExcludingTrue, negativeRefresh: .everyEpoch, lossReduction: .concatenated,
+            miningScore: .firstLayer, miningThreshold: .base)
+        c.batchSize = 100
+        c.scoredFromLayer = 2
+        c.evalEvery = 10
+        return c
     }
 }

@@ -24,13 +24,17 @@ public final class FFTrainer {
     let thresholds: ThresholdSchedule
     let schedule: LearningRateSchedule
     let eps: Float
+    /// Training rows.
     let n: Int
+    /// Rows of one step's batch: n, or the minibatch size (`config.batchSize`).
+    let batchRows: Int
     /// The positives' and the negatives' activations, layer after layer.
     let pos, neg: ActivationSlots
     var negativeRows = 0
     let workspaces: [StepWorkspace<Float>]
     let candidateGoodness, candidateScratch: Buffer<Float>
-    var fixedNegativeLabels: [Int]?
+    /// The negatives' labels of a run that draws them once (`negativeRefresh` .once), by training row.
+    public internal(set) var fixedNegativeLabels: [Int]?
     /// Greedy: the layer whose inputs are in the buffers (0 = none, or clobbered by an evaluation).
     var greedyPreparedLayer = 0
     /// Whether `pos.first` holds layer 1's positives (deeper layers' inputs and mining reuse it).
@@ -86,13 +90,15 @@ public final class FFTrainer {
 
         let n = data.train.count
         self.n = n
+        let batchRows = min(config.batchSize ?? n, n)
+        self.batchRows = batchRows
         let chunk = min(10_000, max(n, data.validation.count, data.test.count))
-        pos = ActivationSlots(rows: n, sizes: sizes)
+        pos = ActivationSlots(rows: batchRows, sizes: sizes)
         // The predictor evaluates in the negatives' slots, chunk rows at a time.
-        neg = ActivationSlots(rows: max(n, chunk), sizes: sizes)
-        workspaces = (0 ..< count).map { StepWorkspace(rows: n, width: sizes[$0 + 1]) }
-        candidateGoodness = Buffer(n)
-        candidateScratch = Buffer(n)
+        neg = ActivationSlots(rows: max(batchRows, chunk), sizes: sizes)
+        workspaces = (0 ..< count).map { StepWorkspace(rows: batchRows, width: sizes[$0 + 1]) }
+        candidateGoodness = Buffer(batchRows)
+        candidateScratch = Buffer(batchRows)
         predictor = Predictor(sizes: sizes, chunk: chunk, slots: neg)
         trainProbeRows = min(10_000, n)
         trueLabels = data.train.labels.map(Int.init)
@@ -110,12 +116,32 @@ public final class FFTrainer {
         positivesReady = true
     }
 
-    /// Training images with `labels` overlaid, normalised, into `dst` (n rows).
-    func fillOverlaid(labels: [Int], into dst: UnsafeMutablePointer<Float>) {
+    /// Training images with `labels` overlaid, normalised, into `dst`: every
+    /// row in order, or the minibatch's `rows` (labels indexed by training row).
+    func fillOverlaid(labels: [Int], rows: ArraySlice<Int>? = nil, into dst: UnsafeMutablePointer<Float>) {
         let d0 = config.layerSizes[0]
-        data.train.copyRows(0 ..< n, into: dst)
-        for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
-        RowKernels.normalizeRows(dst, dst, rows: n, cols: d0, eps: eps)
+        guard let rows else {
+            data.train.copyRows(0 ..< n, into: dst)
+            for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
+            RowKernels.normalizeRows(dst, dst, rows: n, cols: d0, eps: eps)
+            return
+        }
+        for (k, i) in rows.enumerated() {
+            data.train.copyRows(i ..< i + 1, into: dst + k * d0)
+            LabelOverlay.apply(dst + k * d0, label: labels[i], value: data.overlayValue)
+        }
+        RowKernels.normalizeRows(dst, dst, rows: rows.count, cols: d0, eps: eps)
+    }
+
+    /// The minibatches of `step`: a permutation of the training rows from the
+    /// step's own stream, cut into `batchSize` rows (the last batch smaller);
+    /// nil when training is full-batch. Drawn from (seed, step) alone, so a
+    /// resumed run needs no stored state to continue bit-identically.
+    public func minibatches(step: Int) -> [ArraySlice<Int>]? {
+        guard batchRows < n else { return nil }
+        var rng = Xoshiro256StarStar(seed: config.seed, stream: "batches \(step)")
+        let order = rng.permutation(n)
+        return stride(from: 0, to: n, by: batchRows).map { order[$0 ..< min($0 + batchRows, n)] }
     }
 
     /// One step: an epoch of every layer (interleaved) or of one layer (greedy).
@@ -175,6 +201,7 @@ public final class FFTrainer {
         ]
         for (set, rows, key) in sets where rows > 0 {
             let (p, b) = predictor.predict(set, rows: rows, layers: active, goodness: goodness,
+                                           scoredFrom: min(config.scoredFromLayer ?? 1, active.count) - 1,
                                            overlayValue: data.overlayValue, eps: eps)
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))

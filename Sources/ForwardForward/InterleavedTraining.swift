@@ -3,38 +3,65 @@ import Tensor
 
 /// AMSGA's Algorithm 1: every epoch, fresh candidate negatives, mining, then
 /// one full-batch step on each layer in order, layer l seeing the detached
-/// outputs of layer l−1 from this same epoch.
+/// outputs of layer l−1 from this same epoch. With minibatches, each batch in
+/// turn is mined and steps every layer.
 extension FFTrainer {
     func interleavedStep(_ epoch: Int) -> EpochTrace {
-        let sizes = config.layerSizes
         let p = Double(epoch) / Double(config.epochs)
         let lr = schedule.rate(epoch: epoch)
-
-        // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this epoch's weights.
         let labels = fixedNegativeLabels
             ?? NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
-        fillOverlaid(labels: labels, into: neg.first.pointer)
-        layers[0].forward(neg.first.pointer, rows: n, into: neg.h.pointer)
+        let (selection, stats): (NegativeMining.Selection, [LayerStatistics])
+        let negativesUsed: Int
+        if let batches = minibatches(step: epoch) {
+            positivesReady = false  // pos.first holds one batch at a time
+            let parts = batches.map { interleavedBatch(rows: $0, negativeLabels: labels, progress: p, learningRate: lr) }
+            selection = NegativeMining.Selection.combined(parts.map(\.0))
+            negativesUsed = parts.map(\.0.kept).reduce(0, +)
+            stats = LayerStatistics.combined(parts.map(\.1), positivesPerBatch: batches.map(\.count),
+                                             negativesPerBatch: parts.map(\.0.kept))
+        } else {
+            (selection, stats) = interleavedBatch(rows: nil, negativeLabels: labels, progress: p, learningRate: lr)
+            negativesUsed = selection.kept
+        }
+        return EpochTrace(epoch: epoch, layerEpoch: epoch, trainingLayer: 0, learningRate: lr, progress: p,
+                          stage: selection.stage, bandRadius: selection.bandRadius, candidates: selection.candidates,
+                          keptFromBand: selection.fromBand, keptFromHard: selection.fromHard,
+                          keptFromTopUp: selection.fromTopUp, negativesUsed: negativesUsed, layers: stats)
+    }
 
-        let selection = config.negativeMining ? mine(progress: p) : NegativeMining.all(n)
+    /// One step of every layer on a batch: all training rows (`rows` nil, the
+    /// paper's full batch) or a minibatch's. Its candidate negatives carry
+    /// `negativeLabels` (indexed by training row), are mined, then each layer
+    /// steps on the positives and the kept negatives.
+    func interleavedBatch(rows: ArraySlice<Int>?, negativeLabels labels: [Int], progress p: Double,
+                          learningRate lr: Double) -> (NegativeMining.Selection, [LayerStatistics]) {
+        let sizes = config.layerSizes
+        let m = rows?.count ?? n
+        // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this step's weights.
+        fillOverlaid(labels: labels, rows: rows, into: neg.first.pointer)
+        layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer)
+
+        let selection = config.negativeMining ? mine(progress: p, rows: m) : NegativeMining.all(m)
         if config.negativeMining {
             compactRows(neg.first.pointer, cols: sizes[0], keeping: selection.indices)
             compactRows(neg.h.pointer, cols: sizes[1], keeping: selection.indices)
         }
         negativeRows = selection.kept
-        preparePositives()  // after mining, which may score deeper layers in pos.first
+        // After mining, which may score deeper layers in pos.first.
+        if let rows { fillOverlaid(labels: trueLabels, rows: rows, into: pos.first.pointer) } else { preparePositives() }
 
         var stats: [LayerStatistics] = []
         for l in 0 ..< layerCount {
             let theta = thresholds.theta(layer: l + 1, progress: p)
-            let positives = pos.side(l, rows: n), negatives = neg.side(l, rows: negativeRows)
+            let positives = pos.side(l, rows: m), negatives = neg.side(l, rows: negativeRows)
             var st = LayerStep.forwardAndLoss(
                 layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: l == 0,
                 theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
             if l + 1 < layerCount {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
                 // the backward pass overwrites h.
-                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: n, cols: sizes[l + 1], eps: eps)
+                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1], eps: eps)
                 RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1], eps: eps)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
@@ -43,16 +70,13 @@ extension FFTrainer {
             st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
             stats.append(st)
         }
-        return EpochTrace(epoch: epoch, layerEpoch: epoch, trainingLayer: 0, learningRate: lr, progress: p,
-                          stage: selection.stage, bandRadius: selection.bandRadius, candidates: selection.candidates,
-                          keptFromBand: selection.fromBand, keptFromHard: selection.fromHard,
-                          keptFromTopUp: selection.fromTopUp, negativesUsed: negativeRows, layers: stats)
+        return (selection, stats)
     }
 
-    /// Scores the candidates, whose layer-1 activations are in `neg.h` (without
+    /// Scores the `n` candidates, whose layer-1 activations are in `neg.h` (without
     /// gradient), and selects (eq. 7–10). `neg.first` and `neg.h` are kept for
     /// training; scoring deeper layers runs in the positives' slots (refilled after).
-    func mine(progress p: Double) -> NegativeMining.Selection {
+    func mine(progress p: Double, rows n: Int) -> NegativeMining.Selection {
         let g = candidateGoodness.pointer
         goodness[0].goodness(neg.h.pointer, rows: n, into: g, scratch: candidateScratch.pointer)
         var theta = config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: 1, progress: p)

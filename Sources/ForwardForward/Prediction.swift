@@ -2,7 +2,8 @@ import Datasets
 import Tensor
 
 /// Classification by goodness (docs/reading.md, "Prediction"): for each label c, overlay c,
-/// run all layers, score(c) = Σ_l g_l; predict argmax. Rows go through in
+/// run all layers, score(c) = Σ_l g_l over the scored layers (all, or from
+/// `scoredFrom` on, as Hinton's FF skips the first); predict argmax. Rows go through in
 /// chunks; the `.batch` mode's g_global is accumulated over the whole set of
 /// each label before it is added, so chunking does not change it.
 ///
@@ -24,9 +25,10 @@ final class Predictor {
         rowSums = Buffer(chunk)
     }
 
-    /// Predicted labels of the first `rows` images in both goodness modes, using the first `layers.count` layers.
+    /// Predicted labels of the first `rows` images in both goodness modes, using
+    /// the first `layers.count` layers and scoring those from index `scoredFrom` on.
     func predict(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
-                 overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
+                 scoredFrom: Int = 0, overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
         precondition(n <= images.count, "predicting \(n) of \(images.count) images")
         let d0 = sizes[0], classes = LabelOverlay.classes
         let input = slots.first
@@ -45,6 +47,10 @@ final class Predictor {
                 for (l, layer) in layers.enumerated() {
                     let x = UnsafePointer(slots.input(l)), h = slots.h.pointer
                     layer.forward(x, rows: rows, into: h)
+                    if l + 1 < layers.count {
+                        RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, eps: eps)
+                    }
+                    guard l >= scoredFrom else { continue }
                     let gd = goodness[l]
                     gd.evaluate(h, rows: rows, part: part.pointer, rowSums: rowSums.pointer)
                     let localWeight = Double(gd.globalWeight) / Double(layer.outputSize)
@@ -55,15 +61,12 @@ final class Predictor {
                         batchPart[(r0 + i) * classes + c] += p
                         sumSquares[l] += s
                     }
-                    if l + 1 < layers.count {
-                        RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, eps: eps)
-                    }
                 }
                 r0 += rows
             }
             // .batch: eq. 4 over the evaluation batch of label c.
             var globalTerm = 0.0
-            for (l, layer) in layers.enumerated() where n > 0 {
+            for (l, layer) in layers.enumerated() where n > 0 && l >= scoredFrom {
                 globalTerm += Double(goodness[l].globalWeight) * sumSquares[l] / Double(n * layer.outputSize)
             }
             for i in 0 ..< n { batchPart[i * classes + c] += globalTerm }

@@ -13,6 +13,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Train on a seeded subset of N training images.") var trainSize: Int?
     @Option(parsing: .unconditional, help: "Validate and test on the first N images only.") var evalSize: Int?
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
+    @Option(parsing: .unconditional, help: "Minibatch size (default: the preset's; the paper's presets train full-batch).")
+    var batchSize: Int?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
     @Flag(help: "Switch off the adaptive threshold (ablation).") var noAdaptiveThreshold = false
@@ -32,6 +34,7 @@ struct TrainingOptions: ParsableArguments {
         c.trainSize = trainSize
         c.evalSize = evalSize
         c.threads = threads
+        if let b = batchSize { c.batchSize = b }
         if noMultiScale { c.multiScaleGoodness = false }
         if noMining { c.negativeMining = false }
         if noAdaptiveThreshold { c.adaptiveThreshold = false }

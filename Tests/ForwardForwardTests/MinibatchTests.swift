@@ -1,0 +1,156 @@
+import Datasets
+import Foundation
+import ForwardForward
+import Tensor
+import Testing
+
+/// Minibatch training (`batchSize`): each step's gradient is the full-batch
+/// gradient of its rows, the batches are a deterministic shuffle, and a resumed
+/// run continues bit-identically.
+@Suite("Minibatches")
+struct MinibatchTests {
+    /// A learning rate so small that Adam leaves every float32 weight as it
+    /// was: every batch of the step then sees the initial weights, and the
+    /// layer's gradient after the step is the last batch's at those weights.
+    static let frozenRate = 1e-30
+
+    @Test("A minibatch's gradient is the full-batch gradient of the same rows", arguments: ["baseline-mnist", "amsga-mnist"])
+    func gradientOfTheBatch(preset: String) throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset(preset), sizes: [784, 16], epochs: 2)
+        config.batchSize = 48
+        config.learningRate = Self.frozenRate
+        config.clipNorm = nil  // clipping rescales the gradient in place
+        config.negativeMining = false
+        config.adaptiveThreshold = false  // θ is then θ0
+        config.negativeRefresh = .once  // the labels of the negatives are then readable
+        let t = try FFTrainer(config: config, data: data)
+        let initial = t.layers[0]
+        let batches = try #require(t.minibatches(step: 1))
+        #expect(batches.count == (data.train.count + 47) / 48)
+        t.step()
+        // Zero biases (Kaiming) do move, by about 1e-30.
+        let moved = zip(t.layers[0].parameters, initial.parameters).map { abs($0 - $1) }.max() ?? 0
+        #expect(moved < 1e-20, "the step moved a weight by \(moved)")
+
+        let rows = Array(batches.last!)
+        let negativeLabels = try #require(t.fixedNegativeLabels)
+        func overlaid(_ labels: (Int) -> Int) -> Matrix<Float> {
+            var m = data.train.gathering(rows: rows)
+            m.storage.withUnsafeMutableBufferPointer { p in
+                for (k, i) in rows.enumerated() { LabelOverlay.apply(p.baseAddress! + k * 784, label: labels(i), value: data.overlayValue) }
+            }
+            return m
+        }
+        var expected = initial
+        let goodness: MultiScaleGoodness<Float> = config.multiScaleGoodness
+            ? .multiScale(width: 16, depth: ThresholdSchedule.depth(layer: 1, of: 1)) : .baseline(width: 16)
+        _ = expected.lossAndGradient(positives: overlaid { Int(data.train.labels[$0]) }, negatives: overlaid { negativeLabels[$0] },
+                                     goodness: goodness, theta: config.theta0, reduction: config.lossReduction,
+                                     normEpsilon: Float(config.normEpsilon))
+        let got = t.layers[0].gradient, want = expected.gradient
+        let scale = want.map { abs($0) }.max() ?? 1
+        let worst = zip(got, want).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst <= 1e-6 * scale, "largest difference \(worst) against a largest entry of \(scale)")
+    }
+
+    @Test("Each step's batches are a deterministic shuffle of every row, different from step to step")
+    func shuffle() throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset("amsga-mnist"), sizes: [784, 16], epochs: 3)
+        config.batchSize = 50
+        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
+        let first = try #require(a.minibatches(step: 1)), again = try #require(b.minibatches(step: 1))
+        #expect(first.map(Array.init) == again.map(Array.init))
+        #expect(first.flatMap { $0 }.sorted() == Array(0 ..< data.train.count))
+        #expect(first.dropLast().allSatisfy { $0.count == 50 })
+        #expect(try #require(a.minibatches(step: 2)).map(Array.init) != first.map(Array.init))
+        var other = config
+        other.seed = 9
+        #expect(try #require(try FFTrainer(config: other, data: data).minibatches(step: 1)).map(Array.init) != first.map(Array.init))
+        var full = config
+        full.batchSize = data.train.count
+        #expect(try FFTrainer(config: full, data: data).minibatches(step: 1) == nil)
+    }
+
+    @Test("A minibatch run resumed mid-run from a checkpoint ends bit-identical to an uninterrupted one",
+          arguments: ["baseline-mnist", "amsga-mnist"])
+    func resume(preset: String) throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset(preset), sizes: [784, 20, 12], epochs: 4)
+        config.batchSize = 64
+        let whole = try FFTrainer(config: config, data: data)
+        try whole.train()
+        let first = try FFTrainer(config: config, data: data)
+        for _ in 0 ..< 3 { first.step() }
+        let resumed = try FFTrainer(config: config, data: data)
+        try resumed.restore(first.checkpoint(), trace: first.trace)
+        try resumed.train()
+        for (x, y) in zip(whole.layers, resumed.layers) {
+            #expect(x.parameters.map(\.bitPattern) == y.parameters.map(\.bitPattern))
+        }
+        #expect(whole.trace.map(\.meanLoss.bitPattern) == resumed.trace.map(\.meanLoss.bitPattern))
+        #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
+    }
+
+    @Test("A bad batch size or scored layer is refused, naming the parameter")
+    func badValues() throws {
+        let data = try syntheticSplit()
+        var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+        c.batchSize = 0
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "batchSize")
+        c.batchSize = 10
+        c.scoredFromLayer = 3
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "scoredFromLayer")
+        c.scoredFromLayer = 2
+        let t = try FFTrainer(config: c, data: data)
+        try t.train()
+        #expect(t.evaluate().perSample.validation.isFinite)
+    }
+
+    @Test("The trace sums an epoch's batches: candidates and negatives used count every row once")
+    func traceOfAnEpoch() throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset("amsga-mnist"), sizes: [784, 16, 16], epochs: 4)
+        config.batchSize = 40
+        let t = try FFTrainer(config: config, data: data)
+        try t.train()
+        for r in t.trace {
+            #expect(r.candidates == data.train.count)
+            #expect(r.negativesUsed == r.keptFromBand + r.keptFromHard + r.keptFromTopUp)
+            #expect(r.negativesUsed >= NegativeMining.minimum(of: 40) * (data.train.count / 40))
+            #expect(r.layers.allSatisfy { $0.loss.isFinite && $0.goodnessPositiveStd >= 0 })
+        }
+    }
+}
+
+@Suite("Minibatch learning on real data (skipped where absent)")
+struct MinibatchLearningTests {
+    /// Full-batch FF needs hundreds of epochs to move (`LearningTests`);
+    /// minibatches take a hundred steps an epoch.
+    @Test("Three minibatch epochs on 10,000 MNIST images learn; three full-batch epochs stay at chance")
+    func learns() throws {
+        guard (try? DataLocator().folder(for: .mnist)) != nil else {
+            print("skipping: MNIST not found (set AMSGA_DATA)")
+            return
+        }
+        var config = try FFConfiguration.preset("baseline-mnist")
+        config.layerSizes = [784, 200, 200]
+        config.epochs = 3
+        config.evalEvery = 3
+        config.trainSize = 10_000
+        config.evalSize = 1000
+        config.threads = 1
+        let data = try DataSplit.load(.mnist, seed: 0, trainSize: 10_000, evalSize: 1000)
+        var accuracy: [Int?: Double] = [:]
+        for batch in [100, nil] as [Int?] {
+            config.batchSize = batch
+            let t = try FFTrainer(config: config, data: data)
+            try t.train()
+            accuracy[batch] = t.evaluate(fullTrain: false).perSample.validation
+        }
+        print("baseline FF, 10,000 images, 3 epochs per layer: validation \(accuracy[100]!) in minibatches of 100, \(accuracy[nil]!) full-batch")
+        #expect(accuracy[100]! > 0.6)
+        #expect(accuracy[nil]! < 0.2)
+    }
+}
