@@ -1,7 +1,7 @@
 import Foundation
 
 /// The cells and runs a notebook's cells name in string literals
-/// (`from: "Cell"`, `ctx.sweep("Cell", …)`, `ctx.run("run", from: "Cell")`,
+/// (`from: "Cell"`, `cell: "Cell"`, `ctx.sweep("Cell", …)`, `ctx.run("run", from: "Cell")`,
 /// `ctx.train(…, as: "run")`), checked before any cell runs, so that a typo
 /// in a cell title or run name is an error at once rather than after hours of
 /// training. Names built at run time (interpolated) are checked when read.
@@ -12,7 +12,7 @@ struct CellReferences {
 
     /// Every reference that names no earlier cell, or a run that cell does not train.
     static func problems(in notebook: Notebook, source: NotebookSource) -> [Problem] {
-        let cellLiteral = try! Regex(#"(?:from:|\.sweep\()\s*"([^"\\]*)""#)
+        let cellLiteral = try! Regex(#"(?:from:|cell:|\.sweep\()\s*"([^"\\]*)""#)
         let runRead = try! Regex(#"ctx\.run\(\s*"([^"\\]*)"\s*,\s*from:\s*"([^"\\]*)""#)
         let runTrained = try! Regex(#"\bas:\s*"([^"\\]*)""#)
         var problems: [Problem] = []

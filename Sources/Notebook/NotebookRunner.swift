@@ -110,6 +110,14 @@ public final class NotebookRunner {
         store.runPath(slug(i), run: name, configHash: CellState.sha256(RunFile.configurationJSON(configuration)))
     }
 
+    /// The published name of run `name` of a sweep point when several points
+    /// train a run of that name: `<name>-s<seed>` for a point that sets only the
+    /// seed (how `amsga plot --seeds` groups runs), else `<name>_<point>`.
+    static func pointRunName(_ name: String, point: [String]) -> String {
+        if point.count == 1, point[0].hasPrefix("seed=") { return name + "-s" + point[0].dropFirst(5) }
+        return name + "_" + ParameterSetLabel.sanitise(point.sorted().joined(separator: "_"))
+    }
+
     /// This parameter set's copy of a run's trace: `<outputs>/traces/<name>.h5`.
     public func tracePath(_ name: String) -> String { outputDirectory + "/traces/" + name + ".h5" }
 
@@ -211,10 +219,16 @@ public final class NotebookRunner {
     /// Copies an entry's figures and traces to this parameter set's outputs,
     /// with the traces of the sweep points it read (what its tables rest on).
     func publish(_ i: Int, _ e: CacheEntry) throws {
-        for s in e.state.sweepReads {
-            guard let c = try? child(s.point), let pe = c.entry(s.cell) else { continue }
-            for r in pe.state.runs where RunFile.isComplete(path: pe.tracePath(r)) {
-                try CacheStore.copyIfDifferent(pe.tracePath(r), to: tracePath(r))
+        let points = e.state.sweepReads.compactMap { s in (try? child(s.point))?.entry(s.cell).map { (read: s, entry: $0) } }
+        // Points that train runs of one name (the same cell at several seeds)
+        // publish them apart, except the point that is this set's own result.
+        var entriesOfRun: [String: Set<String>] = [:]
+        for p in points { for r in p.entry.state.runs { entriesOfRun[r, default: []].insert(p.entry.state.key) } }
+        for p in points {
+            let own = entry(p.read.cell)?.state.key == p.entry.state.key
+            for r in p.entry.state.runs where RunFile.isComplete(path: p.entry.tracePath(r)) {
+                let shared = !own && (entriesOfRun[r]?.count ?? 0) > 1
+                try CacheStore.copyIfDifferent(p.entry.tracePath(r), to: tracePath(shared ? Self.pointRunName(r, point: p.read.point) : r))
             }
         }
         for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {

@@ -42,3 +42,22 @@ let divergingNotebook = Notebook("diverging", parameters: ["learningRate": .doub
         try ctx.train(config, data: try syntheticSplit(), as: "tiny")
     }
 }
+
+//: # A notebook that compares two runs over seeds
+let seededNotebook = Notebook("seeded", parameters: ["seed": .int(0), "seeds": .int(2)]) {
+    Cell("Train") { ctx in
+        var config = FFConfiguration.baseline(.mnist)
+        config.layerSizes = [784, 12]
+        config.epochs = 2
+        config.evalEvery = 2
+        config.seed = UInt64(try ctx.int("seed"))
+        try ctx.train(config, data: try syntheticSplit(), as: "plain")
+        config.learningRate = 0.001
+        try ctx.train(config, data: try syntheticSplit(), as: "slow")
+    }
+    Cell("Compare") { ctx in
+        let c = try SeedComparison(ctx, seeds: try ctx.int("seeds"), baseline: .init("plain", cell: "Train", run: "plain"),
+                                   method: .init("slow", cell: "Train", run: "slow"))
+        c.table(ctx)
+    }
+}
