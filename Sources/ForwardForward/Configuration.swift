@@ -20,6 +20,11 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         case shuffled
         /// The same, with every label that equals the true one redrawn from the other nine.
         case shuffledExcludingTrue
+        /// Hard negatives from the network's own predictions: at each step's
+        /// start every training image is scored with every label (the scored
+        /// layers, per-sample goodness), and its negative's label is drawn from
+        /// the nine wrong labels with probability ∝ exp(score) (interleaved only).
+        case predicted
     }
     public enum NegativeRefresh: String, Codable, Sendable, CaseIterable {
         /// One permutation for the whole run (baseline).
@@ -187,16 +192,16 @@ extension FFConfiguration {
 
     /// Hinton's supervised FF (arXiv:2212.13345, §3.3) as docs/strong-ff.md
     /// reads it: four hidden layers of 2,000 ReLUs on length-normalised inputs,
-    /// every layer stepping on each minibatch of 100, 60 epochs, random wrong
-    /// labels drawn afresh each epoch, prediction by the goodness of all but the
-    /// first hidden layer. None of AMSGA's components.
+    /// every layer stepping on each minibatch of 100, 60 epochs, hard negatives
+    /// from the network's own predictions each epoch, prediction by the goodness
+    /// of all but the first hidden layer. None of AMSGA's components.
     public static func hinton(_ dataset: DatasetName) -> FFConfiguration {
         var c = FFConfiguration(
             name: dataset == .mnist ? "hinton-mnist" : "hinton-fashion",
             dataset: dataset, layerSizes: [784, 2000, 2000, 2000, 2000], epochs: 60, order: .interleaved,
             multiScaleGoodness: false, negativeMining: false, adaptiveThreshold: false, learningRateSchedule: false,
-            theta0: 2.0, learningRate: 0.001, clipNorm: nil, initialisation: .uniformFanIn,
-            negativeLabels: .shuffledExcludingTrue, negativeRefresh: .everyEpoch, lossReduction: .concatenated,
+            theta0: 2.0, learningRate: 0.03, clipNorm: nil, initialisation: .uniformFanIn,
+            negativeLabels: .predicted, negativeRefresh: .everyEpoch, lossReduction: .concatenated,
             miningScore: .firstLayer, miningThreshold: .base)
         c.batchSize = 100
         c.scoredFromLayer = 2

@@ -52,6 +52,9 @@ public final class FFTrainer {
 
     public init(config: FFConfiguration, data: DataSplit) throws {
         try config.validate()
+        if config.negativeLabels == .predicted && (config.order == .greedy || config.negativeRefresh == .once) {
+            throw ConfigurationError(parameter: "negativeLabels", problem: "'predicted' needs order 'interleaved' and negativeRefresh 'everyEpoch' (the network predicts anew each step)")
+        }
         if config.order == .greedy {
             if config.negativeMining {
                 throw ConfigurationError(parameter: "negativeMining", problem: "needs order 'interleaved' (mining scores this epoch's candidates)")

@@ -10,7 +10,8 @@ extension FFTrainer {
         let p = Double(epoch) / Double(config.epochs)
         let lr = schedule.rate(epoch: epoch)
         let labels = fixedNegativeLabels
-            ?? NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG)
+            ?? (config.negativeLabels == .predicted ? predictedNegativeLabels()
+                : NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG))
         let (selection, stats): (NegativeMining.Selection, [LayerStatistics])
         let negativesUsed: Int
         if let batches = minibatches(step: epoch) {

@@ -1,7 +1,10 @@
+import Datasets
+import Foundation
 import Tensor
 
 /// Labels for candidate negatives (docs/reading.md): a permutation of the true labels.
-enum NegativeLabels {
+public enum NegativeLabels {
+    /// Shuffled labels (`predicted` is drawn by `hard`, which needs the network).
     static func draw(_ labels: [UInt8], kind: FFConfiguration.NegativeLabels,
                      rng: inout Xoshiro256StarStar) -> [Int] {
         let perm = rng.permutation(labels.count)
@@ -13,5 +16,35 @@ enum NegativeLabels {
             }
         }
         return out
+    }
+
+    /// A wrong label per row, drawn with probability ∝ exp(score) among the
+    /// nine wrong labels: one uniform draw per row, in row order.
+    public static func hard(scores: [Double], labels: [UInt8], rng: inout Xoshiro256StarStar) -> [Int] {
+        let k = LabelOverlay.classes
+        return labels.indices.map { i in
+            let truth = Int(labels[i])
+            let wrong = (0 ..< k).filter { $0 != truth }
+            let top = wrong.map { scores[i * k + $0] }.max()!
+            let weights = wrong.map { Foundation.exp(scores[i * k + $0] - top) }
+            var u = rng.uniformDouble() * weights.reduce(0, +)
+            for (c, w) in zip(wrong, weights) {
+                u -= w
+                if u < 0 { return c }
+            }
+            return wrong.last!  // rounding left u ≥ 0 after the last weight
+        }
+    }
+}
+
+extension FFTrainer {
+    /// The negatives' labels from the network's own predictions (`predicted`),
+    /// scored in the negatives' slots, which the step refills after.
+    func predictedNegativeLabels() -> [Int] {
+        let scored = min(config.scoredFromLayer ?? 1, layerCount) - 1
+        let s = predictor.scores(data.train, rows: n, layers: layers, goodness: goodness, scoredFrom: scored,
+                                 overlayValue: data.overlayValue, eps: eps)
+        greedyPreparedLayer = 0
+        return NegativeLabels.hard(scores: s.perSample, labels: data.train.labels, rng: &negativesRNG)
     }
 }

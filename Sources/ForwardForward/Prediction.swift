@@ -29,6 +29,14 @@ final class Predictor {
     /// the first `layers.count` layers and scoring those from index `scoredFrom` on.
     func predict(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
                  scoredFrom: Int = 0, overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
+        let s = scores(images, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom, overlayValue: overlayValue, eps: eps)
+        return (argmax(s.perSample, LabelOverlay.classes), argmax(s.batch, LabelOverlay.classes))
+    }
+
+    /// Every label's score for each of the first `rows` images (row-major, 10
+    /// per image), in both goodness modes.
+    func scores(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+                scoredFrom: Int = 0, overlayValue: Float, eps: Float) -> (perSample: [Double], batch: [Double]) {
         precondition(n <= images.count, "predicting \(n) of \(images.count) images")
         let d0 = sizes[0], classes = LabelOverlay.classes
         let input = slots.first
@@ -71,7 +79,7 @@ final class Predictor {
             }
             for i in 0 ..< n { batchPart[i * classes + c] += globalTerm }
         }
-        return (argmax(perSample, classes), argmax(batchPart, classes))
+        return (perSample, batchPart)
     }
 
     private func argmax(_ scores: [Double], _ k: Int) -> [Int] {

@@ -154,3 +154,41 @@ struct MinibatchLearningTests {
         #expect(accuracy[nil]! < 0.2)
     }
 }
+
+@Suite("Hard negatives from predictions")
+struct HardNegativeTests {
+    @Test("Predicted negatives train deterministically; greedy training or fixed negatives refuse them")
+    func predicted() throws {
+        let data = try syntheticSplit()
+        var config = small(try .preset("hinton-mnist"), sizes: [784, 24, 16], epochs: 3)
+        config.negativeLabels = .predicted
+        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
+        try a.train()
+        try b.train()
+        #expect(a.layers.map { $0.parameters.map(\.bitPattern) } == b.layers.map { $0.parameters.map(\.bitPattern) })
+        var greedy = config
+        greedy.order = .greedy
+        greedy.negativeRefresh = .once
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: greedy, data: data) })?.parameter == "negativeLabels")
+    }
+
+    @Test("A hard label is a wrong label drawn ∝ exp(score): never the true one, nearly always the one scored far above the rest")
+    func drawing() {
+        var rng = Xoshiro256StarStar(seed: 4)
+        let rows = 2000
+        let labels = (0 ..< rows).map { UInt8($0 % 10) }
+        // Every row scores label (y + 3) mod 10 ten above the others, and its true label higher still.
+        var scores = [Double](repeating: 0, count: rows * 10)
+        for i in 0 ..< rows {
+            scores[i * 10 + Int(labels[i])] = 50
+            scores[i * 10 + (Int(labels[i]) + 3) % 10] = 10
+        }
+        let drawn = NegativeLabels.hard(scores: scores, labels: labels, rng: &rng)
+        #expect(zip(drawn, labels).allSatisfy { $0 != Int($1) })
+        let favoured = zip(drawn, labels).filter { $0 == (Int($1) + 3) % 10 }.count
+        #expect(favoured > rows * 99 / 100, "\(favoured) of \(rows)")
+        // Equal scores: the eight other wrong labels come up too.
+        let flat = NegativeLabels.hard(scores: [Double](repeating: 1, count: rows * 10), labels: labels, rng: &rng)
+        #expect(Set(flat).count == 10 && zip(flat, labels).allSatisfy { $0 != Int($1) })
+    }
+}
