@@ -43,8 +43,8 @@ public struct SeedComparison {
             row(names.baseline.label, baseline.map(ps), baseline.map(bt)),
             row(names.method.label, method.map(ps), method.map(bt)),
         ])
-        ctx.print("")
-        ctx.table(["\(names.method.label) − \(names.baseline.label), paired by seed", "seeds", "per seed (points)", "mean ± sd (points)", "95% interval (points)"],
+        ctx.print("\nThe difference, paired by seed (the same split, initialisation and draws for both):\n")
+        ctx.table(["\(names.method.label) − \(names.baseline.label)", "seeds", "per seed (points)", "mean ± sd (points)", "95% interval (points)"],
                   [("per-sample", ps), ("batch", bt)].map { mode, f in
                       let d = zip(method.map(f), baseline.map(f)).map { 100 * ($0 - $1) }
                       let interval = Self.interval(d)
