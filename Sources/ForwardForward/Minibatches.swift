@@ -1,5 +1,5 @@
-/// An epoch's record when it was trained in minibatches: the batches' parts
-/// combined into one row of the trace.
+// An epoch's record when it was trained in minibatches: the batches' parts
+// combined into one row of the trace.
 
 extension NegativeMining.Selection {
     /// The epoch's selection: counts summed over the batches; the stage and
