@@ -204,7 +204,7 @@ public final class FFTrainer {
         ]
         for (set, rows, key) in sets where rows > 0 {
             let (p, b) = predictor.predict(set, rows: rows, layers: active, goodness: goodness,
-                                           scoredFrom: min(config.scoredFromLayer ?? 1, active.count) - 1,
+                                           scoredFrom: scoredFrom(active: active.count),
                                            overlayValue: data.overlayValue, eps: eps)
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))
@@ -213,6 +213,11 @@ public final class FFTrainer {
         greedyPreparedLayer = 0
         return (ps, bt)
     }
+}
+
+extension FFTrainer {
+    /// The 0-based first layer prediction scores among `active` layers (`scoredFromLayer`, at most the last).
+    func scoredFrom(active: Int) -> Int { min(config.scoredFromLayer ?? 1, active) - 1 }
 }
 
 /// Training produced a NaN or an infinity: further steps would only propagate it.

@@ -41,10 +41,8 @@ extension FFTrainer {
     /// The negatives' labels from the network's own predictions (`predicted`),
     /// scored in the negatives' slots, which the step refills after.
     func predictedNegativeLabels() -> [Int] {
-        let scored = min(config.scoredFromLayer ?? 1, layerCount) - 1
-        let s = predictor.scores(data.train, rows: n, layers: layers, goodness: goodness, scoredFrom: scored,
+        let s = predictor.scores(data.train, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom(active: layerCount),
                                  overlayValue: data.overlayValue, eps: eps)
-        greedyPreparedLayer = 0
         return NegativeLabels.hard(scores: s.perSample, labels: data.train.labels, rng: &negativesRNG)
     }
 }
