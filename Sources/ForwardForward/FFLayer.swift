@@ -48,19 +48,51 @@ public struct FFLayer<T: BLASScalar>: Sendable {
     @inlinable
     public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>) {
         guard rows > 0 else { return }
-        parameters.withUnsafeBufferPointer { p in
-            T.gemm(transA: false, transB: true, m: rows, n: outputSize, k: inputSize,
-                   alpha: 1, a: xhat, lda: inputSize, b: p.baseAddress!, ldb: inputSize,
-                   beta: 0, c: h, ldc: outputSize)
-            RowKernels.addBiasReLU(h, rows: rows, cols: outputSize, bias: p.baseAddress! + weightCount)
+        linear(xhat, rows: rows, into: h)
+        parameters.withUnsafeBufferPointer {
+            RowKernels.addBiasReLU(h, rows: rows, cols: outputSize, bias: $0.baseAddress! + weightCount)
         }
     }
 
-    /// Adds dW = dZᵀ x̂ and db = Σ_rows dZ into `gradient` (`accumulate: false`
-    /// overwrites). `scratch` holds `outputSize` values.
+    /// `forward`, then `goodness.goodness(h, …)` in the same pass over h.
+    @inlinable
+    public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
+                        scoring goodness: MultiScaleGoodness<T>, into g: UnsafeMutablePointer<T>,
+                        rowSums: UnsafeMutablePointer<T>) {
+        guard rows > 0 else { return }
+        linear(xhat, rows: rows, into: h)
+        parameters.withUnsafeBufferPointer {
+            goodness.activateAndScore(h, rows: rows, bias: $0.baseAddress! + weightCount, into: g, rowSums: rowSums)
+        }
+    }
+
+    /// `forward`, then `goodness.evaluate(h, …)` in the same pass over h.
+    @inlinable
+    public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
+                        evaluating goodness: MultiScaleGoodness<T>, part: UnsafeMutablePointer<T>,
+                        rowSums: UnsafeMutablePointer<T>) {
+        guard rows > 0 else { return }
+        linear(xhat, rows: rows, into: h)
+        parameters.withUnsafeBufferPointer {
+            _ = goodness.activateAndEvaluate(h, rows: rows, bias: $0.baseAddress! + weightCount, part: part, rowSums: rowSums)
+        }
+    }
+
+    /// z = x̂ Wᵀ, without the bias.
+    @inlinable
+    func linear(_ xhat: UnsafePointer<T>, rows: Int, into z: UnsafeMutablePointer<T>) {
+        parameters.withUnsafeBufferPointer { p in
+            T.gemm(transA: false, transB: true, m: rows, n: outputSize, k: inputSize,
+                   alpha: 1, a: xhat, lda: inputSize, b: p.baseAddress!, ldb: inputSize,
+                   beta: 0, c: z, ldc: outputSize)
+        }
+    }
+
+    /// Adds dW = dZᵀ x̂ and db = Σ_rows dZ (given: the `columnSums` of dZ, which
+    /// the goodness backward pass takes) into `gradient`; `accumulate: false` overwrites.
     @inlinable
     public mutating func accumulateGradient(dz: UnsafePointer<T>, xhat: UnsafePointer<T>, rows: Int,
-                                            accumulate: Bool, scratch: UnsafeMutablePointer<T>) {
+                                            accumulate: Bool, columnSums: UnsafePointer<T>) {
         let wc = weightCount, out = outputSize, inp = inputSize
         gradient.withUnsafeMutableBufferPointer { g in
             let gp = g.baseAddress!
@@ -71,8 +103,7 @@ public struct FFLayer<T: BLASScalar>: Sendable {
             T.gemm(transA: true, transB: false, m: out, n: inp, k: rows,
                    alpha: 1, a: dz, lda: out, b: xhat, ldb: inp,
                    beta: accumulate ? 1 : 0, c: gp, ldc: inp)
-            RowKernels.columnSums(dz, rows: rows, cols: out, into: scratch)
-            for j in 0 ..< out { gp[wc + j] = (accumulate ? gp[wc + j] : 0) + scratch[j] }
+            for j in 0 ..< out { gp[wc + j] = (accumulate ? gp[wc + j] : 0) + columnSums[j] }
         }
     }
 }

@@ -39,9 +39,15 @@ extension FFTrainer {
                           learningRate lr: Double) -> (NegativeMining.Selection, [LayerStatistics]) {
         let sizes = config.layerSizes
         let m = rows?.count ?? n
-        // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this step's weights.
+        // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this step's weights
+        // (and scored there, for mining).
         fillOverlaid(labels: labels, rows: rows, into: neg.first.pointer)
-        layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer)
+        if config.negativeMining {
+            layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer, scoring: goodness[0],
+                              into: candidateGoodness.pointer, rowSums: candidateScratch.pointer)
+        } else {
+            layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer)
+        }
 
         let selection = config.negativeMining ? mine(progress: p, rows: m) : NegativeMining.all(m)
         if config.negativeMining {
@@ -62,8 +68,11 @@ extension FFTrainer {
             if l + 1 < layerCount {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
                 // the backward pass overwrites h.
-                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1], eps: eps)
-                RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1], eps: eps)
+                let ws = workspaces[l]
+                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1],
+                                         sumsOfSquares: ws.sumsPos.pointer, eps: eps)
+                RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1],
+                                         sumsOfSquares: ws.sumsNeg.pointer, eps: eps)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
             LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
@@ -74,12 +83,12 @@ extension FFTrainer {
         return (selection, stats)
     }
 
-    /// Scores the `n` candidates, whose layer-1 activations are in `neg.h` (without
-    /// gradient), and selects (eq. 7–10). `neg.first` and `neg.h` are kept for
-    /// training; scoring deeper layers runs in the positives' slots (refilled after).
+    /// Selects among the `n` candidates (eq. 7–10), whose layer-1 activations are
+    /// in `neg.h` and their goodness in `candidateGoodness` (without gradient).
+    /// `neg.first` and `neg.h` are kept for training; scoring deeper layers runs
+    /// in the positives' slots (refilled after).
     func mine(progress p: Double, rows n: Int) -> NegativeMining.Selection {
         let g = candidateGoodness.pointer
-        goodness[0].goodness(neg.h.pointer, rows: n, into: g, scratch: candidateScratch.pointer)
         var theta = config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: 1, progress: p)
         if config.miningScore == .allLayers {
             // Σ_l g_l over all layers, compared with Σ_l of the per-layer thresholds.
@@ -88,10 +97,11 @@ extension FFTrainer {
             for l in 1 ..< layerCount {
                 let previous = l == 1 ? neg.h.pointer : pos.h.pointer
                 let input = l % 2 == 1 ? neg.spare.pointer : pos.first.pointer
-                RowKernels.normalizeRows(previous, input, rows: n, cols: sizes[l], eps: eps)
-                layers[l].forward(input, rows: n, into: pos.h.pointer)
+                // candidateScratch holds the sums of squares of `previous`, which its goodness took.
+                RowKernels.normalizeRows(previous, input, rows: n, cols: sizes[l], sumsOfSquares: candidateScratch.pointer, eps: eps)
                 let gl = workspaces[l].gNeg.pointer
-                goodness[l].goodness(pos.h.pointer, rows: n, into: gl, scratch: candidateScratch.pointer)
+                layers[l].forward(input, rows: n, into: pos.h.pointer, scoring: goodness[l], into: gl,
+                                  rowSums: candidateScratch.pointer)
                 for i in 0 ..< n { g[i] += gl[i] }
                 theta += config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: l + 1, progress: p)
             }

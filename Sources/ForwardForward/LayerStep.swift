@@ -17,12 +17,14 @@ public struct LayerStatistics: Sendable, Equatable {
     public init() {}
 }
 
-/// Scratch space of one layer's step, sized for the largest batch.
+/// Scratch space of one layer's step, sized for the largest batch: per side,
+/// the goodness g, dL/dg and the rows' sums of squares of h (which the next
+/// layer's normalisation reuses); the column sums of dL/dz (the bias gradient).
 final class StepWorkspace<T: BLASScalar> {
-    let gPos, gNeg, dPos, dNeg, scratch, columns: Buffer<T>
+    let gPos, gNeg, dPos, dNeg, sumsPos, sumsNeg, columns: Buffer<T>
     init(rows: Int, width: Int) {
         gPos = Buffer(rows); gNeg = Buffer(rows); dPos = Buffer(rows); dNeg = Buffer(rows)
-        scratch = Buffer(rows); columns = Buffer(width)
+        sumsPos = Buffer(rows); sumsNeg = Buffer(rows); columns = Buffer(width)
     }
 }
 
@@ -37,7 +39,8 @@ struct StepSide<T: BLASScalar> {
 /// One layer's training step, split at the point where the caller feeds the
 /// activations to the next layer:
 ///   1. `forwardAndLoss`: h = layer(x̂), goodness, loss, s = dL/dg;
-///   2. (caller normalises h⁺, h⁻ into the next layer's inputs);
+///   2. (caller normalises h⁺, h⁻ into the next layer's inputs, with the
+///      rows' sums of squares the goodness took: `sumsPos`, `sumsNeg`);
 ///   3. `backwardOverwritingActivations`: h → dL/dz in place, gradient = Σ dzᵀ x̂
 ///      over both sides. h is gone after it: hence step 2 comes first.
 enum LayerStep {
@@ -48,10 +51,12 @@ enum LayerStep {
         workspace ws: StepWorkspace<T>
     ) -> LayerStatistics {
         let (hPos, nPos, hNeg, nNeg) = (pos.h, pos.rows, neg.h, neg.rows)
-        layer.forward(pos.x, rows: nPos, into: hPos)
-        if !negativesForwarded { layer.forward(neg.x, rows: nNeg, into: hNeg) }
-        goodness.goodness(hPos, rows: nPos, into: ws.gPos.pointer, scratch: ws.scratch.pointer)
-        goodness.goodness(hNeg, rows: nNeg, into: ws.gNeg.pointer, scratch: ws.scratch.pointer)
+        layer.forward(pos.x, rows: nPos, into: hPos, scoring: goodness, into: ws.gPos.pointer, rowSums: ws.sumsPos.pointer)
+        if negativesForwarded {
+            goodness.goodness(hNeg, rows: nNeg, into: ws.gNeg.pointer, rowSums: ws.sumsNeg.pointer)
+        } else {
+            layer.forward(neg.x, rows: nNeg, into: hNeg, scoring: goodness, into: ws.gNeg.pointer, rowSums: ws.sumsNeg.pointer)
+        }
         var st = LayerStatistics()
         st.theta = theta
         st.loss = FFLoss.evaluate(pos: ws.gPos.pointer, nPos: nPos, neg: ws.gNeg.pointer, nNeg: nNeg,
@@ -67,11 +72,11 @@ enum LayerStep {
         layer: inout FFLayer<T>, goodness: MultiScaleGoodness<T>, pos: StepSide<T>, neg: StepSide<T>,
         workspace ws: StepWorkspace<T>
     ) {
-        goodness.backward(pos.h, rows: pos.rows, dLdg: ws.dPos.pointer)
-        goodness.backward(neg.h, rows: neg.rows, dLdg: ws.dNeg.pointer)
         // Positives first, then the negatives added: the order of the sums is part of the bits.
-        layer.accumulateGradient(dz: pos.h, xhat: pos.x, rows: pos.rows, accumulate: false, scratch: ws.columns.pointer)
-        layer.accumulateGradient(dz: neg.h, xhat: neg.x, rows: neg.rows, accumulate: true, scratch: ws.columns.pointer)
+        goodness.backward(pos.h, rows: pos.rows, dLdg: ws.dPos.pointer, columnSums: ws.columns.pointer)
+        layer.accumulateGradient(dz: pos.h, xhat: pos.x, rows: pos.rows, accumulate: false, columnSums: ws.columns.pointer)
+        goodness.backward(neg.h, rows: neg.rows, dLdg: ws.dNeg.pointer, columnSums: ws.columns.pointer)
+        layer.accumulateGradient(dz: neg.h, xhat: neg.x, rows: neg.rows, accumulate: true, columnSums: ws.columns.pointer)
     }
 
     /// Mean, standard deviation and the fraction meeting `test`, in Double.

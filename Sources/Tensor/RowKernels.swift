@@ -39,9 +39,21 @@ public enum RowKernels {
         Parallel.forEachChunk(rows, cost: rows * cols) { range in
             for i in range {
                 let s = src + i * ls
-                let d = dst + i * cols
-                let scale = 1 / ((sumOfSquares(s, cols)).squareRoot() + eps)
-                scaleCopy(s, d, cols, scale)
+                scaleCopy(s, dst + i * cols, cols, 1 / (sumOfSquares(s, cols).squareRoot() + eps))
+            }
+        }
+    }
+
+    /// `normalizeRows` for rows whose sums of squares are known (the goodness
+    /// pass took them): one read of each row instead of two, the same bits.
+    @inlinable
+    public static func normalizeRows<T: BLASScalar>(
+        _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, cols: Int,
+        sumsOfSquares: UnsafePointer<T>, eps: T
+    ) {
+        Parallel.forEachChunk(rows, cost: rows * cols) { range in
+            for i in range {
+                scaleCopy(src + i * cols, dst + i * cols, cols, 1 / (sumsOfSquares[i].squareRoot() + eps))
             }
         }
     }
@@ -68,20 +80,23 @@ public enum RowKernels {
     public static func addBiasReLU<T: BLASScalar>(
         _ z: UnsafeMutablePointer<T>, rows: Int, cols: Int, bias: UnsafePointer<T>
     ) {
+        Parallel.forEachChunk(rows, cost: rows * cols) { range in
+            for i in range { addBiasReLU(row: z + i * cols, cols: cols, bias: bias) }
+        }
+    }
+
+    /// `addBiasReLU` of one row.
+    @inlinable
+    public static func addBiasReLU<T: BLASScalar>(row: UnsafeMutablePointer<T>, cols: Int, bias: UnsafePointer<T>) {
         // A plain loop that the compiler vectorises (compare and select): SIMD8's
         // generic lane-wise max was not inlined and ran at a tenth of memory speed.
         // `v > 0 ? v : 0` is what `pointwiseMax(v, 0)` gave (−0 and NaN give +0).
         // The zero is a constant outside the loop: a literal inside it converts on
         // every element in generic code and the loop is not vectorised (5× slower).
         let zero: T = 0
-        Parallel.forEachChunk(rows, cost: rows * cols) { range in
-            for i in range {
-                let row = z + i * cols
-                for j in 0 ..< cols {
-                    let v = row[j] + bias[j]
-                    row[j] = v > zero ? v : zero
-                }
-            }
+        for j in 0 ..< cols {
+            let v = row[j] + bias[j]
+            row[j] = v > zero ? v : zero
         }
     }
 

@@ -76,9 +76,16 @@ struct Bench: ParsableCommand {
                         report("multi-scale goodness", bytes: hb, Machine.best(3) {
                             g.evaluate(zb, rows: n, part: pp.baseAddress!, rowSums: op.baseAddress!)
                         })
-                        report("goodness backward (in place)", bytes: 2 * hb, Machine.best(3) {
-                            g.backward(zb, rows: n, dLdg: pp.baseAddress!)
-                        })
+                        bias.withUnsafeMutableBufferPointer { bp in
+                            report("addBiasReLU + multi-scale goodness (one pass)", bytes: 2 * hb, Machine.best(3) {
+                                g.activateAndEvaluate(zb, rows: n, bias: bp.baseAddress!, part: pp.baseAddress!, rowSums: op.baseAddress!)
+                            })
+                        }
+                        cols.withUnsafeMutableBufferPointer { cp in
+                            report("goodness backward + column sums (one pass, one thread)", bytes: 2 * hb, Machine.best(3) {
+                                g.backward(zb, rows: n, dLdg: pp.baseAddress!, columnSums: cp.baseAddress!)
+                            })
+                        }
                     }
                 }
                 cols.withUnsafeMutableBufferPointer { cp in

@@ -29,7 +29,7 @@ struct GoodnessTests {
         let d = 0.5
         let g = MultiScaleGoodness<Double>.multiScale(width: width, depth: d)
         var out = [Double](repeating: 0, count: rows), scratch = out
-        h.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, scratch: &scratch) }
+        h.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, rowSums: &scratch) }
 
         let bounds = MultiScaleGoodness<Double>.groupBounds(width: width)
         var groupMeans = [Double](repeating: 0, count: rows * 8)

@@ -75,10 +75,11 @@ struct GradientTests {
         var s = [Double](repeating: 0, count: rows)
         s[0] = 1
         var dh = h0
-        dh.storage.withUnsafeMutableBufferPointer { g.backward($0.baseAddress!, rows: rows, dLdg: s) }
+        var columns = [Double](repeating: 0, count: width)
+        dh.storage.withUnsafeMutableBufferPointer { g.backward($0.baseAddress!, rows: rows, dLdg: s, columnSums: &columns) }
         func g0(_ m: Matrix<Double>) -> Double {
             var out = [Double](repeating: 0, count: rows), scratch = out
-            m.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, scratch: &scratch) }
+            m.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, rowSums: &scratch) }
             return out[0]
         }
         var numeric = [Double](repeating: 0, count: rows * width)

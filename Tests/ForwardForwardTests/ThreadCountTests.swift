@@ -57,11 +57,13 @@ struct ThreadCountTests {
             out.append(global)
             z.withUnsafeMutableBufferPointer { zp in
                 goodness.withUnsafeMutableBufferPointer { gp in
-                    scratch.withUnsafeMutableBufferPointer { g.goodness(zp.baseAddress!, rows: n, into: gp.baseAddress!, scratch: $0.baseAddress!) }
+                    scratch.withUnsafeMutableBufferPointer { g.goodness(zp.baseAddress!, rows: n, into: gp.baseAddress!, rowSums: $0.baseAddress!) }
                 }
-                dLdg.withUnsafeBufferPointer { g.backward(zp.baseAddress!, rows: n, dLdg: $0.baseAddress!) }
+                colSums.withUnsafeMutableBufferPointer { cp in
+                    dLdg.withUnsafeBufferPointer { g.backward(zp.baseAddress!, rows: n, dLdg: $0.baseAddress!, columnSums: cp.baseAddress!) }
+                }
             }
-            out += goodness + z
+            out += goodness + z + colSums
 
             // Two Adam steps on n·d parameters.
             var adam = Adam<Float>(count: n * d)
