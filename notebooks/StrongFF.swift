@@ -24,8 +24,8 @@ import RunStore
 
  Cell 2 reads the grid (the preset over `seeds` seeds, the variants over
  `variantSeeds`), finding cached what a sweep ran and running the rest. Each
- run is about three hours of two cores at the full 50,000 images and 60 epochs
- (two thirds of it scoring the hard negatives, docs/strong-ff.md);
+ run is about 1 h 50 min of two quiet cores at the full 50,000 images and 60
+ epochs (most of it scoring the hard negatives, docs/strong-ff.md);
  `trainSize` and `epochs` make a smaller study (the schedule and the curriculum
  still run their whole course, p = e/E).
  */
