@@ -23,7 +23,7 @@ import RunStore
  */
 public let mnist = Notebook("mnist", parameters: [
     "baselineEpochs": .int(1000), "amsgaEpochs": .int(1500), "seed": .int(0), "evalEvery": .int(50),
-    "seeds": .int(2),
+    "seeds": .int(3),
 ], ranges: ["baselineEpochs": .atLeast(1), "amsgaEpochs": .atLeast(1), "seed": .atLeast(0), "evalEvery": .atLeast(1), "seeds": .atLeast(1)]) {
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split of the training images; pixels
