@@ -53,18 +53,14 @@ final class Predictor {
                 }
                 RowKernels.normalizeRows(input.pointer, input.pointer, rows: rows, cols: d0, eps: eps)
                 for (l, layer) in layers.enumerated() {
-                    let x = UnsafePointer(slots.input(l)), h = slots.h.pointer, next = l + 1 < layers.count
-                    guard l >= scoredFrom else {
-                        layer.forward(x, rows: rows, into: h)
-                        if next { RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, eps: eps) }
-                        continue
-                    }
-                    let gd = goodness[l]
-                    layer.forward(x, rows: rows, into: h, evaluating: gd, part: part.pointer, rowSums: rowSums.pointer)
-                    if next {
+                    // Every layer's sums of squares serve its output's normalisation; only scored layers add to the scores.
+                    let gd = goodness[l], h = slots.h.pointer
+                    layer.forward(slots.input(l), rows: rows, into: h, evaluating: gd, part: part.pointer, rowSums: rowSums.pointer)
+                    if l + 1 < layers.count {
                         RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize,
                                                  sumsOfSquares: rowSums.pointer, eps: eps)
                     }
+                    guard l >= scoredFrom else { continue }
                     let localWeight = Double(gd.globalWeight) / Double(layer.outputSize)
                     for i in 0 ..< rows {
                         let p = Double(part.pointer[i]), s = Double(rowSums.pointer[i])
