@@ -14,8 +14,8 @@ import RunStore
  in turn, as docs/reading.md defines "off": baseline goodness instead of multi-scale,
  all candidates kept instead of mined, θ = θ0 instead of the adaptive
  threshold, constant η0 instead of warm-up + cosine. Then all four off, and
- the baseline FF for reference (greedy, E/2 epochs per layer, so that it
- makes as many layer updates as AMSGA).
+ the baseline FF for reference (greedy, at Table I's ratio of its epochs per
+ layer to AMSGA's epochs: 1000 per layer beside AMSGA's 1500).
 
  Cell 1 trains one `variant` at one `seed`; it is the cell a sweep runs, one
  point per variant and seed, in parallel or on a cluster:
@@ -25,15 +25,16 @@ import RunStore
 
  Cell 2 reads that grid (AMSGA and the baseline over `seeds` seeds, the five
  ablated variants over `ablationSeeds`), finding cached every point a sweep
- already ran and running the others. Full-protocol runs of seven variants
- over several seeds take days on two cores, so by default the variants train
- on a seeded subset of `trainSize` images for `epochs` epochs (the schedule
- and curriculum run their whole course, p = e/E), evaluated on the first
- `evalSize` validation and test images.
+ already ran and running the others. Runs on all 50,000 images of seven
+ variants over several seeds take days on two cores, so the variants train
+ on a seeded subset of `trainSize` images (10,000 by default) for `epochs`
+ epochs (by default AMSGA's full 1500: the schedule and curriculum run their
+ whole course, p = e/E), evaluated on the first `evalSize` validation and
+ test images.
  */
 public let ablation = Notebook("ablation", parameters: [
     "variant": .choice(AblationVariant.amsga), "seed": .int(0),
-    "trainSize": .int(2000), "epochs": .int(300), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
+    "trainSize": .int(10_000), "epochs": .int(1500), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
 ], ranges: ["seed": .atLeast(0), "trainSize": .between(1, 50_000), "epochs": .atLeast(1), "evalSize": .between(1, 10_000),
             "seeds": .atLeast(1), "ablationSeeds": .atLeast(1)]) {
     //: ## 1. One variant at one seed
@@ -96,11 +97,12 @@ enum AblationVariant: String, CaseIterable {
     }
 
     /// AMSGA's MNIST preset with this variant's components off; the baseline
-    /// preset at E/2 epochs per layer, as many layer updates as AMSGA.
+    /// preset with its epochs per layer scaled as Table I scales them
+    /// (1000 per layer beside AMSGA's 1500).
     func configuration(epochs: Int) -> FFConfiguration {
         if self == .baseline {
             var c = FFConfiguration.baseline(.mnist)
-            c.epochs = max(1, epochs / 2)
+            c.epochs = max(1, epochs * c.epochs / FFConfiguration.amsga(.mnist).epochs)
             return c
         }
         var c = FFConfiguration.amsga(.mnist)
