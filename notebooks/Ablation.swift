@@ -54,7 +54,8 @@ public let ablation = Notebook("ablation", parameters: [
     //: ## 2. Ablation table
     //: Final test accuracy per seed and mean ± standard deviation over the seeds
     //: (sample standard deviation, n − 1), in both prediction modes, and the
-    //: change against full AMSGA.
+    //: change against full AMSGA; then AMSGA − baseline paired by seed, with
+    //: its 95% interval.
     Cell("Table") { ctx in
         let variants = try ablationGrid(ctx)
         let full = variants.first!.runs.map { $0.run.finalPerSample?.test ?? .nan }
@@ -67,6 +68,12 @@ public let ablation = Notebook("ablation", parameters: [
                               meanSD(bt), String(format: "%+.2f", 100 * (SeedFigures.mean(ps) - SeedFigures.mean(full)))]
                   })
         for v in variants { ctx.save("test_per_sample/\(v.variant.rawValue)", v.runs.map { $0.run.finalPerSample?.test ?? .nan }) }
+
+        ctx.print("\nAMSGA and the baseline FF at the same seeds (a seed fixes the subset, the split, the initialisation and the draws):\n")
+        let runs = { (v: AblationVariant) in variants.first { $0.variant == v }!.runs.map(\.run) }
+        try SeedComparison(seeds: Array(0 ..< ctx.int("seeds")),
+                           baseline: (.init("baseline FF", cell: "Train", run: AblationVariant.baseline.rawValue), runs(.baseline)),
+                           method: (.init("AMSGA", cell: "Train", run: AblationVariant.amsga.rawValue), runs(.amsga))).table(ctx)
     }
 
     //: ## 3. Figures

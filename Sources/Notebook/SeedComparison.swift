@@ -24,11 +24,19 @@ public struct SeedComparison {
 
     /// Reads both cells at seeds 0 ..< `seeds` (cached points are read; missing ones train here).
     public init(_ ctx: CellContext, seeds: Int, baseline: Method, method: Method) throws {
-        self.seeds = Array(0 ..< seeds)
-        let points = self.seeds.map { ["seed": ParameterValue.int($0)] }
-        self.baseline = try ctx.sweep(baseline.cell, over: points).map { try $0.run(baseline.run) }
-        self.method = try ctx.sweep(method.cell, over: points).map { try $0.run(method.run) }
-        names = (baseline, method)
+        let points = (0 ..< seeds).map { ["seed": ParameterValue.int($0)] }
+        self.init(seeds: Array(0 ..< seeds),
+                  baseline: (baseline, try ctx.sweep(baseline.cell, over: points).map { try $0.run(baseline.run) }),
+                  method: (method, try ctx.sweep(method.cell, over: points).map { try $0.run(method.run) }))
+    }
+
+    /// Runs already read, the i-th of each at `seeds[i]` (for a grid that trains both methods in one cell).
+    public init(seeds: [Int], baseline: (Method, [RunContents]), method: (Method, [RunContents])) {
+        precondition(baseline.1.count == seeds.count && method.1.count == seeds.count, "one run per seed and method")
+        self.seeds = seeds
+        self.baseline = baseline.1
+        self.method = method.1
+        names = (baseline.0, method.0)
     }
 
     /// The table: one row per method and one for the paired difference, in both prediction modes.
