@@ -103,6 +103,14 @@ struct CacheStore {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/.gitignore"), options: .atomic)
     }
 
+    /// A cache no defaults run has written a `.gitignore` for (one a sweep point
+    /// made) keeps nothing in git until one does, so its run files (checkpoints,
+    /// 100 MB and more) and locks never show up as work to commit.
+    func writeGitignoreIfMissing() throws {
+        guard !FileManager.default.fileExists(atPath: directory + "/.gitignore") else { return }
+        try writeGitignore(keeping: [])
+    }
+
     /// Bytes of a file, or of every file under a folder.
     static func bytes(under path: String) -> Int {
         var isDirectory: ObjCBool = false

@@ -149,6 +149,7 @@ public final class NotebookRunner {
         defer { shared.release() }
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides, note: log)
         defer { lock.release() }
+        try store.writeGitignoreIfMissing()
         if let from { forced.formUnion(from ..< notebook.cells.count) }
         if force { if let target { forced.insert(target) } else { forced.formUnion(0 ..< notebook.cells.count) } }
         let targets = target.map { [$0] } ?? Array(0 ..< notebook.cells.count)

@@ -67,6 +67,18 @@ struct CacheTests {
                                      kept[1] + "/state.h5", kept[1] + "/SHA256SUMS", dir + "/outputs/training/cache/.gitignore"].sorted())
     }
 
+    @Test("A cache a sweep point made alone keeps nothing in git: no run files, no locks, no entries")
+    func gitKeepsNothingBeforeDefaults() throws {
+        let dir = NSTemporaryDirectory() + "amsga-git-" + UUID().uuidString
+        let point = try NotebookRunner(trainingNotebook, overrides: ["epochs=2"], outputs: dir + "/outputs")
+        point.log = { _ in }
+        try point.run()
+        #expect(try point.cacheListing()[0].runFiles.count == 1)
+        try shell("cd '\(dir)' && git init -q . && git add outputs")
+        let tracked = try shell("cd '\(dir)' && git ls-files outputs/training/cache").split(separator: "\n")
+        #expect(tracked == ["outputs/training/cache/.gitignore"])
+    }
+
     @Test("clean --keep-defaults keeps the defaults' results; --unused-since keeps what was used since")
     func clean() throws {
         let box = try Sandbox()
