@@ -113,19 +113,22 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Each cell fresh or stale, and why.")
     @OptionGroup var options: NotebookOptions
     @Flag(help: "Exit with status 1 when any cell is stale (CI: the committed cache must match the code).") var check = false
+    @Option(parsing: .singleValue, help: "A cell to report (number or name; repeatable): a study whose later cells have not run yet is checked on the cells it has.")
+    var cell: [String] = []
     func run() throws {
         let runner = try options.runner()
         let problems = runner.referenceProblems
         for p in problems { print("error: \(p)") }
         var stale = problems.isEmpty ? 0 : 1
-        for (i, c) in runner.notebook.cells.enumerated() {
+        let chosen = Set(try cell.map { try options.cellIndex(runner, $0)! })
+        for (i, c) in runner.notebook.cells.enumerated() where chosen.isEmpty || chosen.contains(i) {
             let s = runner.status(i)
             if !s.fresh { stale += 1 }
             let what = s.fresh ? "fresh" : "stale: " + s.reasons.joined(separator: "; ")
             print("[\(i + 1)] \(c.name): \(what)\(s.notes.isEmpty ? "" : " (" + s.notes.joined(separator: "; ") + ")")")
         }
         if check && stale > 0 {
-            print("\(runner.notebook.name): \(stale) of \(runner.notebook.cells.count) cells stale")
+            print("\(runner.notebook.name): \(stale) of \(chosen.isEmpty ? runner.notebook.cells.count : chosen.count) cells stale")
             throw ExitCode(1)
         }
     }

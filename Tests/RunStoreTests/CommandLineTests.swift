@@ -114,6 +114,21 @@ struct CommandLineTests {
         #expect(!text.contains("format is"), "\(text)")
     }
 
+    @Test("status --check fails on a cell that has not run; --cell checks only the cells named")
+    func statusCheckCells() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else { return }
+        let dir = NSTemporaryDirectory() + "amsga-status-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let small = ["-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", dir]
+        #expect(try runAmsga(["run", "quickstart", "--cell", "Data"] + small).status == 0)
+        let all = try runAmsga(["status", "quickstart", "--check"] + small)
+        #expect(all.status == 1 && all.output.contains("4 of 5 cells stale"), "\(all.output)")
+        let data = try runAmsga(["status", "quickstart", "--check", "--cell", "Data"] + small)
+        #expect(data.status == 0 && data.output.contains("[1] Data: fresh") && !data.output.contains("[2]"), "\(data.output)")
+        let train = try runAmsga(["status", "quickstart", "--check", "--cell", "Data", "--cell", "3"] + small)
+        #expect(train.status == 1 && train.output.contains("1 of 2 cells stale"), "\(train.output)")
+    }
+
     @Test("A runtime error prints the error alone; a malformed command line prints the usage too")
     func errorsAlone() throws {
         guard amsgaExecutable() != nil else { return }
