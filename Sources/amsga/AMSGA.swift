@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ForwardForward
 import HDF5
+import RunStore
 import Tensor
 
 @main
@@ -23,6 +24,10 @@ struct AMSGA: ParsableCommand {
         } catch {
             exit(withError: error)  // a malformed command line: the error and the usage
         }
+        // A run records the checkout's commit as this process starts (the code
+        // `Rebuild` built it from), not as the checkout is when the run's file is
+        // first written, perhaps hours and several commits later.
+        _ = Provenance.gitCommit
         do {
             var command = command
             try command.run()
