@@ -103,9 +103,9 @@ struct CacheStore {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/.gitignore"), options: .atomic)
     }
 
-    /// A cache no defaults run has written a `.gitignore` for (one a sweep point
-    /// made) keeps nothing in git until one does, so its run files (checkpoints,
-    /// 100 MB and more) and locks never show up as work to commit.
+    /// A cache that no defaults run has yet written a `.gitignore` for (a sweep
+    /// point's, say) keeps nothing in git until one does, so its run files
+    /// (checkpoints, 100 MB and more) and locks never show up as work to commit.
     func writeGitignoreIfMissing() throws {
         guard !FileManager.default.fileExists(atPath: directory + "/.gitignore") else { return }
         try writeGitignore(keeping: [])

@@ -70,6 +70,7 @@ struct CacheTests {
     @Test("A cache a sweep point made alone keeps nothing in git: no run files, no locks, no entries")
     func gitKeepsNothingBeforeDefaults() throws {
         let dir = NSTemporaryDirectory() + "amsga-git-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let point = try NotebookRunner(trainingNotebook, overrides: ["epochs=2"], outputs: dir + "/outputs")
         point.log = { _ in }
         try point.run()
