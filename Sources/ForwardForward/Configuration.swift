@@ -72,6 +72,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var learningRateSchedule: Bool
 
     public var theta0: Double
+    /// κ of the loss softplus(κ(θ − g)); nil is the paper's 1. Optional so that
+    /// a configuration without it encodes (and hashes) as before it existed.
+    public var lossSharpness: Double?
+    public var sharpness: Double { lossSharpness ?? 1 }
     public var learningRate: Double
     /// Gradient clipping by global L2 norm over each layer's (W, b); nil for none.
     public var clipNorm: Double?
@@ -120,6 +124,7 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard layerSizes[0] > LabelOverlay.classes else { throw bad("layerSizes", "the input must have more than 10 pixels for the label overlay") }
         guard epochs > 0 else { throw bad("epochs", "must be positive, got \(epochs)") }
         guard theta0.isFinite && theta0 > 0 else { throw bad("theta0", "must be a positive number, got \(theta0)") }
+        if let k = lossSharpness { guard k.isFinite && k > 0 else { throw bad("lossSharpness", "must be a positive number, got \(k)") } }
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }

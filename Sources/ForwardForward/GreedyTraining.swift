@@ -34,7 +34,7 @@ extension FFTrainer {
         let positives = pos.side(l, rows: rows), negatives = neg.side(l, rows: rows)
         var st = LayerStep.forwardAndLoss(
             layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: false,
-            theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
+            theta: theta, sharpness: config.sharpness, reduction: config.lossReduction, workspace: workspaces[l])
         LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
                                                  pos: positives, neg: negatives, workspace: workspaces[l])
         st.gradientNorm = applyUpdate(layer: l, learningRate: lr)

@@ -64,7 +64,7 @@ extension FFTrainer {
             let positives = pos.side(l, rows: m), negatives = neg.side(l, rows: negativeRows)
             var st = LayerStep.forwardAndLoss(
                 layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: l == 0,
-                theta: theta, reduction: config.lossReduction, workspace: workspaces[l])
+                theta: theta, sharpness: config.sharpness, reduction: config.lossReduction, workspace: workspaces[l])
             if l + 1 < layerCount {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
                 // the backward pass overwrites h.

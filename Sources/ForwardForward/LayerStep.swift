@@ -47,7 +47,7 @@ enum LayerStep {
     /// With `negativesForwarded`, `neg.h` already holds the negatives' activations (mining computed them).
     static func forwardAndLoss<T: BLASScalar>(
         layer: FFLayer<T>, goodness: MultiScaleGoodness<T>, pos: StepSide<T>, neg: StepSide<T>,
-        negativesForwarded: Bool, theta: Double, reduction: FFConfiguration.LossReduction,
+        negativesForwarded: Bool, theta: Double, sharpness: Double, reduction: FFConfiguration.LossReduction,
         workspace ws: StepWorkspace<T>
     ) -> LayerStatistics {
         let (hPos, nPos, hNeg, nNeg) = (pos.h, pos.rows, neg.h, neg.rows)
@@ -60,7 +60,7 @@ enum LayerStep {
         var st = LayerStatistics()
         st.theta = theta
         st.loss = FFLoss.evaluate(pos: ws.gPos.pointer, nPos: nPos, neg: ws.gNeg.pointer, nNeg: nNeg,
-                                  theta: theta, reduction: reduction, dPos: ws.dPos.pointer, dNeg: ws.dNeg.pointer)
+                                  theta: theta, sharpness: sharpness, reduction: reduction, dPos: ws.dPos.pointer, dNeg: ws.dNeg.pointer)
         (st.goodnessPositiveMean, st.goodnessPositiveStd, st.positivesAboveTheta) =
             summary(ws.gPos.pointer, nPos) { Double($0) > theta }
         (st.goodnessNegativeMean, st.goodnessNegativeStd, st.negativesBelowTheta) =
@@ -97,7 +97,7 @@ extension FFLayer {
     /// Loss and gradient (into `gradient`) for raw inputs, normalised here:
     /// the whole layer step on small matrices, for tests and checks.
     public mutating func lossAndGradient(
-        positives: Matrix<T>, negatives: Matrix<T>, goodness: MultiScaleGoodness<T>, theta: Double,
+        positives: Matrix<T>, negatives: Matrix<T>, goodness: MultiScaleGoodness<T>, theta: Double, sharpness: Double = 1,
         reduction: FFConfiguration.LossReduction, normEpsilon: T = 1e-4
     ) -> Double {
         let nPos = positives.rows, nNeg = negatives.rows
@@ -112,7 +112,7 @@ extension FFLayer {
         }
         let pos = StepSide<T>(x: xp.pointer, h: hp.pointer, rows: nPos), neg = StepSide<T>(x: xn.pointer, h: hn.pointer, rows: nNeg)
         let st = LayerStep.forwardAndLoss(layer: self, goodness: goodness, pos: pos, neg: neg, negativesForwarded: false,
-                                          theta: theta, reduction: reduction, workspace: ws)
+                                          theta: theta, sharpness: sharpness, reduction: reduction, workspace: ws)
         LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg, workspace: ws)
         return st.loss
     }

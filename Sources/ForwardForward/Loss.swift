@@ -14,10 +14,12 @@ public enum FFLoss {
 
     /// Loss of positives g⁺ and negatives g⁻ at threshold θ; writes s = dL/dg into
     /// `dPos` and `dNeg`.
-    ///   `.separateMeans` (Algorithm 1): L = mean softplus(θ − g⁺) + mean softplus(g⁻ − θ)
+    ///   `.separateMeans` (Algorithm 1): L = mean softplus(κ(θ − g⁺)) + mean softplus(κ(g⁻ − θ))
     ///   `.concatenated` (baseline):     L = mean over both lists together
+    /// κ (`sharpness`) is 1 in the paper; Hinton's logistic of the *sum* of
+    /// squares minus the width D is κ = D, θ = 1 on this project's mean (docs/strong-ff.md).
     public static func evaluate<T: BLASScalar>(
-        pos: UnsafePointer<T>, nPos: Int, neg: UnsafePointer<T>, nNeg: Int, theta: Double,
+        pos: UnsafePointer<T>, nPos: Int, neg: UnsafePointer<T>, nNeg: Int, theta: Double, sharpness kappa: Double = 1,
         reduction: FFConfiguration.LossReduction,
         dPos: UnsafeMutablePointer<T>, dNeg: UnsafeMutablePointer<T>
     ) -> Double {
@@ -32,14 +34,14 @@ public enum FFLoss {
         }
         var lPos = 0.0, lNeg = 0.0
         for i in 0 ..< nPos {
-            let x = theta - Double(pos[i])
+            let x = kappa * (theta - Double(pos[i]))
             lPos += softplus(x)
-            dPos[i] = T(-sigmoid(x) * wPos)
+            dPos[i] = T(-kappa * sigmoid(x) * wPos)
         }
         for k in 0 ..< nNeg {
-            let x = Double(neg[k]) - theta
+            let x = kappa * (Double(neg[k]) - theta)
             lNeg += softplus(x)
-            dNeg[k] = T(sigmoid(x) * wNeg)
+            dNeg[k] = T(kappa * sigmoid(x) * wNeg)
         }
         return lPos * wPos + lNeg * wNeg
     }

@@ -15,6 +15,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
     @Option(parsing: .unconditional, help: "Minibatch size (default: the preset's; the paper's presets train full-batch).")
     var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Base threshold θ0 (default: the preset's).") var theta0: Double?
+    @Option(parsing: .unconditional, help: "Base learning rate η0 (default: the preset's).") var learningRate: Double?
+    @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
+    var lossSharpness: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
     @Flag(help: "Switch off the adaptive threshold (ablation).") var noAdaptiveThreshold = false
@@ -35,6 +39,9 @@ struct TrainingOptions: ParsableArguments {
         c.evalSize = evalSize
         c.threads = threads
         if let b = batchSize { c.batchSize = b }
+        if let t = theta0 { c.theta0 = t }
+        if let r = learningRate { c.learningRate = r }
+        if let k = lossSharpness { c.lossSharpness = k }
         if noMultiScale { c.multiScaleGoodness = false }
         if noMining { c.negativeMining = false }
         if noAdaptiveThreshold { c.adaptiveThreshold = false }

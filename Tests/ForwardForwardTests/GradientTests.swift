@@ -23,7 +23,11 @@ struct GradientTests {
         var reduction: FFConfiguration.LossReduction
         var width: Int
         var depth: Double
-        var testDescription: String { "\(multiScale ? "multi-scale" : "baseline") goodness, \(reduction), D=\(width), d=\(depth)" }
+        /// κ of softplus(κ(θ − g)).
+        var sharpness: Double = 1
+        var testDescription: String {
+            "\(multiScale ? "multi-scale" : "baseline") goodness, \(reduction), D=\(width), d=\(depth), κ=\(sharpness)"
+        }
     }
 
     static let cases: [Case] = [
@@ -35,6 +39,8 @@ struct GradientTests {
         Case(multiScale: true, reduction: .concatenated, width: 37, depth: 0.5),
         // D = 15: K < 2, g_inter falls back to g_local.
         Case(multiScale: true, reduction: .separateMeans, width: 15, depth: 0.5),
+        // A sharper logistic (Hinton's sum of squares is κ = D).
+        Case(multiScale: false, reduction: .concatenated, width: 23, depth: 0, sharpness: 23),
     ]
 
     @Test("dL/dW and dL/db through the normalised layer, the goodness and the loss", arguments: cases)
@@ -49,7 +55,7 @@ struct GradientTests {
         // θ near the goodness values so that both softplus branches have slope.
         let theta = 0.05
 
-        _ = layer.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, reduction: c.reduction)
+        _ = layer.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
         let analytic = layer.gradient
         var numeric = [Double](repeating: 0, count: analytic.count)
         let h = 1e-6
@@ -57,8 +63,8 @@ struct GradientTests {
             var plus = layer, minus = layer
             plus.parameters[k] += h
             minus.parameters[k] -= h
-            let lp = plus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, reduction: c.reduction)
-            let lm = minus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, reduction: c.reduction)
+            let lp = plus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
+            let lm = minus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
             numeric[k] = (lp - lm) / (2 * h)
         }
         #expect(analytic.contains { $0 != 0 })

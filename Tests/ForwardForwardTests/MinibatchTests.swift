@@ -93,7 +93,36 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("A bad batch size or scored layer is refused, naming the parameter")
+    @Test("A configuration without a loss sharpness encodes as before the option existed, so its runs keep their cache key")
+    func sharpnessLeavesOldKeys() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var c = try FFConfiguration.preset("hinton-mnist")
+        let json = String(decoding: try encoder.encode(c), as: UTF8.self)
+        #expect(!json.contains("lossSharpness"))
+        c.lossSharpness = 2000
+        #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
+        #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)
+    }
+
+    @Test("The loss sharpness reaches every layer's step: κ scales the loss of the first step")
+    func sharpnessReachesTheStep() throws {
+        let data = try syntheticSplit()
+        func firstLosses(_ kappa: Double?) throws -> [Double] {
+            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+            c.lossSharpness = kappa
+            c.batchSize = data.train.count
+            let t = try FFTrainer(config: c, data: data)
+            t.step()
+            return t.trace[0].layers.map(\.loss)
+        }
+        let plain = try firstLosses(nil), sharp = try firstLosses(3)
+        // The first step's goodness is tiny against θ = 2, so every positive's
+        // loss is nearly κθ and every negative's nearly 0: the loss grows by about κ.
+        for (a, b) in zip(plain, sharp) { #expect(b > 2.5 * a && b < 3.5 * a) }
+    }
+
+    @Test("A bad batch size, scored layer or loss sharpness is refused, naming the parameter")
     func badValues() throws {
         let data = try syntheticSplit()
         var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
@@ -103,6 +132,9 @@ struct MinibatchTests {
         c.scoredFromLayer = 3
         #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "scoredFromLayer")
         c.scoredFromLayer = 2
+        c.lossSharpness = -1
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "lossSharpness")
+        c.lossSharpness = nil
         let t = try FFTrainer(config: c, data: data)
         try t.train()
         #expect(t.evaluate().perSample.validation.isFinite)
