@@ -77,6 +77,9 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var lossSharpness: Double?
     public var sharpness: Double { lossSharpness ?? 1 }
     public var learningRate: Double
+    /// Decoupled weight decay λ of the weights (AdamW: w ← w(1 − ηλ) each
+    /// step); nil, the paper's, is none and encodes as before the option existed.
+    public var weightDecay: Double?
     /// Gradient clipping by global L2 norm over each layer's (W, b); nil for none.
     public var clipNorm: Double?
     public var initialisation: Initialisation
@@ -126,6 +129,7 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard theta0.isFinite && theta0 > 0 else { throw bad("theta0", "must be a positive number, got \(theta0)") }
         if let k = lossSharpness { guard k.isFinite && k > 0 else { throw bad("lossSharpness", "must be a positive number, got \(k)") } }
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
+        if let w = weightDecay { guard w.isFinite && w >= 0 && w * learningRate < 1 else { throw bad("weightDecay", "must be at least 0 and below 1/learningRate, got \(w)") } }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }
         if let b = batchSize { guard b > 0 else { throw bad("batchSize", "must be positive, got \(b)") } }

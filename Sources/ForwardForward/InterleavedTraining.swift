@@ -110,14 +110,15 @@ extension FFTrainer {
                                      progress: p, uniform: { miningRNG.uniformDouble() })
     }
 
-    /// Clips the layer's gradient, takes an Adam step; returns the norm before clipping.
+    /// Clips the layer's gradient, takes an Adam step (decaying the weights, not
+    /// the biases, where `weightDecay` is set); returns the norm before clipping.
     func applyUpdate(layer l: Int, learningRate lr: Double) -> Double {
         let clip = config.clipNorm
         let norm = layers[l].gradient.withUnsafeMutableBufferPointer { clipByGlobalNorm($0, maxNorm: clip) }
-        let gradient = layers[l].gradient
+        let gradient = layers[l].gradient, weights = layers[l].weightCount, decay = config.weightDecay ?? 0
         gradient.withUnsafeBufferPointer { g in
             layers[l].parameters.withUnsafeMutableBufferPointer { p in
-                optimizers[l].update(p, gradient: g, learningRate: lr)
+                optimizers[l].update(p, gradient: g, learningRate: lr, weightDecay: decay, decayed: weights)
             }
         }
         return norm

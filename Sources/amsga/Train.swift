@@ -19,6 +19,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Base learning rate η0 (default: the preset's).") var learningRate: Double?
     @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
     var lossSharpness: Double?
+    @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
     @Flag(help: "Switch off the adaptive threshold (ablation).") var noAdaptiveThreshold = false
@@ -42,6 +43,7 @@ struct TrainingOptions: ParsableArguments {
         if let t = theta0 { c.theta0 = t }
         if let r = learningRate { c.learningRate = r }
         if let k = lossSharpness { c.lossSharpness = k }
+        if let w = weightDecay { c.weightDecay = w }
         if noMultiScale { c.multiScaleGoodness = false }
         if noMining { c.negativeMining = false }
         if noAdaptiveThreshold { c.adaptiveThreshold = false }

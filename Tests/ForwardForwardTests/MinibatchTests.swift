@@ -93,13 +93,13 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("A configuration without a loss sharpness encodes as before the option existed, so its runs keep their cache key")
+    @Test("A configuration without a loss sharpness or weight decay encodes as before the options existed, so its runs keep their cache key")
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var c = try FFConfiguration.preset("hinton-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
-        #expect(!json.contains("lossSharpness"))
+        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
         #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)
@@ -122,7 +122,30 @@ struct MinibatchTests {
         for (a, b) in zip(plain, sharp) { #expect(b > 2.5 * a && b < 3.5 * a) }
     }
 
-    @Test("A bad batch size, scored layer or loss sharpness is refused, naming the parameter")
+    @Test("Weight decay reaches every layer's update: the weights, not the biases, end a step ηλw lower")
+    func weightDecayReachesTheUpdate() throws {
+        let data = try syntheticSplit()
+        func afterOneStep(_ lambda: Double?) throws -> (before: [[Float]], after: [[Float]], weights: [Int]) {
+            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+            c.weightDecay = lambda
+            c.batchSize = data.train.count
+            let t = try FFTrainer(config: c, data: data)
+            let before = t.layers.map(\.parameters)
+            t.step()
+            return (before, t.layers.map(\.parameters), t.layers.map(\.weightCount))
+        }
+        let plain = try afterOneStep(nil), decayed = try afterOneStep(2)
+        let shrink: Float = 0.03 * 2  // η of the preset times λ
+        for l in 0 ..< 2 {
+            #expect(plain.before[l] == decayed.before[l])
+            for (i, w0) in plain.before[l].enumerated() {
+                let expected = i < plain.weights[l] ? plain.after[l][i] - shrink * w0 : plain.after[l][i]
+                #expect(abs(decayed.after[l][i] - expected) < 1e-6)
+            }
+        }
+    }
+
+    @Test("A bad batch size, scored layer, loss sharpness or weight decay is refused, naming the parameter")
     func badValues() throws {
         let data = try syntheticSplit()
         var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
@@ -135,6 +158,9 @@ struct MinibatchTests {
         c.lossSharpness = -1
         #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "lossSharpness")
         c.lossSharpness = nil
+        c.weightDecay = -0.1
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "weightDecay")
+        c.weightDecay = nil
         let t = try FFTrainer(config: c, data: data)
         try t.train()
         #expect(t.evaluate().perSample.validation.isFinite)

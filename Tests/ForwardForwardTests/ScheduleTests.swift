@@ -54,6 +54,26 @@ struct ScheduleTests {
         #expect(abs(p[0] - (before - 0.1 * mHat / (vHat.squareRoot() + 1e-8))) < 1e-12)
         #expect(opt.step == 2)
     }
+
+    @Test("Weight decay shrinks the first `decayed` values by 1 − ηλ before Adam's step, and no others")
+    func adamWeightDecay() {
+        // 29 values, 13 decayed: the boundary falls inside a SIMD block, and the last 5 are the scalar tail.
+        let n = 29, decayed = 13, lr = 0.1, lambda = 0.5
+        let start = (0 ..< n).map { 0.5 + 0.1 * Double($0) }
+        let g = (0 ..< n).map { Double($0 % 5) - 2 }
+        var plain = Adam<Double>(count: n), decaying = Adam<Double>(count: n)
+        var p = start, q = start
+        p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { plain.update(pp, gradient: $0, learningRate: lr) } }
+        q.withUnsafeMutableBufferPointer { qq in
+            g.withUnsafeBufferPointer { decaying.update(qq, gradient: $0, learningRate: lr, weightDecay: lambda, decayed: decayed) }
+        }
+        for i in 0 ..< n {
+            // Adam's step alone is p − start; the decayed value adds −ηλ·start.
+            let expected = i < decayed ? p[i] - lr * lambda * start[i] : p[i]
+            #expect(abs(q[i] - expected) < 1e-12, "value \(i)")
+        }
+        #expect(decaying.m == plain.m && decaying.v == plain.v)
+    }
 }
 
 @Suite("Curriculum negative mining (eq. 7–10)")
