@@ -9,9 +9,20 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a run file (parameters, provenance, epochs traced, last checkpoint, accuracies) or a notebook cell's state file.")
     @Argument(help: "An HDF5 file written by `amsga train --out`, or a cell state file (outputs/<notebook>/cache/<NN-cell>/<key>/state.h5).") var file: String
+    @Option(help: "Also write the run without its checkpoints (provenance, configuration, trace, final accuracies) to this file: small enough to commit, and all `amsga plot` needs.")
+    var writeTrace: String?
+
+    func validate() throws {
+        if let t = writeTrace, (t as NSString).standardizingPath == (file as NSString).standardizingPath {
+            throw ValidationError("--write-trace \(t) would replace the run file it reads")
+        }
+    }
 
     func run() throws {
-        if CellFileSummary.isCellFile(file) { return try inspectCell() }
+        if CellFileSummary.isCellFile(file) {
+            if writeTrace != nil { throw ValidationError("--write-trace needs a run file; \(file) is a cell state file") }
+            return try inspectCell()
+        }
         let r = try RunFile.read(path: file)
         let c = r.config
         let total = c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs
@@ -37,6 +48,10 @@ struct Inspect: ParsableCommand {
             print(String(format: "  final (batch):      train %.2f%%  validation %.2f%%  test %.2f%%", 100 * bt.train, 100 * bt.validation, 100 * bt.test))
         } else {
             print("  no final accuracies (the run has not finished)")
+        }
+        if let out = writeTrace {
+            try RunFile.writeTraceOnly(r, to: out)
+            print("trace written to \(out) (\(r.trace.count) steps, no checkpoints)")
         }
     }
 

@@ -182,6 +182,30 @@ struct CommandLineTests {
         #expect(resumed.finalPerSample?.test == whole.finalPerSample?.test)
     }
 
+    @Test("inspect --write-trace writes the run without its checkpoints, and refuses to overwrite the run it reads")
+    func writeTrace() throws {
+        guard amsgaExecutable() != nil, let preset = availablePreset("amsga") else {
+            print("skipping: no amsga executable or no dataset"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-trace-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
+                      "--eval-every", "2", "--weight-decay", "0.01", "--out", dir + "/run.h5"])
+        let r = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/trace.h5"])
+        #expect(r.status == 0 && r.output.contains("weight decay 0.01"), "\(r.output)")
+        let run = try RunFile.read(path: dir + "/run.h5"), trace = try RunFile.read(path: dir + "/trace.h5")
+        #expect(run.checkpoint != nil && trace.checkpoint == nil)
+        #expect(trace.config == run.config && sameTrace(trace.trace, run.trace))
+        #expect(trace.finalPerSample == run.finalPerSample && trace.attributes["git_commit"] == run.attributes["git_commit"])
+        let small = try FileManager.default.attributesOfItem(atPath: dir + "/trace.h5")[.size] as? Int ?? .max
+        let large = try FileManager.default.attributesOfItem(atPath: dir + "/run.h5")[.size] as? Int ?? 0
+        #expect(small < large)
+        let same = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/./run.h5"])
+        #expect(same.status != 0 && same.output.contains("would replace the run file"), "\(same.output)")
+        #expect(try RunFile.read(path: dir + "/run.h5").checkpoint != nil)
+    }
+
     @Test("h5py reads a trace written by amsga train: names, shapes, the epoch scale")
     func h5pyReadsTrace() throws {
         let python = "/usr/bin/python3"
