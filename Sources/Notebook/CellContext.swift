@@ -194,7 +194,9 @@ public final class CellContext {
             resumedSeconds += done.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
             inputs.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
-        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery,
+        // The checkpoint resumed from goes into every write until the next one
+        // replaces it: a second kill before then must not lose it.
+        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: previous?.checkpoint,
                                        attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         let progress = inputs.progress(name: name, total: trainer.totalSteps)
         try trainer.train(onStep: { record in

@@ -41,6 +41,29 @@ struct NotebookKillTests {
         #expect(sameTrace(resumed.trace, whole.trace))
         #expect(resumed.finalBatch?.test == whole.finalBatch?.test)
     }
+
+    @Test("Killed, resumed, and killed again before the next checkpoint: the run file keeps the checkpoint it resumed from")
+    func killTwice() throws {
+        guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
+            print("skipping: no amsga executable or no Fashion-MNIST"); return
+        }
+        let dir = NSTemporaryDirectory() + "amsga-nbkill2-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = ["run", "quickstart", "--cell", "Train baseline", "--outputs", dir, "-p", "epochs=40", "-p", "trainSize=300",
+                    "-p", "evalSize=100", "--threads", "1"]
+        // Each step writes the run file once, with a checkpoint every 10 steps:
+        // the first run dies writing step 13; the resumed one writes step 11, then dies writing step 12.
+        for fault in ["run-file:13", "run-file:2"] {
+            let p = try launch(args, environment: ["AMSGA_FAULT": fault])
+            p.waitUntilExit()
+            try #require(p.terminationReason == .uncaughtSignal, "the run was not killed at \(fault)")
+        }
+        let runs = dir + "/quickstart/cache/02-train-baseline/runs"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first { $0.hasSuffix(".run.h5") })
+        let r = try RunFile.read(path: runs + "/" + name)
+        #expect(r.trace.count == 11)
+        #expect(r.checkpoint?.stepsDone == 10, "the resumed run's writes dropped its checkpoint")
+    }
 }
 
 @Suite("amsga run killed at moments spread over a whole notebook", .serialized)
