@@ -217,7 +217,9 @@ public final class RunRecorder {
     /// Root attributes every write adds (e.g. `data_source`).
     public let attributes: [String: HDF5AttributeValue]
 
-    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint? = nil,
+    /// `checkpoint` is the one a resumed trainer restored (nil for a fresh run):
+    /// no default, since a resumed run that forgets it writes files without one.
+    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint?,
                 attributes: [String: HDF5AttributeValue] = [:]) throws {
         guard checkpointEvery > 0 else {
             throw RunFileError(path: path, problem: "checkpoint interval must be positive, got \(checkpointEvery)")
