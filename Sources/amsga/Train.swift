@@ -19,6 +19,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Base learning rate η0 (default: the preset's).") var learningRate: Double?
     @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
     var lossSharpness: Double?
+    @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's).")
+    var negativeLabels: FFConfiguration.NegativeLabels?
     @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
@@ -44,6 +46,7 @@ struct TrainingOptions: ParsableArguments {
         if let r = learningRate { c.learningRate = r }
         if let k = lossSharpness { c.lossSharpness = k }
         if let w = weightDecay { c.weightDecay = w }
+        if let n = negativeLabels { c.negativeLabels = n }
         if noMultiScale { c.multiScaleGoodness = false }
         if noMining { c.negativeMining = false }
         if noAdaptiveThreshold { c.adaptiveThreshold = false }
@@ -57,6 +60,8 @@ struct TrainingOptions: ParsableArguments {
                            trainSize: c.trainSize, evalSize: c.evalSize)
     }
 }
+
+extension FFConfiguration.NegativeLabels: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

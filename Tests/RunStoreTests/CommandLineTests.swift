@@ -191,10 +191,12 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
-                      "--eval-every", "2", "--weight-decay", "0.01", "--out", dir + "/run.h5"])
+                      "--eval-every", "2", "--weight-decay", "0.01", "--negative-labels", "shuffledExcludingTrue",
+                      "--out", dir + "/run.h5"])
         let r = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/trace.h5"])
         #expect(r.status == 0 && r.output.contains("weight decay 0.01"), "\(r.output)")
         let run = try RunFile.read(path: dir + "/run.h5"), trace = try RunFile.read(path: dir + "/trace.h5")
+        #expect(run.config.weightDecay == 0.01 && run.config.negativeLabels == .shuffledExcludingTrue)
         #expect(run.checkpoint != nil && trace.checkpoint == nil)
         #expect(trace.config == run.config && sameTrace(trace.trace, run.trace))
         #expect(trace.finalPerSample == run.finalPerSample && trace.attributes["git_commit"] == run.attributes["git_commit"])
