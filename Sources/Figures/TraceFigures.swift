@@ -100,7 +100,7 @@ public enum TraceFigures {
             markers.append(Marker(x: 0.1 * Double(r.config.epochs), label: "end of warm-up"))
         }
         let p = Panel(title: "Learning rate", xLabel: xLabel, yLabel: "η",
-                      series: [Series("η (eq. 12–13)", x: x, y: r.trace.map(\.learningRate), color: Palette.color(0))],
+                      series: [Series(r.config.learningRateDecay.map { "η (\($0.rawValue))" } ?? "η (eq. 12–13)", x: x, y: r.trace.map(\.learningRate), color: Palette.color(0))],
                       markers: markers)
         return Figure(title: "Learning-rate schedule — \(label)",
                       description: "Adam learning rate against training step for \(label).", panels: [p])

@@ -15,6 +15,12 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         /// W ~ N(0, 2/fan_in), b = 0 (AMSGA, "Kaiming").
         case kaimingNormal
     }
+    /// A decay of the learning rate other than AMSGA's warm-up and cosine.
+    public enum LearningRateDecay: String, Codable, Sendable, CaseIterable {
+        /// Hinton's FF code: η0 for the first half of the epochs, then
+        /// η0 (1 + 2(E − e))/E, linearly down to η0/E at the last epoch.
+        case linearSecondHalf
+    }
     public enum NegativeLabels: String, Codable, Sendable, CaseIterable {
         /// A permutation of the training labels; ~10% of "negatives" keep their true label.
         case shuffled
@@ -77,6 +83,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var lossSharpness: Double?
     public var sharpness: Double { lossSharpness ?? 1 }
     public var learningRate: Double
+    /// nil: η0 throughout, or AMSGA's schedule where `learningRateSchedule` is
+    /// on (the two exclude each other). Optional, so that a configuration
+    /// without it encodes as before the option existed.
+    public var learningRateDecay: LearningRateDecay?
     /// Decoupled weight decay λ of the weights (AdamW: w ← w(1 − ηλ) each
     /// step); nil, the paper's, is none and encodes as before the option existed.
     public var weightDecay: Double?
@@ -129,6 +139,9 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         guard theta0.isFinite && theta0 > 0 else { throw bad("theta0", "must be a positive number, got \(theta0)") }
         if let k = lossSharpness { guard k.isFinite && k > 0 else { throw bad("lossSharpness", "must be a positive number, got \(k)") } }
         guard learningRate.isFinite && learningRate > 0 else { throw bad("learningRate", "must be positive, got \(learningRate)") }
+        if learningRateDecay != nil && learningRateSchedule {
+            throw bad("learningRateDecay", "excludes learningRateSchedule (AMSGA's warm-up and cosine); switch one of them off")
+        }
         if let w = weightDecay { guard w.isFinite && w >= 0 && w * learningRate < 1 else { throw bad("weightDecay", "must be at least 0 and below 1/learningRate, got \(w)") } }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }

@@ -88,7 +88,8 @@ public final class FFTrainer {
                 : .baseline(width: sizes[l + 1])
         }
         thresholds = ThresholdSchedule(theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count)
-        schedule = LearningRateSchedule(eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule)
+        schedule = LearningRateSchedule(eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule,
+                                        decay: config.learningRateDecay)
         eps = Float(config.normEpsilon)
 
         let n = data.train.count

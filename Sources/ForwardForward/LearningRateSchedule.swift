@@ -1,15 +1,18 @@
 import Foundation
 
-/// Warm-up then cosine annealing, epoch e counted from 1 (eq. 12–13; docs/reading.md).
+/// Warm-up then cosine annealing, epoch e counted from 1 (eq. 12–13; docs/reading.md),
+/// or, where `decay` is set, that decay of a constant η0 instead.
 public struct LearningRateSchedule: Sendable {
     public var eta0: Double
     public var epochs: Int
     public var enabled: Bool
+    public var decay: FFConfiguration.LearningRateDecay?
 
-    public init(eta0: Double, epochs: Int, enabled: Bool) {
+    public init(eta0: Double, epochs: Int, enabled: Bool, decay: FFConfiguration.LearningRateDecay? = nil) {
         self.eta0 = eta0
         self.epochs = epochs
         self.enabled = enabled
+        self.decay = decay
     }
 
     public var etaMin: Double { 0.1 * eta0 }
@@ -17,6 +20,10 @@ public struct LearningRateSchedule: Sendable {
     public var warmup: Double { 0.1 * Double(epochs) }
 
     public func rate(epoch e: Int) -> Double {
+        if decay == .linearSecondHalf {
+            // Hinton's ffcode: epsgain = 1 while e ≤ E/2, then (1 + 2(E − e))/E.
+            return 2 * e <= epochs ? eta0 : eta0 * Double(1 + 2 * (epochs - e)) / Double(epochs)
+        }
         guard enabled else { return eta0 }
         let e = Double(e)
         // eq. 12: η = η0 · e / (0.1 E)

@@ -17,6 +17,8 @@ struct TrainingOptions: ParsableArguments {
     var batchSize: Int?
     @Option(parsing: .unconditional, help: "Base threshold θ0 (default: the preset's).") var theta0: Double?
     @Option(parsing: .unconditional, help: "Base learning rate η0 (default: the preset's).") var learningRate: Double?
+    @Option(help: "Decay of the learning rate: \(FFConfiguration.LearningRateDecay.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's: constant, then linear over the second half; default: none; needs --no-schedule where the preset has AMSGA's).")
+    var learningRateDecay: FFConfiguration.LearningRateDecay?
     @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
     var lossSharpness: Double?
     @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's).")
@@ -44,6 +46,7 @@ struct TrainingOptions: ParsableArguments {
         if let b = batchSize { c.batchSize = b }
         if let t = theta0 { c.theta0 = t }
         if let r = learningRate { c.learningRate = r }
+        if let d = learningRateDecay { c.learningRateDecay = d }
         if let k = lossSharpness { c.lossSharpness = k }
         if let w = weightDecay { c.weightDecay = w }
         if let n = negativeLabels { c.negativeLabels = n }
@@ -62,6 +65,7 @@ struct TrainingOptions: ParsableArguments {
 }
 
 extension FFConfiguration.NegativeLabels: ExpressibleByArgument {}
+extension FFConfiguration.LearningRateDecay: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -93,13 +93,13 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("A configuration without a loss sharpness or weight decay encodes as before the options existed, so its runs keep their cache key")
+    @Test("A configuration without a loss sharpness, weight decay or learning-rate decay encodes as before the options existed, so its runs keep their cache key")
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var c = try FFConfiguration.preset("hinton-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
-        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay"))
+        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
         #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)

@@ -26,6 +26,24 @@ struct ScheduleTests {
         #expect(LearningRateSchedule(eta0: 0.04, epochs: 100, enabled: false).rate(epoch: 1) == 0.04)
     }
 
+    @Test("Hinton's decay: η0 while e ≤ E/2, then η0 (1 + 2(E − e))/E down to η0/E; exclusive with AMSGA's schedule")
+    func linearSecondHalf() throws {
+        let s = LearningRateSchedule(eta0: 0.03, epochs: 60, enabled: false, decay: .linearSecondHalf)
+        #expect(s.rate(epoch: 1) == 0.03 && s.rate(epoch: 30) == 0.03)
+        #expect(abs(s.rate(epoch: 31) - 0.03 * 59 / 60) < 1e-15)
+        #expect(abs(s.rate(epoch: 45) - 0.03 * 31 / 60) < 1e-15)
+        #expect(abs(s.rate(epoch: 60) - 0.03 / 60) < 1e-15)
+        let odd = LearningRateSchedule(eta0: 1, epochs: 5, enabled: false, decay: .linearSecondHalf)
+        // Odd E = 5: constant while 2e ≤ 5, then (1 + 2(5 − e))/5 = 1, 0.6, 0.2.
+        let expected: [Double] = [1, 1, 1, 0.6, 0.2]
+        for e in 1 ... 5 { #expect(abs(odd.rate(epoch: e) - expected[e - 1]) < 1e-15) }
+        var c = try FFConfiguration.preset("amsga-mnist")
+        c.learningRateDecay = .linearSecondHalf
+        #expect((#expect(throws: ConfigurationError.self) { try c.validate() })?.parameter == "learningRateDecay")
+        c.learningRateSchedule = false
+        try c.validate()
+    }
+
     @Test("Clipping to global norm 0.3: (3, 4) becomes 0.3/(5 + 1e-6) · (3, 4); small gradients untouched")
     func clipping() {
         var g: [Double] = [3, 4]
