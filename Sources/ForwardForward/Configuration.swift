@@ -95,6 +95,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var initialisation: Initialisation
     public var negativeLabels: NegativeLabels
     public var negativeRefresh: NegativeRefresh
+    /// β of the hard negatives' draw ∝ exp(β · score) (`predicted` labels);
+    /// nil is 1. With a loss sharpness κ, goodness stays near θ and β = 1
+    /// draws nearly uniformly; β = κ draws on the loss's own logits.
+    public var negativeScoreScale: Double?
     public var lossReduction: LossReduction
     public var miningScore: MiningScore
     public var miningThreshold: MiningThreshold
@@ -142,6 +146,7 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         if learningRateDecay != nil && learningRateSchedule {
             throw bad("learningRateDecay", "excludes learningRateSchedule (AMSGA's warm-up and cosine); switch one of them off")
         }
+        if let b = negativeScoreScale { guard b.isFinite && b > 0 else { throw bad("negativeScoreScale", "must be a positive number, got \(b)") } }
         if let w = weightDecay { guard w.isFinite && w >= 0 && w * learningRate < 1 else { throw bad("weightDecay", "must be at least 0 and below 1/learningRate, got \(w)") } }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }

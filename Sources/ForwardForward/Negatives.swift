@@ -18,15 +18,17 @@ public enum NegativeLabels {
         return out
     }
 
-    /// A wrong label per row, drawn with probability ∝ exp(score) among the
-    /// nine wrong labels: one uniform draw per row, in row order.
-    public static func hard(scores: [Double], labels: [UInt8], rng: inout Xoshiro256StarStar) -> [Int] {
+    /// A wrong label per row, drawn with probability ∝ exp(β · score) among
+    /// the nine wrong labels: one uniform draw per row, in row order. β = 1
+    /// multiplies by one, so it draws exactly as before β existed.
+    public static func hard(scores: [Double], labels: [UInt8], scale beta: Double = 1,
+                            rng: inout Xoshiro256StarStar) -> [Int] {
         let k = LabelOverlay.classes
         return labels.indices.map { i in
             let truth = Int(labels[i])
             let wrong = (0 ..< k).filter { $0 != truth }
             let top = wrong.map { scores[i * k + $0] }.max()!
-            let weights = wrong.map { Foundation.exp(scores[i * k + $0] - top) }
+            let weights = wrong.map { Foundation.exp((scores[i * k + $0] - top) * beta) }
             var u = rng.uniformDouble() * weights.reduce(0, +)
             for (c, w) in zip(wrong, weights) {
                 u -= w
@@ -43,6 +45,7 @@ extension FFTrainer {
     func predictedNegativeLabels() -> [Int] {
         let s = predictor.scores(data.train, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom(active: layerCount),
                                  overlayValue: data.overlayValue, eps: eps)
-        return NegativeLabels.hard(scores: s.perSample, labels: data.train.labels, rng: &negativesRNG)
+        return NegativeLabels.hard(scores: s.perSample, labels: data.train.labels, scale: config.negativeScoreScale ?? 1,
+                                   rng: &negativesRNG)
     }
 }

@@ -33,7 +33,7 @@ struct Inspect: ParsableCommand {
         print("run \(r.run): \(c.order.rawValue), layers \(c.layerSizes), \(c.dataset.rawValue), seed \(c.seed)")
         print("  components: multi-scale \(c.multiScaleGoodness), mining \(c.negativeMining), "
               + "adaptive θ \(c.adaptiveThreshold), schedule \(c.learningRateSchedule)")
-        let kappa = c.lossSharpness.map { ", loss κ \($0)" } ?? ""
+        let kappa = (c.lossSharpness.map { ", loss κ \($0)" } ?? "") + (c.negativeScoreScale.map { ", negatives' β \($0)" } ?? "")
         let decay = (c.learningRateDecay.map { ", \($0.rawValue) decay" } ?? "") + (c.weightDecay.map { ", weight decay \($0)" } ?? "")
         let batches = c.batchSize.map { ", minibatches of \($0)" } ?? ", full batch"
         print("  θ0 \(c.theta0)\(kappa), η0 \(c.learningRate)\(decay)\(batches), clip \(c.clipNorm.map { String($0) } ?? "none"), init \(c.initialisation.rawValue)")

@@ -23,6 +23,8 @@ struct TrainingOptions: ParsableArguments {
     var lossSharpness: Double?
     @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's).")
     var negativeLabels: FFConfiguration.NegativeLabels?
+    @Option(parsing: .unconditional, help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
+    var negativeScoreScale: Double?
     @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
@@ -50,6 +52,7 @@ struct TrainingOptions: ParsableArguments {
         if let k = lossSharpness { c.lossSharpness = k }
         if let w = weightDecay { c.weightDecay = w }
         if let n = negativeLabels { c.negativeLabels = n }
+        if let b = negativeScoreScale { c.negativeScoreScale = b }
         if noMultiScale { c.multiScaleGoodness = false }
         if noMining { c.negativeMining = false }
         if noAdaptiveThreshold { c.adaptiveThreshold = false }

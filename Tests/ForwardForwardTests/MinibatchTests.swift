@@ -93,13 +93,14 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("A configuration without a loss sharpness, weight decay or learning-rate decay encodes as before the options existed, so its runs keep their cache key")
+    @Test("A configuration without a loss sharpness, weight decay, learning-rate decay or draw scale encodes as before the options existed, so its runs keep their cache key")
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var c = try FFConfiguration.preset("hinton-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
-        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay"))
+        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
+                && !json.contains("negativeScoreScale"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
         #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)
@@ -120,6 +121,21 @@ struct MinibatchTests {
         // The first step's goodness is tiny against θ = 2, so every positive's
         // loss is nearly κθ and every negative's nearly 0: the loss grows by about κ.
         for (a, b) in zip(plain, sharp) { #expect(b > 2.5 * a && b < 3.5 * a) }
+    }
+
+    @Test("The draw's scale reaches the trainer: β = 1 trains bit for bit as no β, β = 1000 trains otherwise")
+    func negativeScoreScaleReachesTheDraw() throws {
+        let data = try syntheticSplit()
+        func losses(_ beta: Double?) throws -> [UInt64] {
+            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 3)
+            c.negativeScoreScale = beta
+            let t = try FFTrainer(config: c, data: data)
+            try t.train()
+            return t.trace.flatMap { $0.layers.map(\.loss.bitPattern) }
+        }
+        let plain = try losses(nil)
+        #expect(try losses(1) == plain)
+        #expect(try losses(1000) != plain)
     }
 
     @Test("Weight decay reaches every layer's update: the weights, not the biases, end a step ηλw lower")
@@ -145,7 +161,7 @@ struct MinibatchTests {
         }
     }
 
-    @Test("A bad batch size, scored layer, loss sharpness or weight decay is refused, naming the parameter")
+    @Test("A bad batch size, scored layer, loss sharpness, weight decay or draw scale is refused, naming the parameter")
     func badValues() throws {
         let data = try syntheticSplit()
         var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
@@ -161,6 +177,9 @@ struct MinibatchTests {
         c.weightDecay = -0.1
         #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "weightDecay")
         c.weightDecay = nil
+        c.negativeScoreScale = 0
+        #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "negativeScoreScale")
+        c.negativeScoreScale = nil
         let t = try FFTrainer(config: c, data: data)
         try t.train()
         #expect(t.evaluate().perSample.validation.isFinite)
@@ -248,5 +267,23 @@ struct HardNegativeTests {
         // Equal scores: the eight other wrong labels come up too.
         let flat = NegativeLabels.hard(scores: [Double](repeating: 1, count: rows * 10), labels: labels, rng: &rng)
         #expect(Set(flat).count == 10 && zip(flat, labels).allSatisfy { $0 != Int($1) })
+    }
+
+    @Test("The draw's scale β: a lead of 0.005 in score is noise at β = 1 and decisive at β = 2000; β = 1 draws as before")
+    func drawingScale() {
+        let rows = 2000
+        let labels = (0 ..< rows).map { UInt8($0 % 10) }
+        var scores = [Double](repeating: 3, count: rows * 10)
+        for i in 0 ..< rows { scores[i * 10 + (Int(labels[i]) + 3) % 10] = 3.005 }
+        func favoured(_ beta: Double?) -> (Int, [Int]) {
+            var rng = Xoshiro256StarStar(seed: 5)
+            let drawn = beta.map { NegativeLabels.hard(scores: scores, labels: labels, scale: $0, rng: &rng) }
+                ?? NegativeLabels.hard(scores: scores, labels: labels, rng: &rng)
+            return (zip(drawn, labels).filter { $0 == (Int($1) + 3) % 10 }.count, drawn)
+        }
+        // exp(0.005) / (8 + exp(0.005)) ≈ 0.112 of rows at β = 1; exp(10) / (8 + exp(10)) ≈ 0.9996 at β = 2000.
+        #expect(favoured(1).0 < rows * 15 / 100)
+        #expect(favoured(2000).0 > rows * 99 / 100)
+        #expect(favoured(nil).1 == favoured(1).1)
     }
 }
