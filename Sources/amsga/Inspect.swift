@@ -33,10 +33,10 @@ struct Inspect: ParsableCommand {
         print("run \(r.run): \(c.order.rawValue), layers \(c.layerSizes), \(c.dataset.rawValue), seed \(c.seed)")
         print("  components: multi-scale \(c.multiScaleGoodness), mining \(c.negativeMining), "
               + "adaptive θ \(c.adaptiveThreshold), schedule \(c.learningRateSchedule)")
-        let kappa = (c.lossSharpness.map { ", loss κ \($0)" } ?? "") + (c.negativeScoreScale.map { ", negatives' β \($0)" } ?? "")
+        let lossAndDraw = (c.lossSharpness.map { ", loss κ \($0)" } ?? "") + (c.negativeScoreScale.map { ", negatives' β \($0)" } ?? "")
         let decay = (c.learningRateDecay.map { ", \($0.rawValue) decay" } ?? "") + (c.weightDecay.map { ", weight decay \($0)" } ?? "")
         let batches = c.batchSize.map { ", minibatches of \($0)" } ?? ", full batch"
-        print("  θ0 \(c.theta0)\(kappa), η0 \(c.learningRate)\(decay)\(batches), clip \(c.clipNorm.map { String($0) } ?? "none"), init \(c.initialisation.rawValue)")
+        print("  θ0 \(c.theta0)\(lossAndDraw), η0 \(c.learningRate)\(decay)\(batches), clip \(c.clipNorm.map { String($0) } ?? "none"), init \(c.initialisation.rawValue)")
         print("  steps traced: \(r.trace.count) of \(total)")
         if let ck = r.checkpoint { print("  last checkpoint: step \(ck.stepsDone)") } else { print("  no checkpoint") }
         if let last = r.trace.last(where: { !$0.accuracyPerSample.validation.isNaN }) {
