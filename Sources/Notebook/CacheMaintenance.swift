@@ -18,8 +18,16 @@ extension NotebookRunner {
         public var name: String
         public var entries: [CachedEntry]
         public var unreadable: [String]
-        /// Run files (with checkpoints), their size, and whether they finished.
-        public var runFiles: [(path: String, bytes: Int, finished: Bool)]
+        /// Run files (with checkpoints), their size, and how far each got.
+        public var runFiles: [CachedRunFile]
+    }
+
+    public struct CachedRunFile: Sendable {
+        public var path: String
+        public var bytes: Int
+        /// Nil for a file that is not a complete run file.
+        public var progress: RunFile.Progress?
+        public var finished: Bool { progress?.finished ?? false }
     }
 
     /// Every cell's entries, newest first, with the run files kept beside them.
@@ -34,7 +42,7 @@ extension NotebookRunner {
             }
             return CachedCell(index: i, name: notebook.cells[i].name, entries: listed,
                               unreadable: found.unreadable.map(\.0), runFiles: runFiles(i).map { p in
-                                  (p, CacheStore.bytes(under: p), RunFile.summary(path: p)?.finished ?? false)
+                                  CachedRunFile(path: p, bytes: CacheStore.bytes(under: p), progress: RunFile.progress(path: p))
                               })
         }
     }

@@ -90,4 +90,16 @@ final class RunLock {
     }
 
     func release() { flock(fd, LOCK_UN); close(fd) }
+
+    /// Whether a process trains the run at `runPath` now. Asking takes a shared
+    /// lock for an instant; a run starting in that instant waits for it, as
+    /// for any holder, and does not fail.
+    static func isHeld(runPath: String) -> Bool {
+        let fd = open(runPath + ".lock", O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard flock(fd, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(fd, LOCK_UN)
+        return false
+    }
 }

@@ -61,11 +61,34 @@ public final class Sweep {
         return r
     }
 
-    /// Whether everything `amsga run` would run at point i is cached.
-    public func isCached(_ i: Int) throws -> Bool {
-        let r = try runner(i)
-        let targets = try options.cell.map { [try notebook.cell($0)] } ?? Array(notebook.cells.indices)
-        return targets.allSatisfy { r.status($0).fresh }
+    /// The cells `amsga run` is asked for at each point.
+    var targetCells: [Int] { get throws { try options.cell.map { [try notebook.cell($0)] } ?? Array(notebook.cells.indices) } }
+
+    /// What `run` would do, running nothing: marks the points whose cells are
+    /// all cached as `run` would, and returns every other point with why it
+    /// would run (the first stale cell's reasons).
+    public func plan() throws -> [(index: Int, reasons: [String])] {
+        var toRun: [(index: Int, reasons: [String])] = []
+        for i in points.indices {
+            let r = try runner(i)
+            if let stale = try targetCells.lazy.map({ r.status($0) }).first(where: { !$0.fresh }) {
+                toRun.append((i, stale.reasons))
+            } else {
+                points[i].outcome = .cached
+            }
+        }
+        return toRun
+    }
+
+    /// The run files of the swept cells that have not finished: a point that
+    /// trains one of them resumes it at its last checkpoint. `training`: a
+    /// process holds the file's lock now.
+    public func unfinishedRuns() throws -> [(file: NotebookRunner.CachedRunFile, training: Bool)] {
+        let r = try runner(0)
+        let cells = Set(try targetCells)
+        return r.cacheListing().filter { cells.contains($0.index) }.flatMap(\.runFiles).filter { !$0.finished }.map { f in
+            (f, RunLock.isHeld(runPath: f.path))
+        }
     }
 
     public func logPath(_ i: Int) -> String { directory + "/" + ParameterSetLabel.sanitise(points[i].overrides.joined(separator: "_")) + ".log" }
@@ -73,10 +96,7 @@ public final class Sweep {
     /// Runs every point that is not cached, `jobs` at a time; returns when all have ended.
     public func run(live: Bool) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var pending: [Int] = []
-        for i in points.indices {
-            if try isCached(i) { points[i].outcome = .cached } else { pending.append(i) }
-        }
+        var pending = try plan().map(\.index)
         let cached = points.count - pending.count
         report("sweep \(notebook.name): \(points.count) points, \(cached) cached, \(pending.count) to run, "
             + "\(options.jobs) at a time with \(options.threads) thread\(options.threads == 1 ? "" : "s") each; logs in \(directory)/")

@@ -61,10 +61,16 @@ extension Sweep {
     /// The summary as Markdown, also written to `<sweep folder>/summary.md`.
     public func writeSummary() throws -> String {
         let (headers, rows) = try summary()
-        var text = "| " + headers.joined(separator: " | ") + " |\n|" + headers.map { _ in "---" }.joined(separator: "|") + "|\n"
-        for r in rows { text += "| " + r.joined(separator: " | ") + " |\n" }
+        let text = Self.markdown(headers: headers, rows: rows)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/summary.md"), options: .atomic)
+        return text
+    }
+
+    /// A Markdown table: the summary's form in `summary.md` and on the terminal.
+    public static func markdown(headers: [String], rows: [[String]]) -> String {
+        var text = "| " + headers.joined(separator: " | ") + " |\n|" + headers.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for r in rows { text += "| " + r.joined(separator: " | ") + " |\n" }
         return text
     }
 

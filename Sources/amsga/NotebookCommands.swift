@@ -181,7 +181,8 @@ struct CacheCommand: ParsableCommand {
             for r in c.runFiles {
                 total += r.bytes
                 print(String(format: "    run file %@  %.1f MiB%@", (r.path as NSString).lastPathComponent, Double(r.bytes) / 1_048_576,
-                             r.finished ? "" : "  (unfinished: resumes when run again)"))
+                             r.finished ? "" : "  (unfinished: " + (r.progress.map { $0.description + ($0.lastCheckpoint == nil ? "; starts over" : "; resumes there") + " when run again" }
+                                                                  ?? "not a complete run file; its run starts over") + ")"))
             }
         }
         print(String(format: "* = the result for %@; %.1f MiB in %@", runner.isDefaults ? "the defaults" : runner.overrides.joined(separator: " "),

@@ -25,18 +25,23 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Slurm time limit per task, e.g. 02:00:00.") var time: String?
     @Option(parsing: .unconditional, help: "Slurm CPUs per task (the point's OpenBLAS threads; default --threads or 2).") var cpusPerTask: Int?
     @Flag(help: "Submit the array and the gather job (afterok) with sbatch and print their job ids.") var submit = false
+    @Flag(help: "Run nothing: list the points cached and those that would run (and why), the unfinished runs they would resume, and the table of what is cached so far.")
+    var dryRun = false
 
     func validate() throws {
         guard jobs > 0 else { throw ValidationError("--jobs must be positive, got \(jobs)") }
         if let threads { try validateThreads(threads) }
         if let cpusPerTask, cpusPerTask <= 0 { throw ValidationError("--cpus-per-task must be positive, got \(cpusPerTask)") }
         if submit && !slurm { throw ValidationError("--submit goes with --slurm") }
+        if dryRun && slurm { throw ValidationError("--dry-run runs nothing and writes no Slurm scripts; leave out --slurm") }
     }
 
     func run() throws {
         let nb = try findNotebook(notebook, forRunning: true)
-        do { try WritableFolder.require(outputs + "/" + nb.name, for: "the sweep's outputs") } catch let p as WritableFolder.Problem {
-            throw RuntimeError(p.description + "; nothing was run")
+        if !dryRun {
+            do { try WritableFolder.require(outputs + "/" + nb.name, for: "the sweep's outputs") } catch let p as WritableFolder.Problem {
+                throw RuntimeError(p.description + "; nothing was run")
+            }
         }
         let parsed: ParameterGrid
         do { parsed = try ParameterGrid(notebook: nb, options: grid) } catch let e as NotebookError { throw ValidationError(e.description) }
@@ -48,6 +53,7 @@ struct SweepCommand: ParsableCommand {
         options.dataDirectory = data.directory
         let sweep: Sweep
         do { sweep = try Sweep(nb, grid: parsed, options: options) } catch let e as NotebookError { throw ValidationError(e.description) }
+        if dryRun { return try printPlan(sweep) }
         if slurm { return try writeSlurm(sweep) }
         try sweep.run(live: isatty(STDERR_FILENO) != 0)
         print(try sweep.writeSummary(), terminator: "")
@@ -57,6 +63,25 @@ struct SweepCommand: ParsableCommand {
             print("\(failed.count) of \(sweep.points.count) points failed: " + failed.map(\.label).joined(separator: "; "))
             throw ExitCode(1)
         }
+    }
+
+    func printPlan(_ sweep: Sweep) throws {
+        let toRun = try sweep.plan()
+        let waiting = Set(toRun.map(\.index))
+        print("sweep \(sweep.notebook.name) (dry run, nothing run): \(sweep.points.count) points, "
+            + "\(sweep.points.count - toRun.count) cached, \(toRun.count) would run")
+        for (i, p) in sweep.points.enumerated() where !waiting.contains(i) { print("  cached   \(p.label)") }
+        for (i, reasons) in toRun { print("  to run   \(sweep.points[i].label): \(reasons.first ?? "stale")") }
+        let unfinished = try sweep.unfinishedRuns()
+        if !unfinished.isEmpty {
+            print("unfinished runs (a point that trains one resumes it at its checkpoint):")
+            for (f, training) in unfinished {
+                print("  \((f.path as NSString).lastPathComponent): " + (f.progress?.description ?? "not a complete run file; its run starts over")
+                    + (training ? " (training now)" : ""))
+            }
+        }
+        let (headers, rows) = try sweep.summary()
+        print("\n" + Sweep.markdown(headers: headers, rows: rows), terminator: "")
     }
 
     func writeSlurm(_ sweep: Sweep) throws {

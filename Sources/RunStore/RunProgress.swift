@@ -1,0 +1,46 @@
+import Foundation
+import ForwardForward
+import HDF5
+
+extension RunFile {
+    /// How far the training in a run file got.
+    public struct Progress: Sendable, Equatable {
+        public var stepsTraced: Int
+        public var totalSteps: Int
+        /// The step of the last checkpoint, where a resume starts; nil without one.
+        public var lastCheckpoint: Int?
+        /// It has its final accuracies.
+        public var finished: Bool
+
+        public init(stepsTraced: Int, totalSteps: Int, lastCheckpoint: Int?, finished: Bool) {
+            self.stepsTraced = stepsTraced
+            self.totalSteps = totalSteps
+            self.lastCheckpoint = lastCheckpoint
+            self.finished = finished
+        }
+
+        /// "step 30 of 60 traced, checkpoint at step 30".
+        public var description: String {
+            "step \(stepsTraced) of \(totalSteps) traced, " + (lastCheckpoint.map { "checkpoint at step \($0)" } ?? "no checkpoint yet")
+        }
+    }
+
+    /// The progress of a complete run file from its attributes and dataset
+    /// shapes alone: no checkpoint tensor is read, so a 100 MB file costs
+    /// milliseconds. Nil when the file is missing, incomplete or not a run file.
+    public static func progress(path: String) -> Progress? {
+        guard let s = summary(path: path),
+              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(s.parametersJSON.utf8)),
+              let f = try? HDF5File.open(path) else { return nil }
+        defer { try? f.close() }
+        guard let tg = try? f.root.group("traces/\(config.name)"), let epochs = try? tg.dataset("epoch") else { return nil }
+        var checkpoint: Int?
+        if f.root.contains("checkpoints/\(config.name)"), let cg = try? f.root.group("checkpoints/\(config.name)"),
+           let last = (try? cg.children())?.filter({ $0.hasPrefix("epoch_") }).sorted().last,
+           let steps = (try? cg.group(last).attribute("steps_done"))?.int {
+            checkpoint = Int(steps)
+        }
+        let total = (try? tg.attribute("total_steps"))?.int.map(Int.init) ?? totalSteps(config)
+        return Progress(stepsTraced: epochs.shape.first ?? 0, totalSteps: total, lastCheckpoint: checkpoint, finished: s.finished)
+    }
+}
