@@ -74,7 +74,7 @@ struct CacheTests {
         let point = try NotebookRunner(trainingNotebook, overrides: ["epochs=2"], outputs: dir + "/outputs")
         point.log = { _ in }
         try point.run()
-        #expect(try point.cacheListing()[0].runFiles.count == 1)
+        #expect(point.cacheListing()[0].runFiles.count == 1)
         try shell("cd '\(dir)' && git init -q . && git add outputs")
         let tracked = try shell("cd '\(dir)' && git ls-files outputs/training/cache").split(separator: "\n")
         #expect(tracked == ["outputs/training/cache/.gitignore"])
