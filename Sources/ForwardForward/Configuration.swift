@@ -90,6 +90,11 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     /// Decoupled weight decay λ of the weights (AdamW: w ← w(1 − ηλ) each
     /// step); nil, the paper's, is none and encodes as before the option existed.
     public var weightDecay: Double?
+    /// ρ of Hinton's peer normalisation (PeerNormalisation.swift): each unit's
+    /// running mean activity on the positives is pulled towards its layer's
+    /// average; his script's 0.03. nil, the paper's, is none and encodes as
+    /// before the option existed (interleaved only).
+    public var peerNormalisation: Double?
     /// Gradient clipping by global L2 norm over each layer's (W, b); nil for none.
     public var clipNorm: Double?
     public var initialisation: Initialisation
@@ -148,6 +153,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         }
         if let b = negativeScoreScale { guard b.isFinite && b > 0 else { throw bad("negativeScoreScale", "must be a positive number, got \(b)") } }
         if let w = weightDecay { guard w.isFinite && w >= 0 && w * learningRate < 1 else { throw bad("weightDecay", "must be at least 0 and below 1/learningRate, got \(w)") } }
+        if let r = peerNormalisation {
+            guard r.isFinite && r >= 0 else { throw bad("peerNormalisation", "must be a number at least 0, got \(r)") }
+            guard order == .interleaved else { throw bad("peerNormalisation", "needs order 'interleaved' (every layer steps on the same positives)") }
+        }
         if let c = clipNorm { guard c.isFinite && c > 0 else { throw bad("clipNorm", "must be positive, got \(c)") } }
         guard evalEvery > 0 else { throw bad("evalEvery", "must be positive, got \(evalEvery)") }
         if let b = batchSize { guard b > 0 else { throw bad("batchSize", "must be positive, got \(b)") } }

@@ -14,6 +14,8 @@ public final class FFTrainer {
     public let data: DataSplit
     public internal(set) var layers: [FFLayer<Float>]
     public internal(set) var optimizers: [Adam<Float>]
+    /// Peer normalisation's running mean activity of every unit, by layer; empty where it is off.
+    public internal(set) var peerMeans: [[Float]]
     /// Steps done: epochs (interleaved) or layer-epochs (greedy).
     public internal(set) var stepsDone = 0
     public internal(set) var trace: [EpochTrace] = []
@@ -33,6 +35,8 @@ public final class FFTrainer {
     var negativeRows = 0
     let workspaces: [StepWorkspace<Float>]
     let candidateGoodness, candidateScratch: Buffer<Float>
+    /// What peer normalisation adds to a positive row's dL/dz, for the layer stepping.
+    let peerTerm: Buffer<Float>
     /// The negatives' labels of a run that draws them once (`negativeRefresh` .once), by training row.
     public internal(set) var fixedNegativeLabels: [Int]?
     /// Greedy: the layer whose inputs are in the buffers (0 = none, or clobbered by an evaluation).
@@ -80,6 +84,9 @@ public final class FFTrainer {
         optimizers = layers.map {
             Adam(count: $0.parameters.count, beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEpsilon)
         }
+        peerMeans = config.peerNormalisation == nil ? []
+            : sizes.dropFirst().map { [Float](repeating: PeerNormalisation.initialMean, count: $0) }
+        peerTerm = Buffer(config.peerNormalisation == nil ? 1 : sizes.dropFirst().max()!)
         negativesRNG = Xoshiro256StarStar(seed: config.seed, stream: "negatives")
         miningRNG = Xoshiro256StarStar(seed: config.seed, stream: "mining")
         goodness = (0 ..< count).map { l in

@@ -65,6 +65,7 @@ extension FFTrainer {
             var st = LayerStep.forwardAndLoss(
                 layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: l == 0,
                 theta: theta, sharpness: config.sharpness, reduction: config.lossReduction, workspace: workspaces[l])
+            let peer = peerNormalisationTerm(layer: l, positives: m)
             if l + 1 < layerCount {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
                 // the backward pass overwrites h.
@@ -75,8 +76,8 @@ extension FFTrainer {
                                          sumsOfSquares: ws.sumsNeg.pointer, eps: eps)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
-            LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
-                                                     pos: positives, neg: negatives, workspace: workspaces[l])
+            LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l], pos: positives,
+                                                     neg: negatives, peerTerm: peer, workspace: workspaces[l])
             st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
             stats.append(st)
         }

@@ -68,12 +68,17 @@ enum LayerStep {
         return st
     }
 
+    /// `peerTerm`: what peer normalisation adds to each positive row's dL/dz (PeerNormalisation).
     static func backwardOverwritingActivations<T: BLASScalar>(
         layer: inout FFLayer<T>, goodness: MultiScaleGoodness<T>, pos: StepSide<T>, neg: StepSide<T>,
-        workspace ws: StepWorkspace<T>
+        peerTerm: UnsafePointer<T>? = nil, workspace ws: StepWorkspace<T>
     ) {
         // Positives first, then the negatives added: the order of the sums is part of the bits.
         goodness.backward(pos.h, rows: pos.rows, dLdg: ws.dPos.pointer, columnSums: ws.columns.pointer)
+        if let peerTerm {
+            PeerNormalisation.addTerm(peerTerm, toRowsOf: pos.h, rows: pos.rows, width: layer.outputSize,
+                                      columnSums: ws.columns.pointer)
+        }
         layer.accumulateGradient(dz: pos.h, xhat: pos.x, rows: pos.rows, accumulate: false, columnSums: ws.columns.pointer)
         goodness.backward(neg.h, rows: neg.rows, dLdg: ws.dNeg.pointer, columnSums: ws.columns.pointer)
         layer.accumulateGradient(dz: neg.h, xhat: neg.x, rows: neg.rows, accumulate: true, columnSums: ws.columns.pointer)
@@ -95,10 +100,11 @@ enum LayerStep {
 
 extension FFLayer {
     /// Loss and gradient (into `gradient`) for raw inputs, normalised here:
-    /// the whole layer step on small matrices, for tests and checks.
+    /// the whole layer step on small matrices, for tests and checks;
+    /// `peerTerm` is added to each positive row's dL/dz (PeerNormalisation).
     public mutating func lossAndGradient(
         positives: Matrix<T>, negatives: Matrix<T>, goodness: MultiScaleGoodness<T>, theta: Double, sharpness: Double = 1,
-        reduction: FFConfiguration.LossReduction, normEpsilon: T = 1e-4
+        reduction: FFConfiguration.LossReduction, normEpsilon: T = 1e-4, peerTerm: [T]? = nil
     ) -> Double {
         let nPos = positives.rows, nNeg = negatives.rows
         let ws = StepWorkspace<T>(rows: max(nPos, nNeg), width: outputSize)
@@ -113,7 +119,14 @@ extension FFLayer {
         let pos = StepSide<T>(x: xp.pointer, h: hp.pointer, rows: nPos), neg = StepSide<T>(x: xn.pointer, h: hn.pointer, rows: nNeg)
         let st = LayerStep.forwardAndLoss(layer: self, goodness: goodness, pos: pos, neg: neg, negativesForwarded: false,
                                           theta: theta, sharpness: sharpness, reduction: reduction, workspace: ws)
-        LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg, workspace: ws)
+        if let peerTerm {
+            peerTerm.withUnsafeBufferPointer {
+                LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg,
+                                                         peerTerm: $0.baseAddress!, workspace: ws)
+            }
+        } else {
+            LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg, workspace: ws)
+        }
         return st.loss
     }
 }

@@ -23,15 +23,7 @@ public enum FFLoss {
         reduction: FFConfiguration.LossReduction,
         dPos: UnsafeMutablePointer<T>, dNeg: UnsafeMutablePointer<T>
     ) -> Double {
-        let (wPos, wNeg): (Double, Double)
-        switch reduction {
-        case .separateMeans:
-            wPos = nPos > 0 ? 1 / Double(nPos) : 0
-            wNeg = nNeg > 0 ? 1 / Double(nNeg) : 0
-        case .concatenated:
-            let n = Double(max(nPos + nNeg, 1))
-            (wPos, wNeg) = (1 / n, 1 / n)
-        }
+        let (wPos, wNeg) = rowWeights(nPos: nPos, nNeg: nNeg, reduction: reduction)
         var lPos = 0.0, lNeg = 0.0
         for i in 0 ..< nPos {
             let x = kappa * (theta - Double(pos[i]))
@@ -44,5 +36,16 @@ public enum FFLoss {
             dNeg[k] = T(kappa * sigmoid(x) * wNeg)
         }
         return lPos * wPos + lNeg * wNeg
+    }
+
+    /// The weight of one positive and of one negative row in the loss's mean.
+    public static func rowWeights(nPos: Int, nNeg: Int, reduction: FFConfiguration.LossReduction) -> (Double, Double) {
+        switch reduction {
+        case .separateMeans:
+            return (nPos > 0 ? 1 / Double(nPos) : 0, nNeg > 0 ? 1 / Double(nNeg) : 0)
+        case .concatenated:
+            let n = Double(max(nPos + nNeg, 1))
+            return (1 / n, 1 / n)
+        }
     }
 }

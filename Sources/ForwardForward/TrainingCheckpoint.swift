@@ -1,7 +1,8 @@
 import Tensor
 
 /// Everything a run needs to continue bit-identically: weights, Adam moments
-/// and step counts, the generators' states and the step count.
+/// and step counts, the generators' states, the step count and, where peer
+/// normalisation is on, its running means.
 public struct TrainingCheckpoint: Sendable, Equatable {
     public var stepsDone: Int
     public var parameters: [[Float]]
@@ -10,9 +11,11 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public var adamSteps: [Int]
     public var negativesRNG: [UInt64]
     public var miningRNG: [UInt64]
+    /// Peer normalisation's running means by layer; empty where it is off.
+    public var peerMeans: [[Float]]
 
     public init(stepsDone: Int, parameters: [[Float]], adamFirstMoments: [[Float]], adamSecondMoments: [[Float]],
-                adamSteps: [Int], negativesRNG: [UInt64], miningRNG: [UInt64]) {
+                adamSteps: [Int], negativesRNG: [UInt64], miningRNG: [UInt64], peerMeans: [[Float]] = []) {
         self.stepsDone = stepsDone
         self.parameters = parameters
         self.adamFirstMoments = adamFirstMoments
@@ -20,6 +23,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         self.adamSteps = adamSteps
         self.negativesRNG = negativesRNG
         self.miningRNG = miningRNG
+        self.peerMeans = peerMeans
     }
 }
 
@@ -33,7 +37,7 @@ extension FFTrainer {
         TrainingCheckpoint(stepsDone: stepsDone, parameters: layers.map(\.parameters),
                            adamFirstMoments: optimizers.map(\.m), adamSecondMoments: optimizers.map(\.v),
                            adamSteps: optimizers.map(\.step), negativesRNG: negativesRNG.stateWords,
-                           miningRNG: miningRNG.stateWords)
+                           miningRNG: miningRNG.stateWords, peerMeans: peerMeans)
     }
 
     /// Continues from `c`; `trace` is the run's trace up to the checkpoint.
@@ -47,6 +51,11 @@ extension FFTrainer {
             guard c.parameters[l].count == n, c.adamFirstMoments[l].count == n, c.adamSecondMoments[l].count == n else {
                 throw CheckpointError(message: "checkpoint layer \(l + 1) holds \(c.parameters[l].count) parameters, the configuration needs \(n)")
             }
+        }
+        guard c.peerMeans.map(\.count) == peerMeans.map(\.count) else {
+            throw CheckpointError(message: peerMeans.isEmpty
+                ? "checkpoint carries peer normalisation's running means, but the configuration has no peerNormalisation"
+                : "checkpoint lacks peer normalisation's running means of widths \(peerMeans.map(\.count)) (it has \(c.peerMeans.map(\.count)))")
         }
         guard (0 ... totalSteps).contains(c.stepsDone) else {
             throw CheckpointError(message: "checkpoint at step \(c.stepsDone) is outside this run's 0…\(totalSteps)")
@@ -62,6 +71,7 @@ extension FFTrainer {
             optimizers[l].v = c.adamSecondMoments[l]
             optimizers[l].step = c.adamSteps[l]
         }
+        peerMeans = c.peerMeans
         stepsDone = c.stepsDone
         self.trace = trace
         greedyPreparedLayer = 0  // greedy inputs are rebuilt from the restored frozen layers

@@ -29,6 +29,10 @@ enum CheckpointLayout {
             try write("bias", Array(p[(inp * out)...]), in: lg)
             try write("adam_m", c.adamFirstMoments[l], in: lg)
             try write("adam_v", c.adamSecondMoments[l], in: lg)
+            if !c.peerMeans.isEmpty {
+                let d = try write("peer_mean", c.peerMeans[l], in: lg)
+                try d.setAttribute("description", .string("peer normalisation: each unit's running mean activity on the positives"))
+            }
         }
         let rng = try g.createGroup("rng")
         try rng.setAttribute("generator", .string("xoshiro256** state words"))
@@ -56,6 +60,7 @@ enum CheckpointLayout {
         for a in c.parameters + c.adamFirstMoments + c.adamSecondMoments { add(a) }
         add(c.negativesRNG)
         add(c.miningRNG)
+        for a in c.peerMeans { add(a) }  // none without peer normalisation: older digests still match
         return Verification.hex(h.finalize())
     }
 
@@ -63,20 +68,21 @@ enum CheckpointLayout {
         guard case .strings(let names) = try g.attribute("layer_names") else {
             throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["layer_names is not a list of strings"])
         }
-        var params: [[Float]] = [], m: [[Float]] = [], v: [[Float]] = [], steps: [Int] = []
+        var params: [[Float]] = [], m: [[Float]] = [], v: [[Float]] = [], steps: [Int] = [], peer: [[Float]] = []
         for name in names {
             let lg = try g.group(name)
             params.append(try lg.dataset("weight").read(as: Float.self) + lg.dataset("bias").read(as: Float.self))
             m.append(try lg.dataset("adam_m").read(as: Float.self))
             v.append(try lg.dataset("adam_v").read(as: Float.self))
             steps.append(Int(try lg.attribute("adam_step").int ?? 0))
+            if lg.contains("peer_mean") { peer.append(try lg.dataset("peer_mean").read(as: Float.self)) }
         }
         let rng = try g.group("rng")
         let c = TrainingCheckpoint(
             stepsDone: Int(try g.attribute("steps_done").int ?? -1), parameters: params,
             adamFirstMoments: m, adamSecondMoments: v, adamSteps: steps,
             negativesRNG: try rng.dataset("negatives").read(as: UInt64.self),
-            miningRNG: try rng.dataset("mining").read(as: UInt64.self))
+            miningRNG: try rng.dataset("mining").read(as: UInt64.self), peerMeans: peer)
         // Checkpoints written before digests have none and are read as they are.
         if g.hasAttribute("sha256"), try g.attribute("sha256").string != digest(c) {
             throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["it changed after it was written (SHA-256 differs); not trusted"])

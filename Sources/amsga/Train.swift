@@ -26,6 +26,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
     var negativeScoreScale: Double?
     @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
+    @Option(parsing: .unconditional, help: "ρ of Hinton's peer normalisation: each unit's mean activity pulled towards its layer's (his script's 0.03; default: none).")
+    var peerNormalisation: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
     @Flag(help: "Switch off the adaptive threshold (ablation).") var noAdaptiveThreshold = false
@@ -51,6 +53,7 @@ struct TrainingOptions: ParsableArguments {
         if let d = learningRateDecay { c.learningRateDecay = d }
         if let k = lossSharpness { c.lossSharpness = k }
         if let w = weightDecay { c.weightDecay = w }
+        if let r = peerNormalisation { c.peerNormalisation = r }
         if let n = negativeLabels { c.negativeLabels = n }
         if let b = negativeScoreScale { c.negativeScoreScale = b }
         if noMultiScale { c.multiScaleGoodness = false }

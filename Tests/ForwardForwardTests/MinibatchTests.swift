@@ -100,7 +100,7 @@ struct MinibatchTests {
         var c = try FFConfiguration.preset("hinton-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
         #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
-                && !json.contains("negativeScoreScale"))
+                && !json.contains("negativeScoreScale") && !json.contains("peerNormalisation"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
         #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)

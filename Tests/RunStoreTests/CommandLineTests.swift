@@ -192,11 +192,13 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
                       "--eval-every", "2", "--weight-decay", "0.01", "--negative-labels", "shuffledExcludingTrue",
-                      "--no-schedule", "--learning-rate-decay", "linearSecondHalf", "--out", dir + "/run.h5"])
+                      "--no-schedule", "--learning-rate-decay", "linearSecondHalf", "--peer-normalisation", "0.03",
+                      "--out", dir + "/run.h5"])
         let r = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/trace.h5"])
-        #expect(r.status == 0 && r.output.contains("linearSecondHalf decay, weight decay 0.01"), "\(r.output)")
+        #expect(r.status == 0 && r.output.contains("linearSecondHalf decay, weight decay 0.01, peer normalisation ρ 0.03"), "\(r.output)")
         let run = try RunFile.read(path: dir + "/run.h5"), trace = try RunFile.read(path: dir + "/trace.h5")
         #expect(run.config.weightDecay == 0.01 && run.config.negativeLabels == .shuffledExcludingTrue)
+        #expect(run.config.peerNormalisation == 0.03 && run.checkpoint?.peerMeans.count == run.config.weightLayerCount)
         // Hinton's decay over 4 epochs: η0, η0, then (1 + 2(4 − e))/4 of it.
         let eta0 = run.config.learningRate
         #expect(run.trace.map(\.learningRate) == [eta0, eta0, eta0 * 3 / 4, eta0 / 4])

@@ -13,7 +13,7 @@ func scratchPath(_ name: String) throws -> String {
 }
 
 /// A small synthetic problem (the trainers' own tests use the same shape).
-func tinyTrainer(_ preset: String, epochs: Int = 6) throws -> FFTrainer {
+func tinyTrainer(_ preset: String, epochs: Int = 6, configure: (inout FFConfiguration) -> Void = { _ in }) throws -> FFTrainer {
     var rng = Xoshiro256StarStar(seed: 9)
     var m = Matrix<Float>(rows: 120, cols: 784)
     m.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 1) }
@@ -24,6 +24,7 @@ func tinyTrainer(_ preset: String, epochs: Int = 6) throws -> FFTrainer {
     c.epochs = epochs
     c.evalEvery = 3
     c.threads = 1
+    configure(&c)
     return try FFTrainer(config: c, data: data)
 }
 
@@ -116,6 +117,19 @@ struct CheckpointDigestTests {
                     as: Float.self) { w in w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1) }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
         #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
+    }
+
+    @Test("Peer normalisation's running means round-trip with the checkpoint and are under its digest")
+    func peerMeans() throws {
+        let t = try tinyTrainer("hinton-mnist", epochs: 2) { $0.peerNormalisation = 0.03; $0.batchSize = 40 }
+        try t.train()
+        let path = try scratchPath("peer.h5")
+        try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
+        let c = try #require(try RunFile.read(path: path).checkpoint)
+        #expect(c == t.checkpoint() && c.peerMeans.count == 2 && c.peerMeans[0] != [Float](repeating: 0.5, count: 24))
+        try rewrite(path, "checkpoints/\(t.config.name)/epoch_00002/layer2", "peer_mean", as: Float.self) { mu in mu[0] += 1 }
+        let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
+        #expect(e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
     }
 
     @Test("A trace value changed in the file after it was written: reading the run is an error naming the file")
