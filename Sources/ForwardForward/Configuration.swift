@@ -14,12 +14,27 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         case uniformFanIn
         /// W ~ N(0, 2/fan_in), b = 0 (AMSGA, "Kaiming").
         case kaimingNormal
+        /// W ~ N(0, 1/fan_in), b = 0 (Hinton's FF script).
+        case normalFanIn
+    }
+    /// The length each layer's input row is normalised to.
+    public enum InputNormalisation: String, Codable, Sendable, CaseIterable {
+        /// x / (‖x‖ + ε): length 1 (the paper's, every preset's).
+        case unitLength
+        /// √D · x / (‖x‖ + ε): a mean square of 1 over the row's D values (Hinton's script's ffnormrows).
+        case unitMeanSquare
     }
     /// A decay of the learning rate other than AMSGA's warm-up and cosine.
     public enum LearningRateDecay: String, Codable, Sendable, CaseIterable {
         /// Hinton's FF code: η0 for the first half of the epochs, then
         /// η0 (1 + 2(E − e))/E, linearly down to η0/E at the last epoch.
         case linearSecondHalf
+    }
+    public enum Optimiser: String, Codable, Sendable, CaseIterable {
+        /// Adam (the paper's and every preset's).
+        case adam
+        /// Hinton's FF script: SGD on the gradient smoothed over minibatches (SmoothedSGD.swift).
+        case smoothedSGD
     }
     public enum NegativeLabels: String, Codable, Sendable, CaseIterable {
         /// A permutation of the training labels; ~10% of "negatives" keep their true label.
@@ -83,6 +98,8 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var lossSharpness: Double?
     public var sharpness: Double { lossSharpness ?? 1 }
     public var learningRate: Double
+    /// nil is Adam, and encodes as before the option existed.
+    public var optimiser: Optimiser?
     /// nil: η0 throughout, or AMSGA's schedule where `learningRateSchedule` is
     /// on (the two exclude each other). Optional, so that a configuration
     /// without it encodes as before the option existed.
@@ -112,6 +129,8 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var adamEpsilon: Double = 1e-8
     /// ε of the input normalisation x / (‖x‖ + ε).
     public var normEpsilon: Double = 1e-4
+    /// nil is unit length, and encodes as before the option existed.
+    public var inputNormalisation: InputNormalisation?
 
     public var seed: UInt64 = 0
     /// Accuracies are measured every this many epochs (and at the end).

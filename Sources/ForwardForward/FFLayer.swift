@@ -34,6 +34,9 @@ public struct FFLayer<T: BLASScalar>: Sendable {
             case .kaimingNormal:
                 let w = UnsafeMutableBufferPointer(rebasing: buf[0 ..< inputSize * outputSize])
                 rng.fillNormal(w, mean: 0, std: T((2 / fanIn).squareRoot()))
+            case .normalFanIn:
+                let w = UnsafeMutableBufferPointer(rebasing: buf[0 ..< inputSize * outputSize])
+                rng.fillNormal(w, mean: 0, std: T((1 / fanIn).squareRoot()))
             }
         }
         self.init(inputSize: inputSize, outputSize: outputSize, parameters: p)

@@ -25,7 +25,7 @@ public final class FFTrainer {
     let goodness: [MultiScaleGoodness<Float>]
     let thresholds: ThresholdSchedule
     let schedule: LearningRateSchedule
-    let eps: Float
+    let normalise: RowNormaliser
     /// Training rows.
     let n: Int
     /// Rows of one step's batch: n, or the minibatch size (`config.batchSize`).
@@ -97,7 +97,7 @@ public final class FFTrainer {
         thresholds = ThresholdSchedule(theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count)
         schedule = LearningRateSchedule(eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule,
                                         decay: config.learningRateDecay)
-        eps = Float(config.normEpsilon)
+        normalise = RowNormaliser(config)
 
         let n = data.train.count
         self.n = n
@@ -134,14 +134,14 @@ public final class FFTrainer {
         guard let rows else {
             data.train.copyRows(0 ..< n, into: dst)
             for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
-            RowKernels.normalizeRows(dst, dst, rows: n, cols: d0, eps: eps)
+            normalise(dst, dst, rows: n, cols: d0)
             return
         }
         for (k, i) in rows.enumerated() {
             data.train.copyRows(i ..< i + 1, into: dst + k * d0)
             LabelOverlay.apply(dst + k * d0, label: labels[i], value: data.overlayValue)
         }
-        RowKernels.normalizeRows(dst, dst, rows: rows.count, cols: d0, eps: eps)
+        normalise(dst, dst, rows: rows.count, cols: d0)
     }
 
     /// The minibatches of `step`: a permutation of the training rows from the
@@ -213,7 +213,7 @@ public final class FFTrainer {
         for (set, rows, key) in sets where rows > 0 {
             let (p, b) = predictor.predict(set, rows: rows, layers: active, goodness: goodness,
                                            scoredFrom: scoredFrom(active: active.count),
-                                           overlayValue: data.overlayValue, eps: eps)
+                                           overlayValue: data.overlayValue, normalise: normalise)
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))
         }

@@ -54,8 +54,8 @@ extension FFTrainer {
         for k in 0 ..< l {
             layers[k].forward(pos.input(k), rows: m, into: pos.h.pointer)
             layers[k].forward(neg.input(k), rows: m, into: neg.h.pointer)
-            RowKernels.normalizeRows(pos.h.pointer, pos.input(k + 1), rows: m, cols: sizes[k + 1], eps: eps)
-            RowKernels.normalizeRows(neg.h.pointer, neg.input(k + 1), rows: m, cols: sizes[k + 1], eps: eps)
+            normalise(pos.h.pointer, pos.input(k + 1), rows: m, cols: sizes[k + 1])
+            normalise(neg.h.pointer, neg.input(k + 1), rows: m, cols: sizes[k + 1])
             if (k + 1) % 2 == 0 { positivesReady = false }
         }
         if rows == nil { greedyPreparedLayer = l + 1 }

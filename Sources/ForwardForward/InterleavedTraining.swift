@@ -70,10 +70,9 @@ extension FFTrainer {
                 // x⁺ ← detach(h⁺), x⁻ ← detach(h⁻), normalised for layer l+1, before
                 // the backward pass overwrites h.
                 let ws = workspaces[l]
-                RowKernels.normalizeRows(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1],
-                                         sumsOfSquares: ws.sumsPos.pointer, eps: eps)
-                RowKernels.normalizeRows(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1],
-                                         sumsOfSquares: ws.sumsNeg.pointer, eps: eps)
+                normalise(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1], sumsOfSquares: ws.sumsPos.pointer)
+                normalise(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1],
+                          sumsOfSquares: ws.sumsNeg.pointer)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
             LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l], pos: positives,
@@ -99,7 +98,7 @@ extension FFTrainer {
                 let previous = l == 1 ? neg.h.pointer : pos.h.pointer
                 let input = l % 2 == 1 ? neg.spare.pointer : pos.first.pointer
                 // candidateScratch holds the sums of squares of `previous`, which its goodness took.
-                RowKernels.normalizeRows(previous, input, rows: n, cols: sizes[l], sumsOfSquares: candidateScratch.pointer, eps: eps)
+                normalise(previous, input, rows: n, cols: sizes[l], sumsOfSquares: candidateScratch.pointer)
                 let gl = workspaces[l].gNeg.pointer
                 layers[l].forward(input, rows: n, into: pos.h.pointer, scoring: goodness[l], into: gl,
                                   rowSums: candidateScratch.pointer)
@@ -111,15 +110,20 @@ extension FFTrainer {
                                      progress: p, uniform: { miningRNG.uniformDouble() })
     }
 
-    /// Clips the layer's gradient, takes an Adam step (decaying the weights, not
-    /// the biases, where `weightDecay` is set); returns the norm before clipping.
+    /// Clips the layer's gradient, takes an Adam or a smoothed-SGD step (decaying
+    /// the weights, not the biases, where `weightDecay` is set); returns the
+    /// norm before clipping.
     func applyUpdate(layer l: Int, learningRate lr: Double) -> Double {
         let clip = config.clipNorm
         let norm = layers[l].gradient.withUnsafeMutableBufferPointer { clipByGlobalNorm($0, maxNorm: clip) }
         let gradient = layers[l].gradient, weights = layers[l].weightCount, decay = config.weightDecay ?? 0
         gradient.withUnsafeBufferPointer { g in
             layers[l].parameters.withUnsafeMutableBufferPointer { p in
-                optimizers[l].update(p, gradient: g, learningRate: lr, weightDecay: decay, decayed: weights)
+                switch config.optimiser ?? .adam {
+                case .adam: optimizers[l].update(p, gradient: g, learningRate: lr, weightDecay: decay, decayed: weights)
+                case .smoothedSGD:
+                    optimizers[l].smoothedGradientUpdate(p, gradient: g, learningRate: lr, weightDecay: decay, decayed: weights)
+                }
             }
         }
         return norm

@@ -44,7 +44,7 @@ extension FFTrainer {
     /// scored in the negatives' slots, which the step refills after.
     func predictedNegativeLabels() -> [Int] {
         let s = predictor.scores(data.train, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom(active: layerCount),
-                                 overlayValue: data.overlayValue, eps: eps)
+                                 overlayValue: data.overlayValue, normalise: normalise)
         return NegativeLabels.hard(scores: s.perSample, labels: data.train.labels, scale: config.negativeScoreScale ?? 1,
                                    rng: &negativesRNG)
     }

@@ -28,15 +28,16 @@ final class Predictor {
     /// Predicted labels of the first `rows` images in both goodness modes, using
     /// the first `layers.count` layers and scoring those from index `scoredFrom` on.
     func predict(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
-                 scoredFrom: Int = 0, overlayValue: Float, eps: Float) -> (perSample: [Int], batch: [Int]) {
-        let s = scores(images, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom, overlayValue: overlayValue, eps: eps)
+                 scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser) -> (perSample: [Int], batch: [Int]) {
+        let s = scores(images, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom, overlayValue: overlayValue,
+                       normalise: normalise)
         return (argmax(s.perSample, LabelOverlay.classes), argmax(s.batch, LabelOverlay.classes))
     }
 
     /// Every label's score for each of the first `rows` images (row-major, 10
     /// per image), in both goodness modes.
     func scores(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
-                scoredFrom: Int = 0, overlayValue: Float, eps: Float) -> (perSample: [Double], batch: [Double]) {
+                scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser) -> (perSample: [Double], batch: [Double]) {
         precondition(n <= images.count, "predicting \(n) of \(images.count) images")
         let d0 = sizes[0], classes = LabelOverlay.classes
         let input = slots.first
@@ -51,14 +52,13 @@ final class Predictor {
                 for i in 0 ..< rows {
                     LabelOverlay.apply(input.pointer + i * d0, label: c, value: overlayValue)
                 }
-                RowKernels.normalizeRows(input.pointer, input.pointer, rows: rows, cols: d0, eps: eps)
+                normalise(input.pointer, input.pointer, rows: rows, cols: d0)
                 for (l, layer) in layers.enumerated() {
                     // Every layer's sums of squares serve its output's normalisation; only scored layers add to the scores.
                     let gd = goodness[l], h = slots.h.pointer
                     layer.forward(slots.input(l), rows: rows, into: h, evaluating: gd, part: part.pointer, rowSums: rowSums.pointer)
                     if l + 1 < layers.count {
-                        RowKernels.normalizeRows(h, slots.input(l + 1), rows: rows, cols: layer.outputSize,
-                                                 sumsOfSquares: rowSums.pointer, eps: eps)
+                        normalise(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, sumsOfSquares: rowSums.pointer)
                     }
                     guard l >= scoredFrom else { continue }
                     let localWeight = Double(gd.globalWeight) / Double(layer.outputSize)

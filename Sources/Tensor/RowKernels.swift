@@ -29,17 +29,17 @@ public enum RowKernels {
         return s
     }
 
-    /// `dst[i] = src[i] / (‖src[i]‖₂ + eps)` for every row; src and dst may be the same buffer.
+    /// `dst[i] = length · src[i] / (‖src[i]‖₂ + eps)` for every row; src and dst may be the same buffer.
     @inlinable
     public static func normalizeRows<T: BLASScalar>(
         _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, cols: Int,
-        srcStride: Int? = nil, eps: T
+        srcStride: Int? = nil, eps: T, length: T = 1
     ) {
         let ls = srcStride ?? cols
         Parallel.forEachChunk(rows, cost: rows * cols) { range in
             for i in range {
                 let s = src + i * ls
-                scaleCopy(s, dst + i * cols, cols, 1 / (sumOfSquares(s, cols).squareRoot() + eps))
+                scaleCopy(s, dst + i * cols, cols, length / (sumOfSquares(s, cols).squareRoot() + eps))
             }
         }
     }
@@ -49,11 +49,11 @@ public enum RowKernels {
     @inlinable
     public static func normalizeRows<T: BLASScalar>(
         _ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, rows: Int, cols: Int,
-        sumsOfSquares: UnsafePointer<T>, eps: T
+        sumsOfSquares: UnsafePointer<T>, eps: T, length: T = 1
     ) {
         Parallel.forEachChunk(rows, cost: rows * cols) { range in
             for i in range {
-                scaleCopy(src + i * cols, dst + i * cols, cols, 1 / (sumsOfSquares[i].squareRoot() + eps))
+                scaleCopy(src + i * cols, dst + i * cols, cols, length / (sumsOfSquares[i].squareRoot() + eps))
             }
         }
     }

@@ -36,6 +36,8 @@ struct Inspect: ParsableCommand {
         let lossAndDraw = (c.lossSharpness.map { ", loss κ \($0)" } ?? "") + (c.negativeScoreScale.map { ", negatives' β \($0)" } ?? "")
         let decay = (c.learningRateDecay.map { ", \($0.rawValue) decay" } ?? "") + (c.weightDecay.map { ", weight decay \($0)" } ?? "")
             + (c.peerNormalisation.map { ", peer normalisation ρ \($0)" } ?? "")
+            + (c.optimiser.map { ", optimiser \($0.rawValue)" } ?? "")
+            + (c.inputNormalisation.map { ", inputs \($0.rawValue)" } ?? "")
         let batches = c.batchSize.map { ", minibatches of \($0)" } ?? ", full batch"
         print("  θ0 \(c.theta0)\(lossAndDraw), η0 \(c.learningRate)\(decay)\(batches), clip \(c.clipNorm.map { String($0) } ?? "none"), init \(c.initialisation.rawValue)")
         print("  steps traced: \(r.trace.count) of \(total)")

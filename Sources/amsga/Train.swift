@@ -25,7 +25,13 @@ struct TrainingOptions: ParsableArguments {
     var negativeLabels: FFConfiguration.NegativeLabels?
     @Option(parsing: .unconditional, help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
     var negativeScoreScale: Double?
+    @Option(help: "Optimiser: \(FFConfiguration.Optimiser.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: smoothedSGD, the gradient smoothed over minibatches; default: adam).")
+    var optimiser: FFConfiguration.Optimiser?
     @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
+    @Option(help: "Length of each layer's normalised input: \(FFConfiguration.InputNormalisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: unitMeanSquare; default: unitLength).")
+    var inputNormalisation: FFConfiguration.InputNormalisation?
+    @Option(help: "Initialisation: \(FFConfiguration.Initialisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: normalFanIn; default: the preset's).")
+    var initialisation: FFConfiguration.Initialisation?
     @Option(parsing: .unconditional, help: "ρ of Hinton's peer normalisation: each unit's mean activity pulled towards its layer's (his script's 0.03; default: none).")
     var peerNormalisation: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
@@ -53,6 +59,9 @@ struct TrainingOptions: ParsableArguments {
         if let d = learningRateDecay { c.learningRateDecay = d }
         if let k = lossSharpness { c.lossSharpness = k }
         if let w = weightDecay { c.weightDecay = w }
+        if let o = optimiser { c.optimiser = o }
+        if let n = inputNormalisation { c.inputNormalisation = n }
+        if let i = initialisation { c.initialisation = i }
         if let r = peerNormalisation { c.peerNormalisation = r }
         if let n = negativeLabels { c.negativeLabels = n }
         if let b = negativeScoreScale { c.negativeScoreScale = b }
@@ -72,6 +81,9 @@ struct TrainingOptions: ParsableArguments {
 
 extension FFConfiguration.NegativeLabels: ExpressibleByArgument {}
 extension FFConfiguration.LearningRateDecay: ExpressibleByArgument {}
+extension FFConfiguration.Optimiser: ExpressibleByArgument {}
+extension FFConfiguration.InputNormalisation: ExpressibleByArgument {}
+extension FFConfiguration.Initialisation: ExpressibleByArgument {}
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -93,14 +93,14 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("A configuration without a loss sharpness, weight decay, learning-rate decay or draw scale encodes as before the options existed, so its runs keep their cache key")
+    @Test("A configuration without a loss sharpness, weight decay, learning-rate decay, draw scale, peer normalisation or optimiser encodes as before the options existed, so its runs keep their cache key")
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var c = try FFConfiguration.preset("hinton-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
         #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
-                && !json.contains("negativeScoreScale") && !json.contains("peerNormalisation"))
+                && !json.contains("negativeScoreScale") && !json.contains("peerNormalisation") && !json.contains("optimiser"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
         #expect(try JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)).sharpness == 1)

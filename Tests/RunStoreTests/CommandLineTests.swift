@@ -193,11 +193,12 @@ struct CommandLineTests {
         try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
                       "--eval-every", "2", "--weight-decay", "0.01", "--negative-labels", "shuffledExcludingTrue",
                       "--no-schedule", "--learning-rate-decay", "linearSecondHalf", "--peer-normalisation", "0.03",
-                      "--out", dir + "/run.h5"])
+                      "--optimiser", "smoothedSGD", "--out", dir + "/run.h5"])
         let r = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/trace.h5"])
-        #expect(r.status == 0 && r.output.contains("linearSecondHalf decay, weight decay 0.01, peer normalisation ρ 0.03"), "\(r.output)")
+        #expect(r.status == 0 && r.output.contains("linearSecondHalf decay, weight decay 0.01, peer normalisation ρ 0.03, optimiser smoothedSGD"), "\(r.output)")
         let run = try RunFile.read(path: dir + "/run.h5"), trace = try RunFile.read(path: dir + "/trace.h5")
         #expect(run.config.weightDecay == 0.01 && run.config.negativeLabels == .shuffledExcludingTrue)
+        #expect(run.config.optimiser == .smoothedSGD)
         #expect(run.config.peerNormalisation == 0.03 && run.checkpoint?.peerMeans.count == run.config.weightLayerCount)
         // Hinton's decay over 4 epochs: η0, η0, then (1 + 2(4 − e))/4 of it.
         let eta0 = run.config.learningRate

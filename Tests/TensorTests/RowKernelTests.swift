@@ -17,18 +17,31 @@ struct RowKernelTests {
         }
     }
 
-    @Test("normalizeRows gives x / (‖x‖ + ε)")
-    func normalize() {
+    @Test("normalizeRows gives length · x / (‖x‖ + ε), for length 1 and √D, with and without known sums of squares",
+          arguments: [1.0, 37.0.squareRoot()])
+    func normalize(length: Double) {
         let x: Matrix<Double> = randomMatrix(rows, cols, seed: 10)
-        var y = Matrix<Double>(rows: rows, cols: cols)
+        var y = Matrix<Double>(rows: rows, cols: cols), z = y
+        let sums = (0 ..< rows).map { x.row($0).reduce(0) { $0 + $1 * $1 } }
         x.storage.withUnsafeBufferPointer { xp in
             y.storage.withUnsafeMutableBufferPointer { yp in
-                RowKernels.normalizeRows(xp.baseAddress!, yp.baseAddress!, rows: rows, cols: cols, eps: 1e-4)
+                if length == 1 {
+                    RowKernels.normalizeRows(xp.baseAddress!, yp.baseAddress!, rows: rows, cols: cols, eps: 1e-4)
+                } else {
+                    RowKernels.normalizeRows(xp.baseAddress!, yp.baseAddress!, rows: rows, cols: cols, eps: 1e-4, length: length)
+                }
+            }
+            z.storage.withUnsafeMutableBufferPointer { zp in
+                RowKernels.normalizeRows(xp.baseAddress!, zp.baseAddress!, rows: rows, cols: cols, sumsOfSquares: sums,
+                                         eps: 1e-4, length: length)
             }
         }
         for i in 0 ..< rows {
-            let norm = x.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot()
-            for j in 0 ..< cols { #expect(abs(y[i, j] - x[i, j] / (norm + 1e-4)) <= 1e-14) }
+            let norm = sums[i].squareRoot()
+            for j in 0 ..< cols {
+                #expect(abs(y[i, j] - length * x[i, j] / (norm + 1e-4)) <= 1e-14)
+                #expect(abs(z[i, j] - length * x[i, j] / (norm + 1e-4)) <= 1e-14)
+            }
         }
     }
 
