@@ -22,7 +22,7 @@ public enum PeerNormalisation {
     /// μ ← 0.9 μ + 0.1 · (column means of the `rows` × `width` activations `h`);
     /// `columnSums` is scratch of `width` values.
     public static func updateRunningMeans<T: BLASScalar>(_ means: UnsafeMutablePointer<T>, activations h: UnsafePointer<T>,
-                                                  rows: Int, width: Int, columnSums: UnsafeMutablePointer<T>) {
+                                                         rows: Int, width: Int, columnSums: UnsafeMutablePointer<T>) {
         guard rows > 0 else { return }
         columnSums.update(repeating: 0, count: width)
         for i in 0 ..< rows {
@@ -35,7 +35,7 @@ public enum PeerNormalisation {
 
     /// c_k = 2ρ w (μ_k − μ̄) into `term`: what each positive row adds to ∂L/∂z.
     public static func gradientTerm<T: BLASScalar>(means: UnsafePointer<T>, width: Int, strength rho: Double,
-                                            rowWeight w: Double, into term: UnsafeMutablePointer<T>) {
+                                                   rowWeight w: Double, into term: UnsafeMutablePointer<T>) {
         var total = 0.0
         for k in 0 ..< width { total += Double(means[k]) }
         let layerMean = total / Double(width)
