@@ -132,7 +132,15 @@ public enum RunFile {
         return (json, tg.hasAttribute("final_accuracy_per_sample"))
     }
 
+    /// The run in `path`; every failure is a `RunFileError` naming the file,
+    /// whichever part of it (a group, a dataset, an attribute) could not be read.
     public static func read(path: String) throws -> RunContents {
+        do { return try readContents(path: path) } catch let e as RunFileError { throw e } catch {
+            throw RunFileError(path: path, problem: "cannot be read (\(error)); not trusted")
+        }
+    }
+
+    private static func readContents(path: String) throws -> RunContents {
         let f: HDF5File
         do { f = try HDF5File.open(path) } catch {
             throw RunFileError(path: path, problem: "cannot be opened as HDF5 (\(error)); not trusted")
