@@ -79,13 +79,7 @@ struct MinibatchTests {
         let data = try syntheticSplit()
         var config = small(try .preset(preset), sizes: [784, 20, 12], epochs: 4)
         config.batchSize = 64
-        let whole = try FFTrainer(config: config, data: data)
-        try whole.train()
-        let first = try FFTrainer(config: config, data: data)
-        for _ in 0 ..< 3 { first.step() }
-        let resumed = try FFTrainer(config: config, data: data)
-        try resumed.restore(first.checkpoint(), trace: first.trace)
-        try resumed.train()
+        let (whole, resumed) = try trainedWholeAndResumed(config, data: data, stopAfter: 3)
         for (x, y) in zip(whole.layers, resumed.layers) {
             #expect(x.parameters.map(\.bitPattern) == y.parameters.map(\.bitPattern))
         }

@@ -98,14 +98,7 @@ struct PeerNormalisationTests {
         #expect(try parameters(0) == plain)
         #expect(try parameters(0.03) != plain)
 
-        let c = try config(0.03, epochs: 4)
-        let whole = try FFTrainer(config: c, data: data)
-        try whole.train()
-        let first = try FFTrainer(config: c, data: data)
-        for _ in 0 ..< 2 { first.step() }
-        let resumed = try FFTrainer(config: c, data: data)
-        try resumed.restore(first.checkpoint(), trace: first.trace)
-        try resumed.train()
+        let (whole, resumed) = try trainedWholeAndResumed(try config(0.03, epochs: 4), data: data, stopAfter: 2)
         #expect(whole.layers.map { $0.parameters.map(\.bitPattern) } == resumed.layers.map { $0.parameters.map(\.bitPattern) })
         #expect(whole.peerMeans.map { $0.map(\.bitPattern) } == resumed.peerMeans.map { $0.map(\.bitPattern) })
     }

@@ -46,14 +46,7 @@ struct SmoothedSGDTests {
         #expect(try parameters(.adam) == plain)
         #expect(try parameters(.smoothedSGD) != plain)
 
-        let c = try config(.smoothedSGD, epochs: 4)
-        let whole = try FFTrainer(config: c, data: data)
-        try whole.train()
-        let first = try FFTrainer(config: c, data: data)
-        for _ in 0 ..< 2 { first.step() }
-        let resumed = try FFTrainer(config: c, data: data)
-        try resumed.restore(first.checkpoint(), trace: first.trace)
-        try resumed.train()
+        let (whole, resumed) = try trainedWholeAndResumed(try config(.smoothedSGD, epochs: 4), data: data, stopAfter: 2)
         #expect(whole.layers.map { $0.parameters.map(\.bitPattern) } == resumed.layers.map { $0.parameters.map(\.bitPattern) })
     }
 }

@@ -22,6 +22,19 @@ func syntheticSplit(count: Int = 240, seed: UInt64 = 3) throws -> DataSplit {
     return try DataSplit.make(.mnist, full: full, test: full.subset(Array(0 ..< 50)), seed: seed)
 }
 
+/// Trains `config` to its end twice: once uninterrupted, once stopped after
+/// `stopAfter` steps and continued in a new trainer from the checkpoint.
+func trainedWholeAndResumed(_ config: FFConfiguration, data: DataSplit, stopAfter: Int) throws -> (whole: FFTrainer, resumed: FFTrainer) {
+    let whole = try FFTrainer(config: config, data: data)
+    try whole.train()
+    let first = try FFTrainer(config: config, data: data)
+    for _ in 0 ..< stopAfter { first.step() }
+    let resumed = try FFTrainer(config: config, data: data)
+    try resumed.restore(first.checkpoint(), trace: first.trace)
+    try resumed.train()
+    return (whole, resumed)
+}
+
 func small(_ c: FFConfiguration, sizes: [Int], epochs: Int) -> FFConfiguration {
     var c = c
     c.layerSizes = sizes
