@@ -160,6 +160,12 @@ public enum LabelOverlay {
         row[label] = value
     }
 
+    /// No label: every label pixel at `value` / 10 (Hinton's script's neutral label).
+    @inlinable
+    public static func applyNeutral(_ row: UnsafeMutablePointer<Float>, value: Float) {
+        row.update(repeating: value / Float(classes), count: classes)
+    }
+
     /// A copy of `images` with `labels[i]` overlaid on row i.
     public static func overlaid(_ images: Matrix<Float>, labels: [Int], value: Float) -> Matrix<Float> {
         var m = images

@@ -46,6 +46,11 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         /// layers, per-sample goodness), and its negative's label is drawn from
         /// the nine wrong labels with probability ∝ exp(score) (interleaved only).
         case predicted
+        /// Hard negatives as Hinton's script draws them (SoftmaxReadout.swift):
+        /// every minibatch, from a softmax read-out of the scored layers on the
+        /// image with a neutral label, trained beside the network (interleaved,
+        /// minibatches only).
+        case readout
     }
     public enum NegativeRefresh: String, Codable, Sendable, CaseIterable {
         /// One permutation for the whole run (baseline).

@@ -35,6 +35,8 @@ public final class FFTrainer {
     var negativeRows = 0
     let workspaces: [StepWorkspace<Float>]
     let candidateGoodness, candidateScratch: Buffer<Float>
+    /// The read-out the hard negatives come from (`negativeLabels` .readout); nil otherwise.
+    public let readout: SoftmaxReadout?
     /// What peer normalisation adds to a positive row's dL/dz, for the layer stepping.
     let peerTerm: Buffer<Float>
     /// The negatives' labels of a run that draws them once (`negativeRefresh` .once), by training row.
@@ -58,6 +60,10 @@ public final class FFTrainer {
         try config.validate()
         if config.negativeLabels == .predicted && (config.order == .greedy || config.negativeRefresh == .once) {
             throw ConfigurationError(parameter: "negativeLabels", problem: "'predicted' needs order 'interleaved' and negativeRefresh 'everyEpoch' (the network predicts anew each step)")
+        }
+        if config.negativeLabels == .readout
+            && (config.order == .greedy || config.negativeRefresh == .once || config.batchSize == nil) {
+            throw ConfigurationError(parameter: "negativeLabels", problem: "'readout' needs order 'interleaved', negativeRefresh 'everyEpoch' and a batchSize (the read-out learns and draws on each minibatch)")
         }
         if config.order == .greedy {
             if config.negativeMining {
@@ -111,6 +117,8 @@ public final class FFTrainer {
         candidateGoodness = Buffer(batchRows)
         candidateScratch = Buffer(batchRows)
         predictor = Predictor(sizes: sizes, chunk: chunk, slots: neg)
+        readout = config.negativeLabels == .readout
+            ? SoftmaxReadout(widths: Array(sizes[min(config.scoredFromLayer ?? 1, count)...]), rows: batchRows) : nil
         trainProbeRows = min(10_000, n)
         trueLabels = data.train.labels.map(Int.init)
 

@@ -9,19 +9,28 @@ extension FFTrainer {
     func interleavedStep(_ epoch: Int) -> EpochTrace {
         let p = Double(epoch) / Double(config.epochs)
         let lr = schedule.rate(epoch: epoch)
-        let labels = fixedNegativeLabels
-            ?? (config.negativeLabels == .predicted ? predictedNegativeLabels()
-                : NegativeLabels.draw(data.train.labels, kind: config.negativeLabels, rng: &negativesRNG))
+        var labels: [Int]
+        switch (fixedNegativeLabels, config.negativeLabels) {
+        case (let fixed?, _): labels = fixed
+        case (nil, .predicted): labels = predictedNegativeLabels()
+        case (nil, .readout): labels = trueLabels  // each batch's rows are overwritten before it steps
+        case (nil, let kind): labels = NegativeLabels.draw(data.train.labels, kind: kind, rng: &negativesRNG)
+        }
         let (selection, stats): (NegativeMining.Selection, [LayerStatistics])
         let negativesUsed: Int
         if let batches = minibatches(step: epoch) {
             positivesReady = false  // pos.first holds one batch at a time
-            let parts = batches.map { interleavedBatch(rows: $0, negativeLabels: labels, progress: p, learningRate: lr) }
+            var parts: [(NegativeMining.Selection, [LayerStatistics])] = []
+            for rows in batches {
+                readoutNegativeLabels(rows: rows, learningRate: lr, into: &labels)
+                parts.append(interleavedBatch(rows: rows, negativeLabels: labels, progress: p, learningRate: lr))
+            }
             selection = NegativeMining.Selection.combined(parts.map(\.0))
             negativesUsed = parts.map(\.0.kept).reduce(0, +)
             stats = LayerStatistics.combined(parts.map(\.1), positivesPerBatch: batches.map(\.count),
                                              negativesPerBatch: parts.map(\.0.kept))
         } else {
+            readoutNegativeLabels(rows: Array(0 ..< n)[...], learningRate: lr, into: &labels)
             (selection, stats) = interleavedBatch(rows: nil, negativeLabels: labels, progress: p, learningRate: lr)
             negativesUsed = selection.kept
         }

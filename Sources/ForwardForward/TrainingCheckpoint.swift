@@ -1,8 +1,8 @@
 import Tensor
 
 /// Everything a run needs to continue bit-identically: weights, Adam moments
-/// and step counts, the generators' states, the step count and, where peer
-/// normalisation is on, its running means.
+/// and step counts, the generators' states, the step count and, where they
+/// are on, peer normalisation's running means and the hard negatives' read-out.
 public struct TrainingCheckpoint: Sendable, Equatable {
     public var stepsDone: Int
     public var parameters: [[Float]]
@@ -13,9 +13,13 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     public var miningRNG: [UInt64]
     /// Peer normalisation's running means by layer; empty where it is off.
     public var peerMeans: [[Float]]
+    /// The read-out's V ([features, 10], row-major) and its smoothed gradient; empty where it is off.
+    public var readoutWeights: [Float]
+    public var readoutSmoothedGradient: [Float]
 
     public init(stepsDone: Int, parameters: [[Float]], adamFirstMoments: [[Float]], adamSecondMoments: [[Float]],
-                adamSteps: [Int], negativesRNG: [UInt64], miningRNG: [UInt64], peerMeans: [[Float]] = []) {
+                adamSteps: [Int], negativesRNG: [UInt64], miningRNG: [UInt64], peerMeans: [[Float]] = [],
+                readoutWeights: [Float] = [], readoutSmoothedGradient: [Float] = []) {
         self.stepsDone = stepsDone
         self.parameters = parameters
         self.adamFirstMoments = adamFirstMoments
@@ -24,6 +28,8 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         self.negativesRNG = negativesRNG
         self.miningRNG = miningRNG
         self.peerMeans = peerMeans
+        self.readoutWeights = readoutWeights
+        self.readoutSmoothedGradient = readoutSmoothedGradient
     }
 }
 
@@ -37,7 +43,8 @@ extension FFTrainer {
         TrainingCheckpoint(stepsDone: stepsDone, parameters: layers.map(\.parameters),
                            adamFirstMoments: optimizers.map(\.m), adamSecondMoments: optimizers.map(\.v),
                            adamSteps: optimizers.map(\.step), negativesRNG: negativesRNG.stateWords,
-                           miningRNG: miningRNG.stateWords, peerMeans: peerMeans)
+                           miningRNG: miningRNG.stateWords, peerMeans: peerMeans,
+                           readoutWeights: readout?.weights ?? [], readoutSmoothedGradient: readout?.optimiser.m ?? [])
     }
 
     /// Continues from `c`; `trace` is the run's trace up to the checkpoint.
@@ -57,6 +64,12 @@ extension FFTrainer {
                 ? "checkpoint carries peer normalisation's running means, but the configuration has no peerNormalisation"
                 : "checkpoint lacks peer normalisation's running means of widths \(peerMeans.map(\.count)) (it has \(c.peerMeans.map(\.count)))")
         }
+        let readoutSize = readout?.weights.count ?? 0
+        guard c.readoutWeights.count == readoutSize, c.readoutSmoothedGradient.count == readoutSize else {
+            throw CheckpointError(message: readout == nil
+                ? "checkpoint carries a read-out for hard negatives, but the configuration's negativeLabels is not 'readout'"
+                : "checkpoint lacks the hard negatives' read-out of \(readoutSize) weights (it has \(c.readoutWeights.count))")
+        }
         guard (0 ... totalSteps).contains(c.stepsDone) else {
             throw CheckpointError(message: "checkpoint at step \(c.stepsDone) is outside this run's 0…\(totalSteps)")
         }
@@ -72,6 +85,10 @@ extension FFTrainer {
             optimizers[l].step = c.adamSteps[l]
         }
         peerMeans = c.peerMeans
+        if let readout {
+            readout.weights = c.readoutWeights
+            readout.optimiser.m = c.readoutSmoothedGradient
+        }
         stepsDone = c.stepsDone
         self.trace = trace
         greedyPreparedLayer = 0  // greedy inputs are rebuilt from the restored frozen layers

@@ -34,6 +34,12 @@ enum CheckpointLayout {
                 try d.setAttribute("description", .string("peer normalisation: each unit's running mean activity on the positives"))
             }
         }
+        if !c.readoutWeights.isEmpty {
+            let rg = try g.createGroup("readout")
+            let w = try write("weight", c.readoutWeights, shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
+            try w.setAttribute("description", .string("V, [features, 10]: the hard negatives' softmax read-out, z = [x̂_2 … x̂_L] V"))
+            try write("smoothed_gradient", c.readoutSmoothedGradient, shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
+        }
         let rng = try g.createGroup("rng")
         try rng.setAttribute("generator", .string("xoshiro256** state words"))
         try write("negatives", c.negativesRNG, in: rng)
@@ -61,6 +67,8 @@ enum CheckpointLayout {
         add(c.negativesRNG)
         add(c.miningRNG)
         for a in c.peerMeans { add(a) }  // none without peer normalisation: older digests still match
+        add(c.readoutWeights)  // empty without the read-out: likewise
+        add(c.readoutSmoothedGradient)
         return Verification.hex(h.finalize())
     }
 
@@ -77,12 +85,19 @@ enum CheckpointLayout {
             steps.append(Int(try lg.attribute("adam_step").int ?? 0))
             if lg.contains("peer_mean") { peer.append(try lg.dataset("peer_mean").read(as: Float.self)) }
         }
+        var readoutWeights: [Float] = [], readoutGradient: [Float] = []
+        if g.contains("readout") {
+            let rg = try g.group("readout")
+            readoutWeights = try rg.dataset("weight").read(as: Float.self)
+            readoutGradient = try rg.dataset("smoothed_gradient").read(as: Float.self)
+        }
         let rng = try g.group("rng")
         let c = TrainingCheckpoint(
             stepsDone: Int(try g.attribute("steps_done").int ?? -1), parameters: params,
             adamFirstMoments: m, adamSecondMoments: v, adamSteps: steps,
             negativesRNG: try rng.dataset("negatives").read(as: UInt64.self),
-            miningRNG: try rng.dataset("mining").read(as: UInt64.self), peerMeans: peer)
+            miningRNG: try rng.dataset("mining").read(as: UInt64.self), peerMeans: peer,
+            readoutWeights: readoutWeights, readoutSmoothedGradient: readoutGradient)
         // Checkpoints written before digests have none and are read as they are.
         if g.hasAttribute("sha256"), try g.attribute("sha256").string != digest(c) {
             throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["it changed after it was written (SHA-256 differs); not trusted"])

@@ -21,7 +21,7 @@ struct TrainingOptions: ParsableArguments {
     var learningRateDecay: FFConfiguration.LearningRateDecay?
     @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
     var lossSharpness: Double?
-    @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's).")
+    @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's; readout is Hinton's script's, minibatches only).")
     var negativeLabels: FFConfiguration.NegativeLabels?
     @Option(parsing: .unconditional, help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
     var negativeScoreScale: Double?

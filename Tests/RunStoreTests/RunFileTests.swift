@@ -132,6 +132,19 @@ struct CheckpointDigestTests {
         #expect(e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
     }
 
+    @Test("The hard negatives' read-out round-trips with the checkpoint and is under its digest")
+    func readout() throws {
+        let t = try tinyTrainer("hinton-mnist", epochs: 2) { $0.negativeLabels = .readout; $0.batchSize = 40 }
+        try t.train()
+        let path = try scratchPath("readout.h5")
+        try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
+        let c = try #require(try RunFile.read(path: path).checkpoint)
+        #expect(c == t.checkpoint() && c.readoutWeights.count == 16 * 10 && c.readoutWeights.contains { $0 != 0 })
+        try rewrite(path, "checkpoints/\(t.config.name)/epoch_00002/readout", "smoothed_gradient", as: Float.self) { s in s[0] += 1 }
+        let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
+        #expect(e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
+    }
+
     @Test("A trace value changed in the file after it was written: reading the run is an error naming the file")
     func changedTrace() throws {
         let t = try tinyTrainer("baseline-mnist")
