@@ -12,8 +12,10 @@ import RunStore
  supervised FF reaches 1.36% test error on MNIST (four hidden layers of 2,000
  ReLUs, minibatches, 60 epochs, prediction by the goodness of all but the first
  hidden layer). This notebook trains that network (`hinton-mnist` and
- `hinton-fashion`, read as `docs/strong-ff.md` says) and then the same network
- with each of AMSGA's four components added alone, and with all four.
+ `hinton-fashion`: his paper, with what it leaves open as his released script
+ does it, read as `docs/strong-ff.md` says) and then the same network with each
+ of AMSGA's four components added alone, and with all four. AMSGA's warm-up
+ and cosine replace his learning-rate decay where they are on.
 
  Cell 1 trains one `variant` on one `dataset` at one `seed`: the cell a sweep
  runs, one point per variant, dataset and seed:
@@ -24,8 +26,8 @@ import RunStore
 
  Cell 2 reads the grid (the preset over `seeds` seeds, the variants over
  `variantSeeds`), finding cached what a sweep ran and running the rest. Each
- run is about 1 h 50 min of two quiet cores at the full 50,000 images and 60
- epochs (most of it scoring the hard negatives, docs/strong-ff.md);
+ run is under an hour of two quiet cores at the full 50,000 images and 60
+ epochs (docs/strong-ff.md, "Speed");
  `trainSize` and `epochs` make a smaller study (the schedule and the curriculum
  still run their whole course, p = e/E).
  */
@@ -99,13 +101,15 @@ enum StrongVariant: String, CaseIterable {
         }
     }
 
-    /// The preset with this variant's components switched on.
+    /// The preset with this variant's components switched on. AMSGA's
+    /// warm-up and cosine replace Hinton's decay, which excludes it.
     func configuration(_ dataset: DatasetName) -> FFConfiguration {
         var c = FFConfiguration.hinton(dataset)
         c.multiScaleGoodness = [.multiScale, .allFour].contains(self)
         c.negativeMining = [.mining, .allFour].contains(self)
         c.adaptiveThreshold = [.adaptiveThreshold, .allFour].contains(self)
         c.learningRateSchedule = [.schedule, .allFour].contains(self)
+        if c.learningRateSchedule { c.learningRateDecay = nil }
         return c
     }
 

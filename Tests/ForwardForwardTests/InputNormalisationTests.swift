@@ -6,7 +6,7 @@ import ForwardForward
 @Suite("Input normalisation to a mean square of 1 (Hinton's ffnormrows)")
 struct InputNormalisationTests {
     func config(_ n: FFConfiguration.InputNormalisation?, epochs: Int = 1) throws -> FFConfiguration {
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: epochs)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: epochs)
         c.inputNormalisation = n
         c.initialisation = .normalFanIn
         return c

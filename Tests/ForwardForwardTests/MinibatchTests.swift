@@ -87,11 +87,25 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
+    @Test("hinton-mnist is the text's reading with his script's choices where the text is silent: κ = D, θ0 = 1, smoothed SGD, read-out negatives")
+    func hintonPresets() throws {
+        for (script, text) in [("hinton-mnist", "hinton-text-mnist"), ("hinton-fashion", "hinton-text-fashion")] {
+            let s = try FFConfiguration.preset(script), t = try FFConfiguration.preset(text)
+            try s.validate()
+            try t.validate()
+            #expect(s.dataset == t.dataset && s.layerSizes == [784, 2000, 2000, 2000, 2000] && s.layerSizes == t.layerSizes)
+            #expect(s.epochs == 60 && s.batchSize == 100 && s.scoredFromLayer == 2 && s.order == .interleaved)
+            #expect(!s.multiScaleGoodness && !s.negativeMining && !s.adaptiveThreshold && !s.learningRateSchedule)
+            #expect(s.lossSharpness == Double(s.layerSizes[1]) && s.theta0 == 1 && s.optimiser == .smoothedSGD && s.learningRate == 0.01)
+            #expect(s.negativeLabels == .readout && t.negativeLabels == .predicted && t.optimiser == nil && t.lossSharpness == nil)
+        }
+    }
+
     @Test("A configuration without a loss sharpness, weight decay, learning-rate decay, draw scale, peer normalisation or optimiser encodes as before the options existed, so its runs keep their cache key")
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var c = try FFConfiguration.preset("hinton-mnist")
+        var c = try FFConfiguration.preset("hinton-text-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
         #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
                 && !json.contains("negativeScoreScale") && !json.contains("peerNormalisation") && !json.contains("optimiser"))
@@ -104,7 +118,7 @@ struct MinibatchTests {
     func sharpnessReachesTheStep() throws {
         let data = try syntheticSplit()
         func firstLosses(_ kappa: Double?) throws -> [Double] {
-            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+            var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: 1)
             c.lossSharpness = kappa
             c.batchSize = data.train.count
             let t = try FFTrainer(config: c, data: data)
@@ -121,7 +135,7 @@ struct MinibatchTests {
     func negativeScoreScaleReachesTheDraw() throws {
         let data = try syntheticSplit()
         func losses(_ beta: Double?) throws -> [UInt64] {
-            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 3)
+            var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: 3)
             c.negativeScoreScale = beta
             let t = try FFTrainer(config: c, data: data)
             try t.train()
@@ -136,7 +150,7 @@ struct MinibatchTests {
     func weightDecayReachesTheUpdate() throws {
         let data = try syntheticSplit()
         func afterOneStep(_ lambda: Double?) throws -> (before: [[Float]], after: [[Float]], weights: [Int]) {
-            var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+            var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: 1)
             c.weightDecay = lambda
             c.batchSize = data.train.count
             let t = try FFTrainer(config: c, data: data)
@@ -158,7 +172,7 @@ struct MinibatchTests {
     @Test("A bad batch size, scored layer, loss sharpness, weight decay or draw scale is refused, naming the parameter")
     func badValues() throws {
         let data = try syntheticSplit()
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 1)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: 1)
         c.batchSize = 0
         #expect((#expect(throws: ConfigurationError.self) { try FFTrainer(config: c, data: data) })?.parameter == "batchSize")
         c.batchSize = 10
@@ -231,7 +245,7 @@ struct HardNegativeTests {
     @Test("Predicted negatives train deterministically; greedy training or fixed negatives refuse them")
     func predicted() throws {
         let data = try syntheticSplit()
-        var config = small(try .preset("hinton-mnist"), sizes: [784, 24, 16], epochs: 3)
+        var config = small(try .preset("hinton-text-mnist"), sizes: [784, 24, 16], epochs: 3)
         config.negativeLabels = .predicted
         let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
         try a.train()

@@ -63,7 +63,7 @@ struct PeerNormalisationTests {
     }
 
     func config(_ rho: Double?, epochs: Int) throws -> FFConfiguration {
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 24, 24], epochs: epochs)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 24, 24], epochs: epochs)
         c.batchSize = 40
         c.peerNormalisation = rho
         return c

@@ -27,7 +27,7 @@ struct SmoothedSGDTests {
     }
 
     func config(_ optimiser: FFConfiguration.Optimiser?, epochs: Int) throws -> FFConfiguration {
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: epochs)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: epochs)
         c.batchSize = 40
         c.optimiser = optimiser
         c.learningRate = 0.01

@@ -33,7 +33,7 @@ struct SoftmaxReadoutTests {
     }
 
     func config(epochs: Int) throws -> FFConfiguration {
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 24, 24, 24], epochs: epochs)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 24, 24, 24], epochs: epochs)
         c.batchSize = 40
         c.negativeLabels = .readout
         return c
@@ -83,7 +83,7 @@ struct SoftmaxReadoutTests {
     @Test("Hinton's script in small with its read-out learns (his scale, logistic, smoothed SGD; the read-out's negatives)")
     func hintonsScriptLearns() throws {
         let data = try syntheticSplit()
-        var c = small(try .preset("hinton-mnist"), sizes: [784, 16, 16], epochs: 6)
+        var c = small(try .preset("hinton-text-mnist"), sizes: [784, 16, 16], epochs: 6)
         c.inputNormalisation = .unitMeanSquare
         c.initialisation = .normalFanIn
         c.batchSize = 20

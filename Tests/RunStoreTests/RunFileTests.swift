@@ -121,7 +121,7 @@ struct CheckpointDigestTests {
 
     @Test("Peer normalisation's running means round-trip with the checkpoint and are under its digest")
     func peerMeans() throws {
-        let t = try tinyTrainer("hinton-mnist", epochs: 2) { $0.peerNormalisation = 0.03; $0.batchSize = 40 }
+        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) { $0.peerNormalisation = 0.03; $0.batchSize = 40 }
         try t.train()
         let path = try scratchPath("peer.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
@@ -134,7 +134,7 @@ struct CheckpointDigestTests {
 
     @Test("The hard negatives' read-out round-trips with the checkpoint and is under its digest")
     func readout() throws {
-        let t = try tinyTrainer("hinton-mnist", epochs: 2) { $0.negativeLabels = .readout; $0.batchSize = 40 }
+        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) { $0.negativeLabels = .readout; $0.batchSize = 40 }
         try t.train()
         let path = try scratchPath("readout.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
