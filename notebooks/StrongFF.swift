@@ -26,7 +26,7 @@ import RunStore
 
  Cell 2 reads the grid (the preset over `seeds` seeds, the variants over
  `variantSeeds`), finding cached what a sweep ran and running the rest. Each
- run is under an hour of two quiet cores at the full 50,000 images and 60
+ run is about an hour of two quiet cores at the full 50,000 images and 60
  epochs (docs/strong-ff.md, "Speed");
  `trainSize` and `epochs` make a smaller study (the schedule and the curriculum
  still run their whole course, p = e/E).
