@@ -30,7 +30,8 @@ extension FFTrainer {
             stats = LayerStatistics.combined(parts.map(\.1), positivesPerBatch: batches.map(\.count),
                                              negativesPerBatch: parts.map(\.0.kept))
         } else {
-            readoutNegativeLabels(rows: Array(0 ..< n)[...], learningRate: lr, into: &labels)
+            // A batch size of at least n trains full-batch, the read-out too.
+            if readout != nil { readoutNegativeLabels(rows: Array(0 ..< n)[...], learningRate: lr, into: &labels) }
             (selection, stats) = interleavedBatch(rows: nil, negativeLabels: labels, progress: p, learningRate: lr)
             negativesUsed = selection.kept
         }

@@ -47,7 +47,10 @@ func findNotebook(_ name: String, forRunning: Bool) throws -> Notebook {
        let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe,
        ProcessInfo.processInfo.environment[Rebuild.marker] == nil {
         let rebuild = "a build (`swift build -c release` in the package, which `amsga run` does itself when run from the package's .build folder)"
-        if forRunning { throw RuntimeError("\(nb.file) changed after this amsga was built: it needs \(rebuild)") }
+        if forRunning {
+            throw RuntimeError("\(nb.file) changed after this amsga was built: it needs \(rebuild); "
+                + "a build that only saw comments change leaves \(executablePath) as it was, and `touch \(executablePath)` then says it is current")
+        }
         FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; its cells run after \(rebuild)\n".utf8))
     }
     return nb

@@ -46,6 +46,9 @@ enum Rebuild {
             FileHandle.standardError.write(Data(output.utf8))
             throw RuntimeError("the build failed (`\(arguments.joined(separator: " "))` in \(root), exit status \(status)); nothing was run")
         }
+        // A change the compiler finds empty (a comment) leaves the binary
+        // unlinked and its date old: without this, every run would build again.
+        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: SourceTree.executable)
         print(String(format: "amsga: rebuilt in %.0f s; running the new binary", Date().timeIntervalSince(start)))
         setenv(marker, "1", 1)
         fflush(stdout)

@@ -104,6 +104,15 @@ struct EditRunTests {
         let status = try runAmsga(["status", "probe-notes"] + small, executable: amsga, in: root)
         #expect(status.output.components(separatedBy: ": fresh").count == 4, "\(status.output)")
 
+        // A comment the compiler finds empty leaves the binary unlinked: one
+        // rebuild, then the binary counts as current.
+        let edited = try String(contentsOfFile: file, encoding: .utf8)
+        try (edited + "\n// a note, no code\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let third = try runAmsga(["run", "probe-notes"] + small, limit: 1200, executable: amsga, in: root)
+        #expect(third.status == 0 && third.output.contains("rebuilding"), "\(third.output)")
+        let fourth = try runAmsga(["run", "probe-notes"] + small, limit: 1200, executable: amsga, in: root)
+        #expect(fourth.status == 0 && !fourth.output.contains("rebuilding"), "\(fourth.output)")
+
         // A build error is shown and stops the run.
         try (text + "\nlet broken: Int = \"text\"\n").write(toFile: file, atomically: true, encoding: .utf8)
         let broken = try runAmsga(["run", "probe-notes"] + small, limit: 1200, executable: amsga, in: root)
