@@ -14,10 +14,14 @@ def images(config, source, split):
     """Standardised images and labels of `split` ("train" or "t10k") of the run's
     dataset, with the largest standardised pixel value (the label overlay's).
 
-    The statistics are those of the first 50,000 training images; the trainer
-    takes them over its seeded 50,000-image split, so they differ in the fourth
-    digit (docs/reading.md, "Data")."""
-    folder = source.get("folder") or os.path.join(os.environ.get("AMSGA_DATA", "data"), config["dataset"])
+    The folder is the one the run read, where it still exists, else
+    $AMSGA_DATA/<dataset>. The statistics are those of the first 50,000
+    training images; the trainer takes them over its seeded 50,000-image split
+    (docs/reading.md, "Data"), so a recomputed accuracy can differ from the
+    recorded one by an image or two."""
+    folder = source.get("folder")
+    if not folder or not os.path.isdir(folder):
+        folder = os.path.join(os.environ.get("AMSGA_DATA", "data"), config["dataset"])
     read = lambda name, skip: np.frombuffer(gzip.open(os.path.join(folder, name)).read()[skip:], np.uint8)
     train = read("train-images-idx3-ubyte.gz", 16).reshape(-1, 784)[:50000].astype(np.float64)
     mean, std = train.mean(), train.std()
