@@ -79,9 +79,10 @@ def goodness_weights(width, depth, multi_scale):
         return np.full(width, 1 / width), 0.0
     w = np.full(width, (0.40 - 0.15 * depth) / width)
     k = min(8, width // 10)
-    if k < 2:
-        return w + 0.35 / width, 0.25 + 0.15 * depth
-    bounds = np.cumsum([0] + [width // k + (1 if g < width % k else 0) for g in range(k)])
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        w[a:b] += 0.35 / (k * (b - a))
+    if k < 2:  # g_inter falls back to g_local
+        w += 0.35 / width
+    else:
+        bounds = np.cumsum([0] + [width // k + (1 if g < width % k else 0) for g in range(k)])
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            w[a:b] += 0.35 / (k * (b - a))
     return w, 0.25 + 0.15 * depth
