@@ -56,7 +56,12 @@ public let strongFF = Notebook("strong-ff", parameters: [
     //: ## 2. The component study
     //: Final test accuracy per dataset and variant: mean ± sample standard
     //: deviation over seeds, per seed, and the change against the preset (mean
-    //: over the seeds both have).
+    //: over the seeds both have). Read the variants with multi-scale goodness
+    //: by the per-sample column: their batch prediction adds to every image's
+    //: score for label c the same term, c_l times the mean square over the whole
+    //: test set with c overlaid (eq. 4), and one label's large term can send
+    //: most of the test set to that label (RESULTS.md measures it for all-four
+    //: on MNIST; `scripts/batch-goodness.py` recomputes it from a run file).
     Cell("Table") { ctx in
         for (dataset, variants) in try strongGrid(ctx) {
             ctx.print("\n### \(dataset.label)\n")
