@@ -11,10 +11,9 @@ This recomputes those scores in NumPy from the run file's last checkpoint for
 the first 500 training images of the run's dataset (standardised with the
 statistics of the first 50,000, the label overlaid at the largest standardised
 pixel value, inputs normalised before every layer as the run's configuration
-says) and
-prints the scores' accuracy and how peaked the draw is: the mean probability
-of the most likely wrong label (uniform: 1/9) and the draw's mean entropy
-(uniform: ln 9). A diagnostic, not part of the trainer: it needs h5py and
+says) and prints the scores' accuracy and how peaked the draw is: the mean
+probability of the most likely wrong label (uniform: 1/9) and the draw's mean
+entropy (uniform: ln 9). A diagnostic, not part of the trainer: it needs h5py and
 NumPy, and run files with checkpoints (`amsga train --out`, or a notebook's
 `cache/<cell>/runs/`).
 """
