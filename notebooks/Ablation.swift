@@ -20,8 +20,10 @@ import RunStore
  Cell 1 trains one `variant` at one `seed`; it is the cell a sweep runs, one
  point per variant and seed, in parallel or on a cluster:
 
-     amsga sweep ablation -p variant=amsga,no-multi-scale,no-mining,no-adaptive-threshold,no-schedule,all-off,baseline \
-         -p seed=0..2 --cell Train --jobs 2
+ ```sh
+ amsga sweep ablation -p variant=amsga,no-multi-scale,no-mining,no-adaptive-threshold,no-schedule,all-off,baseline \
+     -p seed=0..2 --cell Train --jobs 2
+ ```
 
  Cell 2 reads that grid (AMSGA and the baseline over `seeds` seeds, the five
  ablated variants over `ablationSeeds`), finding cached every point a sweep

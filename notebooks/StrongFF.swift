@@ -20,9 +20,11 @@ import RunStore
  Cell 1 trains one `variant` on one `dataset` at one `seed`: the cell a sweep
  runs, one point per variant, dataset and seed:
 
-     amsga sweep strong-ff -p variant=hinton -p dataset=mnist,fashion-mnist -p seed=0..2 --cell Train
-     amsga sweep strong-ff -p variant=multi-scale,mining,adaptive-threshold,schedule,all-four \
-         -p dataset=mnist,fashion-mnist --cell Train
+ ```sh
+ amsga sweep strong-ff -p variant=hinton -p dataset=mnist,fashion-mnist -p seed=0..2 --cell Train
+ amsga sweep strong-ff -p variant=multi-scale,mining,adaptive-threshold,schedule,all-four \
+     -p dataset=mnist,fashion-mnist --cell Train
+ ```
 
  Cell 2 reads the grid (the preset over `seeds` seeds, the variants over
  `variantSeeds`), finding cached what a sweep ran and running the rest. Each
@@ -64,7 +66,7 @@ public let strongFF = Notebook("strong-ff", parameters: [
     //: on MNIST; `scripts/batch-goodness.py` recomputes it from a run file).
     Cell("Table") { ctx in
         for (dataset, variants) in try strongGrid(ctx) {
-            ctx.print("\n### \(dataset.label)\n")
+            ctx.print(dataset.label)
             let preset = variants.first!.runs.map { $0.run.finalPerSample?.test ?? .nan }
             ctx.table(["variant", "seeds", "test (per-sample)", "per seed", "test (batch)", "Δ test vs Hinton's FF (points)"],
                       variants.map { v in

@@ -34,24 +34,11 @@ public struct NotebookSource: Sendable {
         let found = (start ..< end).filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("Cell(") }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count
         let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
-        // Classify every line: prose (with its Markdown text) or code.
-        var prose = [String?](repeating: nil, count: lines.count)
-        var inBlock = false
-        for (i, line) in lines.enumerated() {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if inBlock {
-                if let end = t.range(of: "*/") { prose[i] = String(t[..<end.lowerBound]); inBlock = false } else { prose[i] = line.trimmingLeadingIndent() }
-            } else if t.hasPrefix("/*:") {
-                let rest = String(t.dropFirst(3))
-                if let end = rest.range(of: "*/") { prose[i] = String(rest[..<end.lowerBound]) } else { prose[i] = rest; inBlock = true }
-            } else if t.hasPrefix("//:") {
-                prose[i] = String(t.dropFirst(3)).trimmingLeadingSpace()
-            }
-        }
+        let prose = Self.prose(lines)
         func proseText(_ r: Range<Int>) -> String {
             r.compactMap { prose[$0] }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        func indent(_ line: String) -> Int { Self.indent(line) }
         /// Code lines of a cell, dedented to the `Cell(` line's indentation; lines
         /// indented less than it (the notebook's own closing brace) end the cell.
         func codeText(_ r: Range<Int>) -> String {
@@ -91,6 +78,43 @@ public struct NotebookSource: Sendable {
         }
     }
 
+    /// Every line's Markdown text if it is prose (`//:` lines and `/*: … */`
+    /// blocks), nil if it is code.
+    static func prose(_ lines: [String]) -> [String?] {
+        var prose = [String?](repeating: nil, count: lines.count)
+        // A block's lines lose only the indent they share, so that an indented
+        // Markdown code block inside it stays a code block.
+        var block: [Int] = []
+        func dedentBlock() {
+            let shared = block.filter { !lines[$0].allSatisfy { $0 == " " } }.map { indent(lines[$0]) }.min() ?? 0
+            for i in block { prose[i] = String(lines[i].dropFirst(min(shared, indent(lines[i])))) }
+            block = []
+        }
+        var inBlock = false
+        for (i, line) in lines.enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if inBlock {
+                if let end = t.range(of: "*/") {
+                    dedentBlock()
+                    prose[i] = String(t[..<end.lowerBound])
+                    inBlock = false
+                } else {
+                    block.append(i)
+                    prose[i] = line
+                }
+            } else if t.hasPrefix("/*:") {
+                let rest = String(t.dropFirst(3))
+                if let end = rest.range(of: "*/") { prose[i] = String(rest[..<end.lowerBound]) } else { prose[i] = rest; inBlock = true }
+            } else if t.hasPrefix("//:") {
+                prose[i] = String(t.dropFirst(3)).trimmingLeadingSpace()
+            }
+        }
+        dedentBlock()
+        return prose
+    }
+
+    static func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+
     /// Code after the notebook's closing brace (helpers the cells call). It is
     /// part of every cell's key, so that changing a helper reruns its callers.
     public var helpers: String
@@ -101,9 +125,4 @@ public struct NotebookSource: Sendable {
 
 extension String {
     func trimmingLeadingSpace() -> String { hasPrefix(" ") ? String(dropFirst()) : self }
-    func trimmingLeadingIndent() -> String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        return String(s)
-    }
 }

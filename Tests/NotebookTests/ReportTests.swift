@@ -25,4 +25,27 @@ struct ReportTests {
         #expect(html.contains("at commit "))
         #expect(!html.contains("<img src=\"figure"))
     }
+
+    @Test("A /*: … */ block keeps an indented code block: its lines lose only the indent they share")
+    func indentedCodeInBlock() throws {
+        let file = NSTemporaryDirectory() + "amsga-prose-\(UUID().uuidString).swift"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try """
+            let nb = Notebook("prose") {
+            /*:
+             Run it so:
+
+                 amsga sweep prose -p seed=0..2 \\
+                     --cell Train
+             */
+                Cell("Train") { ctx in
+                    ctx.print("x")
+                }
+            }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let source = try NotebookSource(file: file, notebook: "prose", compiledLines: [8])
+        #expect(source.sections.count == 1)
+        #expect(source.sections.first?.prose == "Run it so:\n\n    amsga sweep prose -p seed=0..2 \\\n        --cell Train")
+        #expect(source.sections.first?.code.hasPrefix("Cell(\"Train\")") == true)
+    }
 }
