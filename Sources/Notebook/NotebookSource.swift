@@ -82,8 +82,8 @@ public struct NotebookSource: Sendable {
     /// blocks), nil if it is code.
     static func prose(_ lines: [String]) -> [String?] {
         var prose = [String?](repeating: nil, count: lines.count)
-        // A block's lines lose only the indent they share, so that an indented
-        // Markdown code block inside it stays a code block.
+        // A block's lines lose only the indent they share: a fenced command's
+        // continuation lines and a nested list keep their own.
         var block: [Int] = []
         func dedentBlock() {
             let shared = block.filter { !lines[$0].allSatisfy { $0 == " " } }.map { indent(lines[$0]) }.min() ?? 0

@@ -26,7 +26,7 @@ struct ReportTests {
         #expect(!html.contains("<img src=\"figure"))
     }
 
-    @Test("A /*: … */ block keeps an indented code block: its lines lose only the indent they share")
+    @Test("A /*: … */ block keeps its lines' relative indent: they lose only the indent they share")
     func indentedCodeInBlock() throws {
         let file = NSTemporaryDirectory() + "amsga-prose-\(UUID().uuidString).swift"
         defer { try? FileManager.default.removeItem(atPath: file) }
