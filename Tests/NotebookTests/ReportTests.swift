@@ -27,7 +27,7 @@ struct ReportTests {
     }
 
     @Test("A /*: … */ block keeps its lines' relative indent: they lose only the indent they share")
-    func indentedCodeInBlock() throws {
+    func blockKeepsRelativeIndent() throws {
         let file = NSTemporaryDirectory() + "amsga-prose-\(UUID().uuidString).swift"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try """
