@@ -26,11 +26,25 @@ public final class HDF5File {
         return fapl
     }
 
-    /// Creates (or truncates) a file.
-    public static func create(_ path: String) throws -> HDF5File {
+    /// Creates (or truncates) a file. `inMemory` builds the whole file in
+    /// memory (HDF5's core driver) and writes it at `close()` in one `pwrite`
+    /// instead of HDF5's scores of small ones: for a file written once and then
+    /// renamed into place, where a crash point per metadata block buys nothing.
+    /// Its value is the size to reserve, in bytes (the image grows by as much
+    /// again when it is passed, and each growth copies it). The file is created
+    /// on disk at once, so a path that cannot be written fails here.
+    public static func create(_ path: String, inMemory reserve: Int? = nil) throws -> HDF5File {
         HDF5Library.silence()
         let fapl = try accessProperties()
         defer { H5Pclose(fapl) }
+        if let reserve {
+            _ = try check(H5Pset_fapl_core(fapl, max(reserve, 1 << 20), true), "in-memory file driver for \(path)")
+            // Without it each flush writes the whole image again (three times a file).
+            _ = try check(H5Pset_core_write_tracking(fapl, true, 4096), "write tracking for \(path)")
+            // No lock: the file is this process's alone until it is renamed into
+            // place, and a lock taken now stays on the file after the rename.
+            _ = try check(H5Pset_file_locking(fapl, false, true), "file locking for \(path)")
+        }
         let id = try check(H5Fcreate(path, amsga_H5F_ACC_TRUNC(), amsga_H5P_DEFAULT(), fapl), "create \(path)")
         return try HDF5File(path: path, id: id)
     }

@@ -28,7 +28,10 @@ enum CheckpointLayout {
             try w.setAttribute("description", .string("W, [out, in]: h = ReLU(W x̂ + b)"))
             try write("bias", Array(p[(inp * out)...]), in: lg)
             try write("adam_m", c.adamFirstMoments[l], in: lg)
-            try write("adam_v", c.adamSecondMoments[l], in: lg)
+            // The smoothed-SGD optimiser keeps no second moment: its `v` is all
+            // zeros, a third of a hinton checkpoint, and is left out (read back as
+            // zeros; the digest, taken over the zeros, still covers it).
+            if c.adamSecondMoments[l].contains(where: { $0 != 0 }) { try write("adam_v", c.adamSecondMoments[l], in: lg) }
             if !c.peerMeans.isEmpty {
                 let d = try write("peer_mean", c.peerMeans[l], in: lg)
                 try d.setAttribute("description", .string("peer normalisation: each unit's running mean activity on the positives"))
@@ -47,11 +50,14 @@ enum CheckpointLayout {
         try g.setAttribute("sha256", .string(digest(c)))
     }
 
-    /// A checkpoint tensor: shuffle + gzip when large; dimensionless ("1", CF).
+    /// A checkpoint tensor, contiguous and uncompressed; dimensionless ("1", CF).
+    /// Shuffle + gzip 1 saved 14–21% of a trained layer's tensors and ran at
+    /// tens of MB/s, most of a checkpoint's write (docs/hdf5-layout.md, "How
+    /// big a run file gets"); contiguous, a tensor is one `pwrite` from its array.
     @discardableResult
     static func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil, in group: HDF5Group) throws -> HDF5Dataset {
         let shape = shape ?? [values.count]
-        let d = try group.write(name, values, shape: shape, storage: .automatic(shape: shape, elementSize: MemoryLayout<T>.size))
+        let d = try group.write(name, values, shape: shape, storage: .contiguous)
         try d.setAttribute("units", .string("1"))
         return d
     }
@@ -81,7 +87,7 @@ enum CheckpointLayout {
             let lg = try g.group(name)
             params.append(try lg.dataset("weight").read(as: Float.self) + lg.dataset("bias").read(as: Float.self))
             m.append(try lg.dataset("adam_m").read(as: Float.self))
-            v.append(try lg.dataset("adam_v").read(as: Float.self))
+            v.append(lg.contains("adam_v") ? try lg.dataset("adam_v").read(as: Float.self) : [Float](repeating: 0, count: m[m.count - 1].count))
             steps.append(Int(try lg.attribute("adam_step").int ?? 0))
             if lg.contains("peer_mean") { peer.append(try lg.dataset("peer_mean").read(as: Float.self)) }
         }

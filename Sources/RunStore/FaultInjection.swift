@@ -7,6 +7,8 @@ import Foundation
 public enum FaultInjection {
     /// The points, in the order a cell reaches them.
     public enum Point: String, CaseIterable, Sendable {
+        /// The end of a training step, before its run file is written (at a checkpoint) or not.
+        case step
         /// A run file written to its temporary name, not yet renamed into place.
         case runFile = "run-file"
         /// A cell state written but for its `complete` attribute.

@@ -45,16 +45,19 @@ public enum RunFile {
     public static func write(path: String, config: FFConfiguration, trace: [EpochTrace],
                              checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
                              durable: Bool = false, attributes: [String: HDF5AttributeValue] = [:]) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        try stage(path: path, config: config, trace: trace, checkpoint: checkpoint, final: final, attributes: attributes)
+            .publish(durable: durable)
+    }
+
+    /// Writes the run file complete under a temporary name beside `path`
+    /// (`publish` moves it into place), built in memory and written in one go.
+    public static func stage(path: String, config: FFConfiguration, trace: [EpochTrace],
+                             checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
+                             attributes: [String: HDF5AttributeValue] = [:]) throws -> StagedRunFile {
+        let staged = StagedRunFile(temporary: path + ".tmp-\(getpid())", path: path)
         let run = config.name
         do {
-            try writeUnchecked()
-        } catch {
-            throw RunFileError(path: path, problem: "could not be written, so its previous version is kept: \(error)")
-        }
-        func writeUnchecked() throws {
-            let f = try HDF5File.create(tmp)
+            let f = try HDF5File.create(staged.temporary, inMemory: estimatedBytes(trace: trace, checkpoint: checkpoint))
             let json = configurationJSON(config)
             try Provenance.write(on: f.root, format: format, parametersJSON: json, seed: config.seed)
             for (name, value) in attributes.sorted(by: { $0.key < $1.key }) { try f.root.setAttribute(name, value) }
@@ -65,13 +68,11 @@ public enum RunFile {
             }
             try f.root.setAttribute("complete", .int(1))
             try f.close()
+        } catch {
+            staged.discard()
+            throw RunFileError(path: path, problem: "could not be written, so its previous version is kept: \(error)")
         }
-        if durable { try sync(tmp) }
-        FaultInjection.reach(.runFile)
-        guard rename(tmp, path) == 0 else {
-            throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
-        }
-        if durable { try? sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) }
+        return staged
     }
 
     /// Writes `run` without its checkpoints: the provenance of the original
@@ -192,6 +193,16 @@ public enum RunFile {
                            finalPerSample: finalPerSample, finalBatch: finalBatch, attributes: attrs)
     }
 
+    /// A little more than a run file takes: its values, and room for the metadata.
+    static func estimatedBytes(trace: [EpochTrace], checkpoint: TrainingCheckpoint?) -> Int {
+        let perRow = 1 + TraceLayout.columns.count + TraceLayout.layerColumns.count * (trace.first?.layers.count ?? 0)
+        let tensors = checkpoint.map { c in
+            (c.parameters + c.adamFirstMoments + c.adamSecondMoments + c.peerMeans).reduce(0) { $0 + $1.count }
+                + c.readoutWeights.count + c.readoutSmoothedGradient.count
+        } ?? 0
+        return 8 * perRow * trace.count + 4 * tensors + (512 << 10)
+    }
+
     static func totalSteps(_ c: FFConfiguration) -> Int { c.order == .greedy ? c.epochs * c.weightLayerCount : c.epochs }
 
     /// The configuration as every run file stores it (keys sorted): its hash names a run.
@@ -213,38 +224,29 @@ public enum RunFile {
     }
 }
 
-/// Writes a trainer's run file every epoch, with a checkpoint every N epochs
-/// and at the end.
-public final class RunRecorder {
+/// A complete run file under a temporary name beside the path it is for.
+public struct StagedRunFile: Sendable {
+    public let temporary: String
     public let path: String
-    public let checkpointEvery: Int
-    private var lastCheckpoint: TrainingCheckpoint?
-    /// Seconds spent writing, per call.
-    public private(set) var writeSeconds: [Double] = []
 
-    /// Root attributes every write adds (e.g. `data_source`).
-    public let attributes: [String: HDF5AttributeValue]
-
-    /// `checkpoint` is the one a resumed trainer restored (nil for a fresh run):
-    /// no default, since a resumed run that forgets it writes files without one.
-    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint?,
-                attributes: [String: HDF5AttributeValue] = [:]) throws {
-        guard checkpointEvery > 0 else {
-            throw RunFileError(path: path, problem: "checkpoint interval must be positive, got \(checkpointEvery)")
+    /// Moves the file into place: an atomic rename, so a reader or a resumed
+    /// run sees the previous file or this one, never a mixture. `durable`
+    /// syncs the file before the rename and the folder after it, so that the
+    /// new file survives a power loss too.
+    public func publish(durable: Bool) throws {
+        do {
+            if durable { try RunFile.sync(temporary) }
+            FaultInjection.reach(.runFile)
+            guard rename(temporary, path) == 0 else {
+                throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            discard()
+            throw error
         }
-        self.path = path
-        self.attributes = attributes
-        self.checkpointEvery = checkpointEvery
-        lastCheckpoint = checkpoint
+        let folder = (path as NSString).deletingLastPathComponent
+        if durable { try? RunFile.sync(folder.isEmpty ? "." : folder) }
     }
 
-    /// Call after every step.
-    public func record(_ trainer: FFTrainer, final: (Accuracies, Accuracies)? = nil) throws {
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let checkpointNow = trainer.stepsDone % checkpointEvery == 0 || trainer.finished
-        if checkpointNow { lastCheckpoint = trainer.checkpoint() }
-        try RunFile.write(path: path, config: trainer.config, trace: trainer.trace, checkpoint: lastCheckpoint,
-                          final: final, durable: checkpointNow, attributes: attributes)
-        writeSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-    }
+    public func discard() { unlink(temporary) }
 }

@@ -38,7 +38,7 @@ struct SweepPlanTests {
         let out = temporaryFolder("unfinished")
         let s = try sweep(["epochs=4"], outputs: out)
         #expect(try s.unfinishedRuns().isEmpty)
-        // What a run killed after its third step leaves: a checkpoint every 2 steps, so the last at step 2.
+        // What a run killed after its third step leaves: a checkpoint every 2 steps, so the file of step 2.
         var config = FFConfiguration.baseline(.mnist)
         config.layerSizes = [784, 12]
         config.epochs = 4
@@ -52,11 +52,12 @@ struct SweepPlanTests {
             _ = trainer.step()
             try recorder.record(trainer)
         }
+        try recorder.waitForPublishing()
         let listed = try s.unfinishedRuns()
         #expect(listed.count == 1 && listed.first?.file.path == path && listed.first?.training == false)
-        let expected = RunFile.Progress(stepsTraced: 3, totalSteps: trainer.totalSteps, lastCheckpoint: 2, finished: false)
+        let expected = RunFile.Progress(stepsTraced: 2, totalSteps: trainer.totalSteps, lastCheckpoint: 2, finished: false)
         #expect(listed.first?.file.progress == expected)
-        #expect(expected.description == "step 3 of \(trainer.totalSteps) traced, checkpoint at step 2")
+        #expect(expected.description == "step 2 of \(trainer.totalSteps) traced, checkpoint at step 2")
 
         let fd = open(path + ".lock", O_RDWR | O_CREAT, 0o644)
         defer { close(fd) }

@@ -51,9 +51,9 @@ struct NotebookKillTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let args = ["run", "quickstart", "--cell", "Train baseline", "--outputs", dir, "-p", "epochs=40", "-p", "trainSize=300",
                     "-p", "evalSize=100", "--threads", "1"]
-        // Each step writes the run file once, with a checkpoint every 10 steps:
-        // the first run dies writing step 13; the resumed one writes step 11, then dies writing step 12.
-        for fault in ["run-file:13", "run-file:2"] {
+        // The run file is written at each checkpoint, every 10 steps: the first
+        // run dies after step 13; the resumed one steps 11, then dies after step 12.
+        for fault in ["step:13", "step:2"] {
             let p = try launch(args, environment: ["AMSGA_FAULT": fault])
             p.waitUntilExit()
             try #require(p.terminationReason == .uncaughtSignal, "the run was not killed at \(fault)")
@@ -61,7 +61,7 @@ struct NotebookKillTests {
         let runs = dir + "/quickstart/cache/02-train-baseline/runs"
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: runs).first { $0.hasSuffix(".run.h5") })
         let r = try RunFile.read(path: runs + "/" + name)
-        #expect(r.trace.count == 11)
+        #expect(r.trace.count == 10)
         #expect(r.checkpoint?.stepsDone == 10, "the resumed run's writes dropped its checkpoint")
     }
 }
