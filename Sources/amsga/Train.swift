@@ -88,7 +88,7 @@ extension FFConfiguration.Initialisation: ExpressibleByArgument {}
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train baseline FF or AMSGA and print the accuracies.",
-        discussion: "With --out, the trace is written every epoch and a checkpoint every --checkpoint-every epochs; a killed run continues with --resume FILE.")
+        discussion: "With --out, the run file (trace and last checkpoint) is written every --checkpoint-every epochs and at the end; a killed run continues with --resume FILE from its last checkpoint.")
     @OptionGroup var options: TrainingOptions
     @Option(help: "Write the run (trace, checkpoints, final accuracies) to this HDF5 file.") var out: String?
     @Flag(help: "Replace an existing --out file.") var overwrite = false
@@ -148,11 +148,12 @@ struct Train: ParsableCommand {
         print(String(format: "final accuracy (batch goodness):      train %.2f%%  validation %.2f%%  test %.2f%%",
                      100 * bt.train, 100 * bt.validation, 100 * bt.test))
         if let r = recorder, r.writeSeconds.count > 1 {
-            let writes = r.writeSeconds.dropLast()  // the last one also stores the final accuracies
+            let writes = r.writeSeconds.dropLast()  // the last one stores the final accuracies, after training
             let epochs = trainer.trace.suffix(writes.count).map(\.wallSeconds)
             let w = writes.reduce(0, +) / Double(writes.count), e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
-            print(String(format: "writing %@: %.1f ms per epoch (trace every epoch, checkpoint every %d), %.2f%% of the %.3f s epoch",
-                         r.path, 1000 * w, checkpointEvery, 100 * w / e, e))
+            let files = r.filesWritten - 1, each = writes.reduce(0, +) / Double(max(files, 1))
+            print(String(format: "writing %@: %.2f ms per epoch (a checkpoint every %d epochs: %d files of %.1f ms each), %.2f%% of the %.3f s epoch",
+                         r.path, 1000 * w, checkpointEvery, files, 1000 * each, 100 * w / e, e))
         }
     }
 }
@@ -162,19 +163,24 @@ final class ProgressLine {
     let total: Int
     let tty = isatty(STDERR_FILENO) != 0
     let start = Date()
+    var firstEpoch: Int?
     var lastAccuracy = Double.nan
 
     init(total: Int) { self.total = total }
 
+    /// The wall time per epoch is measured across epochs, writes included: an
+    /// epoch's own `wallSeconds` leaves the writes out and, on the epochs a line
+    /// is printed for in a log, includes an evaluation.
     func update(_ t: EpochTrace) {
         if !t.accuracyPerSample.validation.isNaN { lastAccuracy = t.accuracyPerSample.validation }
-        let elapsed = Date().timeIntervalSince(start)
-        let left = elapsed / Double(t.epoch) * Double(total - t.epoch)
+        if firstEpoch == nil { firstEpoch = t.epoch - 1 }  // a resumed run starts after its checkpoint
+        let perEpoch = Date().timeIntervalSince(start) / Double(max(1, t.epoch - firstEpoch!))
+        let left = perEpoch * Double(total - t.epoch)
         let layer = t.trainingLayer > 0 ? " layer \(t.trainingLayer)" : ""
         let line = String(format: "epoch %d/%d%@  loss %.4f  val acc %@  %.2fs/epoch  left %@",
                           t.epoch, total, layer, t.meanLoss,
                           lastAccuracy.isNaN ? "  -   " : String(format: "%.2f%%", 100 * lastAccuracy),
-                          t.wallSeconds, Self.duration(left))
+                          perEpoch, Self.duration(left))
         if tty {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         } else if !t.accuracyPerSample.validation.isNaN {
