@@ -40,7 +40,7 @@ let package = Package(
         // The backpropagation MLP of Tables III–IV, on the same tensor core.
         .target(name: "Backprop", dependencies: ["Tensor", "Datasets", "ForwardForward"]),
         // Measurements: machine description, seconds per epoch against sgemm, training memory.
-        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "ForwardForward", "Backprop"]),
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Datasets", "ForwardForward", "Backprop", "RunStore"]),
         // SVG charts: nice ticks, line and dot charts, byte-identical output.
         .target(name: "Charts"),
         // The figures of a run, from its trace.

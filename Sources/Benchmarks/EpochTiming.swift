@@ -1,3 +1,4 @@
+import Foundation
 import Backprop
 import Datasets
 import ForwardForward
@@ -18,8 +19,12 @@ public struct EpochTiming: Sendable {
     public var usage: Machine.Usage
     /// One evaluation after the timed epochs: every training, validation and test image, both prediction modes.
     public var evaluationSeconds: Double
+    /// One evaluation as training makes it every `evalEvery` epochs: the ≤10,000-image training probe, validation and test.
+    public var probeEvaluationSeconds: Double
     /// Peak resident memory while the trainer trained and evaluated (the data included).
     public var peakTrainingMiB: Double
+    /// The epochs after the timed ones (the last layer's, greedy) as a training cell runs them.
+    public var endToEnd: EndToEndTiming
 
     /// Greedy: the sum of the layers' epochs, i.e. one epoch of every layer.
     public var perEpoch: Double { seconds.reduce(0, +) }
@@ -28,15 +33,19 @@ public struct EpochTiming: Sendable {
     public var ratio: Double { perEpoch / bound }
 
     /// Times `epochs` epochs (after one warm-up) of every layer's phase, then
-    /// one evaluation; the products alone are timed after the trainer is gone,
-    /// so that `peakTrainingMiB` is the trainer's alone.
-    public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int) throws -> EpochTiming {
+    /// `checkpointEvery` more end to end, writing a run file in `runFolder`
+    /// (default: a new folder in the temporary directory), then one evaluation; the products alone are timed after the trainer is
+    /// gone, so that `peakTrainingMiB` is the trainer's alone.
+    public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int,
+                               checkpointEvery: Int = 10, runFolder: String? = nil) throws -> EpochTiming {
         var config = config
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
         var times: [Double] = [], inSitu: [Double] = [], products: [[GemmShape]] = []
         var usage = Machine.Usage()
         HeapReuse.releaseFree()
         Machine.resetPeak()
+        var endToEnd: EndToEndTiming?
+        var probeEvaluation = 0.0
         let evaluation: Double = try {
             let trainer = try FFTrainer(config: config, data: data)
             for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
@@ -58,12 +67,17 @@ public struct EpochTiming: Sendable {
                 inSitu.append(s / Double(epochs))
                 products.append(shapes)
             }
+            endToEnd = try EndToEndTiming.measure(trainer, checkpointEvery: checkpointEvery,
+                                                   folder: runFolder ?? NSTemporaryDirectory() + "amsga-bench-\(getpid())")
+            probeEvaluation = Machine.seconds { _ = trainer.evaluate(fullTrain: false) }
             return Machine.seconds { _ = trainer.evaluate() }
         }()
         let peak = Machine.residentMiB()?.peak ?? .nan
         let bounds = products.map { GemmBound.seconds($0) / Double(epochs) }
         return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu,
-                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation, peakTrainingMiB: peak)
+                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation,
+                           probeEvaluationSeconds: probeEvaluation, peakTrainingMiB: peak,
+                           endToEnd: endToEnd!)
     }
 }
 

@@ -14,6 +14,8 @@ extension Bench {
         @Option(parsing: .unconditional, help: "Epochs to time (after one warm-up epoch).") var epochs: Int = 3
         @Option(parsing: .unconditional, help: "Training images (default: the full 50,000).") var trainSize: Int?
         @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 2
+        @Option(parsing: .unconditional, help: "Checkpoint interval of the end-to-end timing (its epochs: one interval).")
+        var checkpointEvery: Int = 10
         @Flag(help: "Time no FF preset.") var skipFF = false
         @Flag(inversion: .prefixedNo, help: "Also time each preset at 1 thread (the speed-up line).") var scaling = true
         @Option(parsing: .upToNextOption, help: "Backprop models to time on MNIST, minibatches of 100: mlp, cnn.")
@@ -24,6 +26,7 @@ extension Bench {
 
         func validate() throws {
             guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+            guard checkpointEvery > 0 else { throw ValidationError("--checkpoint-every must be positive, got \(checkpointEvery)") }
             try validateThreads(threads)
             guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
             if let trainSize, trainSize <= 0 { throw ValidationError("--train-size must be positive, got \(trainSize)") }
@@ -40,11 +43,16 @@ extension Bench {
                 // the peak memory includes them, as in a training run.
                 let split = try DataSplit.load(config.dataset, locator: DataLocator(explicit: data.directory),
                                                seed: 0, trainSize: trainSize)
-                let t = try EpochTiming.measure(config, data: split, epochs: epochs)
+                let t = try EpochTiming.measure(config, data: split, epochs: epochs, checkpointEvery: checkpointEvery)
                 let what = t.seconds.count > 1 ? "one epoch of every layer (sum of the layers' epochs)" : "epoch"
                 print(String(format: "%@: %.3f s per %@; sgemm alone %.3f s; ratio %.3f", name, t.perEpoch, what, t.bound, t.ratio))
                 print(String(format: "  of which products %.3f s (%.2f× alone), the rest (Swift kernels) %.3f s",
                              t.inSitu, t.inSitu / t.bound, t.perEpoch - t.inSitu))
+                let e = t.endToEnd, bare = t.seconds.last ?? .nan
+                print(String(format: "  end to end as a training cell runs it (%d %@epochs, a checkpoint every %d, run file %.1f MB): "
+                             + "%.3f s per epoch = steps %.3f s + writes %.4f s; %.3f× the steps alone, %.3f× the bare epoch above",
+                             e.epochsTimed, t.seconds.count > 1 ? "last-layer " : "", e.checkpointEvery, Double(e.runFileBytes) / 1e6,
+                             e.perEpoch, e.stepSeconds, e.writeSeconds, e.ratio, e.perEpoch / bare))
                 let u = t.usage
                 print(String(format: "  CPU over the timed epochs: user %.2f s, system %.2f s (%.1f%% of user); page faults %d minor, %d major",
                              u.userSeconds, u.systemSeconds, 100 * u.systemSeconds / max(u.userSeconds, 1e-9), u.minorFaults, u.majorFaults))
