@@ -57,6 +57,39 @@ public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads"
         ctx.table(["method", "dataset", "epochs", "time / epoch (paper)", "time / epoch (ours)", "sgemm alone",
                    "ratio", "whole protocol (ours)"], rows)
     }
+
+    //: ## 5. A whole protocol, part by part
+    //: AMSGA on MNIST as the `mnist` notebook trains it: 1,500 full-batch
+    //: epochs on 50,000 images, an evaluation every 50 epochs (the ≤10,000-image
+    //: training probe, validation and test), a checkpoint every 10, and one
+    //: final evaluation on every image. Each part is timed here and multiplied
+    //: by how often the protocol does it: the products inside the epochs, the
+    //: Swift kernels (the rest of the epoch), the run file's writes (timed end
+    //: to end over one checkpoint interval) and the evaluations, against 1,500
+    //: times the same products done alone.
+    Cell("Protocol breakdown") { ctx in
+        let threads = try ctx.int("threads")
+        BLASInfo.setThreads(threads)
+        var config = FFConfiguration.amsga(.mnist)
+        config.threads = threads
+        let data = try ctx.data(.mnist, seed: 0)  // full validation and test sets: the evaluations are timed
+        let t = try EpochTiming.measure(config, data: data, epochs: try ctx.int("epochs"))
+        let epochs = Double(config.epochs), evalEvery = 50.0
+        let parts: [(String, Double)] = [
+            ("products (sgemm inside the epochs)", t.inSitu * epochs),
+            ("Swift kernels (the rest of each epoch)", (t.perEpoch - t.inSitu) * epochs),
+            ("run-file writes (a checkpoint every 10 epochs)", t.endToEnd.writeSeconds * epochs),
+            ("evaluations every 50 epochs (probe, validation, test)", t.probeEvaluationSeconds * (epochs / evalEvery)),
+            ("final evaluation (every image)", t.evaluationSeconds),
+        ]
+        let whole = parts.map(\.1).reduce(0, +), bound = t.bound * epochs
+        ctx.table(["part", "seconds", "share of the whole"], parts.map { name, s in
+            [name, String(format: "%.0f s", s), String(format: "%.1f%%", 100 * s / whole)]
+        } + [["whole protocol", String(format: "%.0f s (%.0f min)", whole, whole / 60), "100%"]])
+        ctx.print(String(format: "whole protocol / 1,500 × the products alone (%.0f s): %.3f×; without the evaluations: %.3f×",
+                         bound, whole / bound, (whole - parts[3].1 - parts[4].1) / bound))
+        ctx.save("breakdown_seconds", parts.map(\.1))
+    }
 }
 
 /// Times each preset and saves [seconds per epoch, sgemm bound, protocol epochs] under its name.
