@@ -58,21 +58,6 @@ public final class FFTrainer {
 
     public init(config: FFConfiguration, data: DataSplit) throws {
         try config.validate()
-        if config.negativeLabels == .predicted && (config.order == .greedy || config.negativeRefresh == .once) {
-            throw ConfigurationError(parameter: "negativeLabels", problem: "'predicted' needs order 'interleaved' and negativeRefresh 'everyEpoch' (the network predicts anew each step)")
-        }
-        if config.negativeLabels == .readout
-            && (config.order == .greedy || config.negativeRefresh == .once || config.batchSize == nil) {
-            throw ConfigurationError(parameter: "negativeLabels", problem: "'readout' needs order 'interleaved', negativeRefresh 'everyEpoch' and a batchSize (the read-out learns and draws on each minibatch)")
-        }
-        if config.order == .greedy {
-            if config.negativeMining {
-                throw ConfigurationError(parameter: "negativeMining", problem: "needs order 'interleaved' (mining scores this epoch's candidates)")
-            }
-            if config.negativeRefresh == .everyEpoch {
-                throw ConfigurationError(parameter: "negativeRefresh", problem: "'everyEpoch' needs order 'interleaved'")
-            }
-        }
         guard data.train.cols == config.layerSizes[0] else {
             throw ConfigurationError(parameter: "layerSizes",
                                      problem: "input size \(config.layerSizes[0]) but the images have \(data.train.cols) pixels")

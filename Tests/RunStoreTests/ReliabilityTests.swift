@@ -137,6 +137,14 @@ struct ConcurrentRunsTests {
 
 @Suite("Help and bad options")
 struct HelpAndOptionsTests {
+    @Test("train refuses options that only work together before it reads any data, naming the option")
+    func combinationBeforeData() throws {
+        guard amsgaExecutable() != nil else { print("skipping: no amsga executable"); return }
+        let r = try runAmsga(["train", "--preset", "baseline-mnist", "--negative-labels", "predicted", "--data", "/nonexistent-amsga-data"])
+        #expect(r.status != 0 && !r.signalled)
+        #expect(r.output.contains("negativeLabels") && !r.output.contains("nonexistent-amsga-data"), "\(r.output)")
+    }
+
     @Test("--help prints the command's help and exits 0, nested commands included")
     func help() throws {
         for args in [["run", "--help"], ["bench", "memory", "--help"], ["sweep", "--help"]] {
