@@ -28,9 +28,10 @@ enum CheckpointLayout {
             try w.setAttribute("description", .string("W, [out, in]: h = ReLU(W x̂ + b)"))
             try write("bias", Array(p[(inp * out)...]), in: lg)
             try write("adam_m", c.adamFirstMoments[l], in: lg)
-            // The smoothed-SGD optimiser keeps no second moment: its `v` is all
-            // zeros, a third of a hinton checkpoint, and is left out (read back as
-            // zeros; the digest, taken over the zeros, still covers it).
+            // All zeros where there is no second moment (the smoothed-SGD
+            // optimiser: a third of a hinton checkpoint) or none yet (a greedy
+            // layer not trained yet): left out, read back as zeros; the digest,
+            // taken over the zeros, still covers it.
             if c.adamSecondMoments[l].contains(where: { $0 != 0 }) { try write("adam_v", c.adamSecondMoments[l], in: lg) }
             if !c.peerMeans.isEmpty {
                 let d = try write("peer_mean", c.peerMeans[l], in: lg)
@@ -52,8 +53,8 @@ enum CheckpointLayout {
 
     /// A checkpoint tensor, contiguous and uncompressed; dimensionless ("1", CF).
     /// Shuffle + gzip 1 saved 14–21% of a trained layer's tensors and ran at
-    /// tens of MB/s, most of a checkpoint's write (docs/hdf5-layout.md, "How
-    /// big a run file gets"); contiguous, a tensor is one `pwrite` from its array.
+    /// tens of MB/s, most of a checkpoint's write (docs/hdf5-layout.md, "What
+    /// a run file holds, and how big it gets").
     @discardableResult
     static func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil, in group: HDF5Group) throws -> HDF5Dataset {
         let shape = shape ?? [values.count]
