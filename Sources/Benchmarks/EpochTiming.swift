@@ -33,11 +33,11 @@ public struct EpochTiming: Sendable {
     public var ratio: Double { perEpoch / bound }
 
     /// Times `epochs` epochs (after one warm-up) of every layer's phase, then
-    /// `checkpointEvery` more end to end, writing a run file in `runFolder`
-    /// (default: a new folder in the temporary directory), then one evaluation; the products alone are timed after the trainer is
-    /// gone, so that `peakTrainingMiB` is the trainer's alone.
+    /// `checkpointEvery` more end to end (a run file in the temporary
+    /// directory), then the evaluations; the products alone are timed after
+    /// the trainer is gone, so that `peakTrainingMiB` is the trainer's alone.
     public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int,
-                               checkpointEvery: Int = 10, runFolder: String? = nil) throws -> EpochTiming {
+                               checkpointEvery: Int = 10) throws -> EpochTiming {
         var config = config
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
         var times: [Double] = [], inSitu: [Double] = [], products: [[GemmShape]] = []
@@ -68,7 +68,7 @@ public struct EpochTiming: Sendable {
                 products.append(shapes)
             }
             endToEnd = try EndToEndTiming.measure(trainer, checkpointEvery: checkpointEvery,
-                                                   folder: runFolder ?? NSTemporaryDirectory() + "amsga-bench-\(getpid())")
+                                                   folder: NSTemporaryDirectory() + "amsga-bench-\(getpid())")
             probeEvaluation = Machine.seconds { _ = trainer.evaluate(fullTrain: false) }
             return Machine.seconds { _ = trainer.evaluate() }
         }()

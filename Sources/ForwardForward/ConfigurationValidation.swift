@@ -5,7 +5,6 @@ import Datasets
 extension FFConfiguration {
     /// Checks every value, naming the first bad one.
     public func validate() throws {
-        func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
         guard layerSizes.count >= 2 else { throw bad("layerSizes", "needs the input size and at least one layer, got \(layerSizes)") }
         guard layerSizes.allSatisfy({ $0 > 0 }) else { throw bad("layerSizes", "sizes must be positive, got \(layerSizes)") }
         guard layerSizes[0] > LabelOverlay.classes else { throw bad("layerSizes", "the input must have more than 10 pixels for the label overlay") }
@@ -40,7 +39,6 @@ extension FFConfiguration {
     /// The options that only work together: checked here, with every value,
     /// so that `train`, `run` and `sweep` refuse before they read any data.
     func validateCombinations() throws {
-        func bad(_ p: String, _ why: String) -> ConfigurationError { ConfigurationError(parameter: p, problem: why) }
         if negativeLabels == .predicted && (order == .greedy || negativeRefresh == .once) {
             throw bad("negativeLabels", "'predicted' needs order 'interleaved' and negativeRefresh 'everyEpoch' (the network predicts anew each step)")
         }
@@ -53,5 +51,9 @@ extension FFConfiguration {
         if order == .greedy && negativeRefresh == .everyEpoch {
             throw bad("negativeRefresh", "'everyEpoch' needs order 'interleaved'")
         }
+    }
+
+    private func bad(_ parameter: String, _ problem: String) -> ConfigurationError {
+        ConfigurationError(parameter: parameter, problem: problem)
     }
 }

@@ -301,15 +301,11 @@ public final class NotebookRunner {
     /// a batch system, a sweep point) a plain line at least every 30 s.
     func progress(name: String, total: Int) -> (EpochTrace) -> Void {
         let tty = progressOnTerminal
-        let start = Date()
-        var firstStep: Int?
+        var pace = StepPace()
         var lastLine = Date()
         let log = self.log, interval = progressInterval
         return { t in
-            if firstStep == nil { firstStep = t.epoch - 1 }  // a resumed run starts after its checkpoint
-            let elapsed = Date().timeIntervalSince(start)
-            let perStep = elapsed / Double(max(1, t.epoch - firstStep!))
-            let left = perStep * Double(total - t.epoch)
+            let (perStep, left) = pace.after(step: t.epoch, of: total)
             let acc = t.accuracyPerSample.validation.isNaN ? "" : String(format: "  val %.2f%%", 100 * t.accuracyPerSample.validation)
             if tty {
                 let line = String(format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)

@@ -44,3 +44,21 @@ extension RunFile {
         return Progress(stepsTraced: epochs.shape.first ?? 0, totalSteps: total, lastCheckpoint: checkpoint, finished: s.finished)
     }
 }
+
+/// Wall seconds per step of a training run as its progress line shows them:
+/// measured across the steps this process made, writes and evaluations
+/// included (one step's own `wallSeconds` leaves the writes out), counted
+/// from the first step it sees, since a resumed run starts after its checkpoint.
+public struct StepPace {
+    private let start = Date()
+    private var stepBeforeFirst: Int?
+
+    public init() {}
+
+    /// Seconds per step after `step` (1-based) has ended, and the seconds the remaining steps of `total` will take.
+    public mutating func after(step: Int, of total: Int) -> (perStep: Double, left: Double) {
+        if stepBeforeFirst == nil { stepBeforeFirst = step - 1 }
+        let perStep = Date().timeIntervalSince(start) / Double(max(1, step - stepBeforeFirst!))
+        return (perStep, perStep * Double(total - step))
+    }
+}

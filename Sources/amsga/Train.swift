@@ -162,20 +162,14 @@ struct Train: ParsableCommand {
 final class ProgressLine {
     let total: Int
     let tty = isatty(STDERR_FILENO) != 0
-    let start = Date()
-    var firstEpoch: Int?
+    var pace = StepPace()
     var lastAccuracy = Double.nan
 
     init(total: Int) { self.total = total }
 
-    /// The wall time per epoch is measured across epochs, writes included: an
-    /// epoch's own `wallSeconds` leaves the writes out and, on the epochs a line
-    /// is printed for in a log, includes an evaluation.
     func update(_ t: EpochTrace) {
         if !t.accuracyPerSample.validation.isNaN { lastAccuracy = t.accuracyPerSample.validation }
-        if firstEpoch == nil { firstEpoch = t.epoch - 1 }  // a resumed run starts after its checkpoint
-        let perEpoch = Date().timeIntervalSince(start) / Double(max(1, t.epoch - firstEpoch!))
-        let left = perEpoch * Double(total - t.epoch)
+        let (perEpoch, left) = pace.after(step: t.epoch, of: total)
         let layer = t.trainingLayer > 0 ? " layer \(t.trainingLayer)" : ""
         let line = String(format: "epoch %d/%d%@  loss %.4f  val acc %@  %.2fs/epoch  left %@",
                           t.epoch, total, layer, t.meanLoss,
