@@ -57,6 +57,10 @@ public enum HDF5AttributeValue: Equatable, Sendable {
 extension HDF5Object {
     public func hasAttribute(_ name: String) -> Bool { ((try? check(H5Aexists(id, name), "")) ?? 0) > 0 }
 
+    public func deleteAttribute(_ name: String) throws {
+        try check(H5Adelete(id, name), "delete attribute '\(name)' of \(path)")
+    }
+
     public func setAttribute(_ name: String, _ value: HDF5AttributeValue) throws {
         if hasAttribute(name) { try check(H5Adelete(id, name), "replace attribute '\(name)' of \(path)") }
         switch value {

@@ -22,9 +22,10 @@ public final class CellContext {
     /// Runs trained, with their run files.
     var runs: [(name: String, path: String)] = []
     var tensors: [SavedTensor] = []
-    /// Training time of the steps an interrupted earlier run of this cell made,
-    /// so that the recorded time covers every part of a resumed cell.
-    var resumedSeconds = 0.0
+    /// Training time of runs made before this cell ran: the steps of an
+    /// interrupted run it resumed, and the whole of a finished run it reused,
+    /// so that the recorded time is what its results cost to compute.
+    var earlierTrainingSeconds = 0.0
 
     init(inputs: CellInputs, index: Int, staging: String) {
         self.inputs = inputs
@@ -172,7 +173,9 @@ public final class CellContext {
     /// Trains `config` at the runner's thread count, writing a run file in the
     /// cache (addressed by the configuration) with a checkpoint every
     /// `checkpointEvery` epochs. An interrupted run of the same configuration
-    /// resumes; a finished one (another parameter set's, say) is reused.
+    /// resumes. A finished one is reused: its run file, or else (in a clone,
+    /// which has no run files) the committed trace of an entry that trained it
+    /// on the same data, which holds all that a table or figure reads.
     @discardableResult
     public func train(_ config: FFConfiguration, data: DataSplit, as name: String, checkpointEvery: Int = 10) throws -> RunContents {
         var config = config
@@ -183,15 +186,17 @@ public final class CellContext {
         defer { lock.release() }
         let previous = (try? RunFile.read(path: path)).flatMap { $0.config == config ? $0 : nil }
         if let previous, previous.finalPerSample != nil {
-            inputs.log("  \(name): the finished run of this configuration is reused (\(path))")
-            runs.append((name, path))
-            return previous
+            return reuse(previous, at: path, as: name, what: "the finished run of this configuration")
+        }
+        if previous == nil, let trace = inputs.finishedTrace(configuration: config, dataFingerprint: dataRead[config.dataset.rawValue]),
+           let contents = try? RunFile.read(path: trace), contents.config == config, contents.finalPerSample != nil {
+            return reuse(contents, at: trace, as: name, what: "the committed trace of this configuration's finished run")
         }
         let trainer = try FFTrainer(config: config, data: data)
         if let c = previous?.checkpoint {
             let done = Array(previous!.trace.prefix(c.stepsDone))
             try trainer.restore(c, trace: done)
-            resumedSeconds += done.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
+            earlierTrainingSeconds += Self.trainingSeconds(done)
             inputs.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         // The checkpoint resumed from goes into every write until the next one
@@ -207,6 +212,17 @@ public final class CellContext {
         try recorder.record(trainer, final: final)
         runs.append((name, path))
         return try RunFile.read(path: path)
+    }
+
+    private func reuse(_ run: RunContents, at path: String, as name: String, what: String) -> RunContents {
+        inputs.log("  \(name): \(what) is reused (\(path))")
+        runs.append((name, path))
+        earlierTrainingSeconds += Self.trainingSeconds(run.trace)
+        return run
+    }
+
+    static func trainingSeconds(_ trace: [EpochTrace]) -> Double {
+        trace.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
     }
 }
 

@@ -1,5 +1,6 @@
 import Datasets
 import ForwardForward
+import RunStore
 
 /// What a running cell may ask of the notebook around it, and nothing more.
 /// `NotebookRunner` provides it; a `CellContext` holds only this, so a cell
@@ -24,6 +25,10 @@ protocol CellInputs: AnyObject {
     func dataFingerprint(_ d: DatasetName) throws -> String
     /// Where cell i keeps the run file of `name` at this configuration.
     func runPath(_ i: Int, _ name: String, configuration: FFConfiguration) -> String
+    /// A committed trace of a finished run of `configuration`, held by any
+    /// entry of the notebook's cache that read the same data (the dataset's
+    /// fingerprint; nil for data a cell made itself, as tests do).
+    func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String?
     /// The progress reporter of a training run.
     func progress(name: String, total: Int) -> (EpochTrace) -> Void
     /// Forgets what was looked up: a sweep's points may have added entries this set reads.
@@ -42,4 +47,16 @@ extension NotebookRunner: CellInputs {
     func runFile(_ i: Int, _ name: String, entry e: CacheEntry) -> String? { availableRun(i, name, entry: e) }
 
     func forgetLookups() { memo = Memo(data: memo.data, children: memo.children) }
+
+    func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String? {
+        let hash = CellState.sha256(RunFile.configurationJSON(configuration))
+        for i in notebook.cells.indices {
+            for e in entries(i).readable where e.state.data[configuration.dataset.rawValue] == dataFingerprint {
+                for (name, h) in e.state.runParameters where h == hash {
+                    if let t = availableRun(i, name, entry: e) { return t }
+                }
+            }
+        }
+        return nil
+    }
 }

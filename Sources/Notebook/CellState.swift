@@ -1,13 +1,19 @@
 import Datasets
 import Foundation
 import HDF5
+import RunStore
 
 /// What a cell recorded when it last ran, stored as root attributes of its
 /// HDF5 state file (`outputs/<notebook>/cache/<NN-cell>/<key>/state.h5`) beside the tensors
 /// it saved under `/tensors`.
 public struct CellState: Sendable {
     public static let format = "amsga-cell"
-    public static let formatVersion = 1
+    /// 2: every attribute below is present (format 1 files lacked some;
+    /// `amsga cache migrate` rewrites them).
+    public static let formatVersion = 2
+    /// The derivation of the key, versioned apart from the file's format so
+    /// that a new format need not re-key (and re-run) every cell.
+    static let keyVersion = 1
 
     public var key: String
     public var sourceHash: String
@@ -15,6 +21,9 @@ public struct CellState: Sendable {
     /// Upstream cells read (by index) and their keys then.
     public var reads: [Int: String]
     public var data: [String: String]
+    /// The library's sources the cell ran with: a JSON object of SHA-256 per
+    /// module. Cells that ran before per-module digests hold one digest of the
+    /// whole library under the name `*` (what the migration could keep).
     public var library: String
     public var output: String
     public var figures: [String]
@@ -36,7 +45,7 @@ public struct CellState: Sendable {
     /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
     static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],
                     sweeps: [SweepRead] = []) -> String {
-        var parts = ["format \(formatVersion)", "source \(sourceHash)"]
+        var parts = ["format \(keyVersion)", "source \(sourceHash)"]
         parts += parameters.sorted { $0.key < $1.key }.map { "parameter \($0.key)=\($0.value)" }
         parts += reads.sorted { $0.key < $1.key }.map { "cell \($0.key) \($0.value)" }
         parts += data.sorted { $0.key < $1.key }.map { "data \($0.key) \($0.value)" }
@@ -61,7 +70,7 @@ public struct CellState: Sendable {
         try root.setAttribute("runs", .strings(runs))
         try root.setAttribute("run_parameters", .string(json(runParameters)))
         if !sweepReads.isEmpty {
-            try root.setAttribute("sweeps_read", .string(String(decoding: try Self.sortedEncoder.encode(sweepReads.sorted()), as: UTF8.self)))
+            try root.setAttribute("sweeps_read", .string(CanonicalJSON.string(sweepReads.sorted())))
         }
         try root.setAttribute("threads", .int(Int64(threads)))
         try root.setAttribute("seconds", .double(seconds))
@@ -72,8 +81,11 @@ public struct CellState: Sendable {
         guard root.hasAttribute("complete"), try root.attribute("complete").int == 1 else {
             throw NotebookError("incomplete (no completion mark)")
         }
-        guard try root.attribute("format").string == format, try root.attribute("format_version").int == Int64(formatVersion) else {
-            throw NotebookError("written by another cache format")
+        guard try root.attribute("format").string == format else { throw NotebookError("not a cell state file") }
+        let version = try root.attribute("format_version").int ?? -1
+        guard version == Int64(formatVersion) else {
+            throw NotebookError("cell-state format \(version), this amsga reads \(formatVersion)"
+                + (version < Int64(formatVersion) ? " (`amsga cache migrate` rewrites older ones)" : ""))
         }
         func s(_ n: String) throws -> String { try root.attribute(n).string ?? "" }
         func list(_ n: String) throws -> [String] {
@@ -85,21 +97,12 @@ public struct CellState: Sendable {
         return CellState(key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
                          reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
                          figures: try list("figures"), runs: try list("runs"),
-                         runParameters: root.hasAttribute("run_parameters") ? try decode(s("run_parameters")) : [:],
-                         sweepReads: sweeps, seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
-                         threads: root.hasAttribute("threads") ? Int(try root.attribute("threads").int ?? 0) : 0,
-                         gitCommit: root.hasAttribute("git_commit") ? try s("git_commit") : "")
+                         runParameters: try decode(s("run_parameters")), sweepReads: sweeps,
+                         seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
+                         threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"))
     }
 
-    private static var sortedEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }
-
-    private func json(_ d: [String: String]) -> String {
-        String(decoding: (try? Self.sortedEncoder.encode(d)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    private func json(_ d: [String: String]) -> String { CanonicalJSON.string(d) }
 
     private static func decode(_ s: String) throws -> [String: String] {
         try JSONDecoder().decode([String: String].self, from: Data(s.utf8))

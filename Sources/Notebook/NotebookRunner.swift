@@ -72,7 +72,6 @@ public final class NotebookRunner {
         self.threads = threads
         // The read-only commands work on a read-only cache; `run` checks that it can write first.
         try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-        if access(cacheDirectory, W_OK) == 0 { try migrateLegacyLayout() }
     }
 
     /// Cells and runs that the cells name in literals but that do not exist (`CellReferences`); `run` refuses while there are any.
@@ -192,7 +191,7 @@ public final class NotebookRunner {
         var state = CellState(
             key: key, sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs.map(\.name),
-            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start) + ctx.resumedSeconds,
+            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start) + ctx.earlierTrainingSeconds,
             ranAt: ISO8601DateFormatter().string(from: start), threads: threads)
         for (name, path) in ctx.runs {
             guard let summary = RunFile.summary(path: path) else { throw NotebookError("run \(name) of cell \(i + 1) was not written") }
@@ -341,15 +340,13 @@ public final class NotebookRunner {
         if digests.isEmpty, let d = FileManager.default.contents(atPath: "/proc/self/exe") {
             digests["executable"] = Verification.sha256Hex(d)
         }
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? e.encode(digests)) ?? Data(), as: UTF8.self)
+        return CanonicalJSON.string(digests)
     }()
 
     /// The modules whose sources differ between two fingerprints; nil when the
-    /// recorded one predates per-module digests (or is unreadable).
+    /// recorded one predates per-module digests (`*`, see `CellState.library`).
     public static func changedModules(since recorded: String) -> [String]? {
-        guard let then = try? JSONDecoder().decode([String: String].self, from: Data(recorded.utf8)),
+        guard let then = try? JSONDecoder().decode([String: String].self, from: Data(recorded.utf8)), then["*"] == nil,
               let now = try? JSONDecoder().decode([String: String].self, from: Data(libraryFingerprint.utf8)) else { return nil }
         return Set(then.keys).union(now.keys).filter { then[$0] != now[$0] }.sorted()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// A notebook parameter's type and value; `-p key=value` is parsed as the
 /// default's type, and a cell reads it with the matching `ctx` accessor
@@ -57,10 +58,7 @@ public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func jsonString(_ s: String) -> String {
-        let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func jsonString(_ s: String) -> String { CanonicalJSON.string(s) }
 
     /// The value of a numeric parameter, for range checks.
     var number: Double? {

@@ -175,22 +175,43 @@ public enum RunFile {
                 }
             }
         }
-        func accuracies(_ name: String) throws -> Accuracies? {
-            guard tg.hasAttribute(name), case .doubles(let v) = try tg.attribute(name), v.count == 3 else { return nil }
-            return Accuracies(train: v[0], validation: v[1], test: v[2])
+        let (finalPerSample, finalBatch) = try finalAccuracies(tg)
+        guard tg.hasAttribute("sha256") else {
+            throw RunFileError(path: path, problem: "its trace has no digest (written before traces carried one; `amsga cache migrate` adds it)")
         }
-        let finalPerSample = try accuracies("final_accuracy_per_sample"), finalBatch = try accuracies("final_accuracy_batch")
-        // Files written before traces carried a digest have none to check.
-        if tg.hasAttribute("sha256") {
-            let final = finalPerSample.flatMap { ps in finalBatch.map { (ps, $0) } }
-            guard try tg.attribute("sha256").string == TraceLayout.digest(trace, layers: config.weightLayerCount, final: final) else {
-                throw RunFileError(path: path, problem: "its trace changed after it was written (SHA-256 differs); not trusted")
-            }
+        let final = finalPerSample.flatMap { ps in finalBatch.map { (ps, $0) } }
+        guard try tg.attribute("sha256").string == TraceLayout.digest(trace, layers: config.weightLayerCount, final: final) else {
+            throw RunFileError(path: path, problem: "its trace changed after it was written (SHA-256 differs); not trusted")
         }
         var attrs: [String: HDF5AttributeValue] = [:]
         for name in try f.root.attributeNames() { attrs[name] = try f.root.attribute(name) }
         return RunContents(config: config, run: config.name, trace: trace, checkpoint: checkpoint,
                            finalPerSample: finalPerSample, finalBatch: finalBatch, attributes: attrs)
+    }
+
+    static func finalAccuracies(_ tg: HDF5Group) throws -> (perSample: Accuracies?, batch: Accuracies?) {
+        func accuracies(_ name: String) throws -> Accuracies? {
+            guard tg.hasAttribute(name), case .doubles(let v) = try tg.attribute(name), v.count == 3 else { return nil }
+            return Accuracies(train: v[0], validation: v[1], test: v[2])
+        }
+        return (try accuracies("final_accuracy_per_sample"), try accuracies("final_accuracy_batch"))
+    }
+
+    /// Adds the trace digest to a complete file written before traces carried
+    /// one (in place: the caller works on a copy). False when it had one.
+    public static func addMissingTraceDigest(path: String) throws -> Bool {
+        let f = try HDF5File.open(path, writable: true)
+        defer { try? f.close() }
+        guard let json = try f.root.attribute("parameters").string,
+              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)) else {
+            throw RunFileError(path: path, problem: "has no readable configuration")
+        }
+        let tg = try f.root.group("traces/\(config.name)")
+        if tg.hasAttribute("sha256") { return false }
+        let (ps, batch) = try finalAccuracies(tg)
+        try tg.setAttribute("sha256", .string(TraceLayout.digest(try TraceLayout.read(from: tg), layers: config.weightLayerCount,
+                                                                  final: ps.flatMap { p in batch.map { (p, $0) } })))
+        return true
     }
 
     /// A little more than a run file takes: its values, and room for the metadata.
@@ -207,13 +228,7 @@ public enum RunFile {
 
     /// The configuration as every run file stores it (keys sorted): its hash names a run.
     public static func configurationJSON(_ config: FFConfiguration) -> String {
-        String(decoding: (try? jsonEncoder.encode(config)) ?? Data(), as: UTF8.self)
-    }
-
-    static var jsonEncoder: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
+        CanonicalJSON.string(config)
     }
 
     static func sync(_ path: String) throws {

@@ -166,7 +166,32 @@ struct Clean: ParsableCommand {
 
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cache", abstract: "List each cell's cached results: the parameters they read, size, when run, how long it took.")
+        commandName: "cache", abstract: "List a notebook's cached results (`amsga cache NOTEBOOK`), or migrate older ones.",
+        subcommands: [CacheListing.self, CacheMigrate.self], defaultSubcommand: CacheListing.self)
+}
+
+struct CacheMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Rewrite a notebook's cache entries and traces from older file formats to the current one (nothing re-runs).")
+    @Argument(help: "Notebook names (default: every notebook with outputs).") var notebooks: [String] = []
+    @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
+
+    func run() throws {
+        let names = notebooks.isEmpty ? allNotebooks.map(\.name) : notebooks
+        var failed = false
+        for name in names where FileManager.default.fileExists(atPath: outputs + "/" + name) {
+            let r = CacheMigration.migrate(notebookDirectory: outputs + "/" + name)
+            print("\(name): \(r.entries) entries and \(r.files) other trace files migrated")
+            for p in r.problems { print("  not migrated: \(p)") }
+            failed = failed || !r.problems.isEmpty
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+struct CacheListing: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List each cell's cached results: the parameters they read, size, when run, how long it took.")
     @OptionGroup var options: NotebookOptions
     func run() throws {
         let runner = try options.runner()

@@ -102,3 +102,42 @@ struct DivergingCellTests {
         #expect(fine.status(0).fresh)
     }
 }
+
+@Suite("An edited training cell re-keys without training", .serialized)
+struct EditedTrainingCellTests {
+    @Test("In a clone (no run files), a training cell whose source changed reuses the committed trace of its run and records its training time")
+    func changedSourceReusesTrace() throws {
+        let dir = NSTemporaryDirectory() + "amsga-reuse-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try NotebookRunner(trainingNotebook, outputs: dir + "/outputs")
+        first.log = { _ in }
+        try first.run()
+        let before = try #require(first.entry(0))
+        let runFile = try #require(first.availableRun(0, "tiny", entry: before))
+        let trained = try RunFile.read(path: runFile)
+        try FileManager.default.removeItem(atPath: runFile)
+
+        let copy = dir + "/TrainingNotebook.swift"
+        let text = try String(contentsOfFile: trainingNotebook.file, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "config.evalEvery = 2\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")",
+                                               with: "config.evalEvery = 2  // edited\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")")
+        #expect(edited != text)
+        try edited.write(toFile: copy, atomically: true, encoding: .utf8)
+        let second = try NotebookRunner(trainingNotebook.readingSource(from: copy), outputs: dir + "/outputs")
+        var log: [String] = []
+        second.log = { log.append($0) }
+        #expect(second.status(0).reasons == ["source changed"])
+        try second.run()
+        #expect(second.executed == [0, 1])
+        #expect(log.contains { $0.contains("tiny: the committed trace of this configuration's finished run is reused") }, "\(log)")
+        #expect(!FileManager.default.fileExists(atPath: runFile), "nothing trained, so no run file was written")
+        let after = try #require(second.entry(0))
+        #expect(after.state.key != before.state.key)
+        let trainingSeconds = trained.trace.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
+        #expect(trainingSeconds > 0 && after.state.seconds >= trainingSeconds)
+        let reused = try RunFile.read(path: after.tracePath("tiny"))
+        #expect(reused.trace.map(\.meanLoss) == trained.trace.map(\.meanLoss) && reused.finalPerSample == trained.finalPerSample)
+        #expect(second.status(1).fresh)
+    }
+}
