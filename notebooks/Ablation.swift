@@ -74,8 +74,8 @@ public let ablation = Notebook("ablation", parameters: [
         ctx.print("\nAMSGA and the baseline FF at the same seeds (a seed fixes the subset, the split, the initialisation and the draws):\n")
         let runs = { (v: AblationVariant) in variants.first { $0.variant == v }!.runs.map(\.run) }
         try SeedComparison(seeds: Array(0 ..< ctx.int("seeds")),
-                           baseline: (.init("baseline FF", cell: "Train", run: AblationVariant.baseline.rawValue), runs(.baseline)),
-                           method: (.init("AMSGA", cell: "Train", run: AblationVariant.amsga.rawValue), runs(.amsga))).table(ctx)
+                           baseline: (.init("baseline FF", run: AblationVariant.baseline.rawValue), runs(.baseline)),
+                           method: (.init("AMSGA", run: AblationVariant.amsga.rawValue), runs(.amsga))).table(ctx)
     }
 
     //: ## 3. Figures

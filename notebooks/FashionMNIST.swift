@@ -21,14 +21,19 @@ import RunStore
  a truncated one: AMSGA's schedule and curriculum still run their whole course
  (p = e/E).
  */
-public let fashionMNIST = Notebook("fashion-mnist", parameters: [
-    "baselineEpochs": .int(1500), "amsgaEpochs": .int(2500), "seed": .int(0), "evalEvery": .int(50),
-    "seeds": .int(1),
-], ranges: ["baselineEpochs": .atLeast(1), "amsgaEpochs": .atLeast(1), "seed": .atLeast(0), "evalEvery": .atLeast(1), "seeds": .atLeast(1)]) {
+struct FashionMNISTParameters: NotebookParameters {
+    @Param(.atLeast(1)) var baselineEpochs = 1500
+    @Param(.atLeast(1)) var amsgaEpochs = 2500
+    @Param(.atLeast(0)) var seed = 0
+    @Param(.atLeast(1)) var evalEvery = 50
+    @Param(.atLeast(1)) var seeds = 1
+}
+
+public let fashionMNIST = Notebook("fashion-mnist", FashionMNISTParameters.self) { nb in
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split, standardised with the training split's statistics.
-    Cell("Data") { ctx in
-        let data = try ctx.data(.fashionMNIST, seed: UInt64(try ctx.int("seed")))
+    nb.cell("Data") { ctx, p in
+        let data = try ctx.data(.fashionMNIST, seed: UInt64(p.seed))
         ctx.print("training images: \(data.train.count), validation: \(data.validation.count), test: \(data.test.count)")
         ctx.print(String(format: "pixel mean %.4f, sd %.4f", data.mean, data.std))
         ctx.save("class_counts", data.train.classCounts.map(Double.init))
@@ -36,22 +41,22 @@ public let fashionMNIST = Notebook("fashion-mnist", parameters: [
 
     //: ## 2. Baseline FF
     //: Greedy layer-wise training, E epochs per layer.
-    Cell("Train baseline") { ctx in
+    let trainBaseline = nb.cell("Train baseline") { ctx, p in
         var config = FFConfiguration.baseline(.fashionMNIST)
-        config.epochs = try ctx.int("baselineEpochs")
-        config.seed = UInt64(try ctx.int("seed"))
-        config.evalEvery = try ctx.int("evalEvery")
+        config.epochs = p.baselineEpochs
+        config.seed = UInt64(p.seed)
+        config.evalEvery = p.evalEvery
         let run = try ctx.train(config, data: try ctx.data(.fashionMNIST, seed: config.seed), as: "baseline")
         ctx.print("baseline: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test))")
     }
 
     //: ## 3. AMSGA
     //: Interleaved training with all four components (Algorithm 1).
-    Cell("Train AMSGA") { ctx in
+    let trainAMSGA = nb.cell("Train AMSGA") { ctx, p in
         var config = FFConfiguration.amsga(.fashionMNIST)
-        config.epochs = try ctx.int("amsgaEpochs")
-        config.seed = UInt64(try ctx.int("seed"))
-        config.evalEvery = try ctx.int("evalEvery")
+        config.epochs = p.amsgaEpochs
+        config.seed = UInt64(p.seed)
+        config.evalEvery = p.evalEvery
         let run = try ctx.train(config, data: try ctx.data(.fashionMNIST, seed: config.seed), as: "amsga")
         ctx.print("AMSGA: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test)) per-sample, "
             + "\(pct(run.finalBatch?.test)) batch")
@@ -59,9 +64,9 @@ public let fashionMNIST = Notebook("fashion-mnist", parameters: [
 
     //: ## 4. Table II
     //: The paper's numbers beside ours, in both prediction modes.
-    Cell("Table II") { ctx in
-        let baseline = try ctx.run("baseline", from: "Train baseline")
-        let amsga = try ctx.run("amsga", from: "Train AMSGA")
+    nb.cell("Table II") { ctx, _ in
+        let baseline = try ctx.run(from: trainBaseline)
+        let amsga = try ctx.run(from: trainAMSGA)
         paperTable(ctx, [
             (PaperRow(method: "Baseline FF", train: "81.20%", test: "81.00%", epochs: 1500), baseline),
             (PaperRow(method: "AMSGA", train: "82.60%", test: "82.50%", epochs: 2500), amsga),
@@ -72,9 +77,9 @@ public let fashionMNIST = Notebook("fashion-mnist", parameters: [
 
     //: ## 5. Figures
     //: Every trace figure of both runs; `amsga plot` redraws them from the traces.
-    Cell("Figures") { ctx in
-        try traceFigures(ctx, [("baseline", try ctx.run("baseline", from: "Train baseline")),
-                               ("amsga", try ctx.run("amsga", from: "Train AMSGA"))])
+    nb.cell("Figures") { ctx, _ in
+        try traceFigures(ctx, [("baseline", try ctx.run(from: trainBaseline)),
+                               ("amsga", try ctx.run(from: trainAMSGA))])
     }
 
     //: ## 6. Table II over seeds
@@ -85,10 +90,9 @@ public let fashionMNIST = Notebook("fashion-mnist", parameters: [
     //: t-interval. Seeds missing from the cache train here; to run them in
     //: parallel first: `amsga sweep fashion-mnist -p seed=1,2 --cell "Train AMSGA"` (and
     //: likewise `--cell "Train baseline"`).
-    Cell("Table II over seeds") { ctx in
-        let seeds = try SeedComparison(ctx, seeds: try ctx.int("seeds"),
-                                       baseline: .init("Baseline FF", cell: "Train baseline", run: "baseline"),
-                                       method: .init("AMSGA", cell: "Train AMSGA", run: "amsga"))
+    nb.cell("Table II over seeds") { ctx, p in
+        let seeds = try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
+                                       method: ("AMSGA", trainAMSGA))
         seeds.table(ctx)
         for (name, svg) in SeedFigures.all(seeds.labelledRuns) { try ctx.figure(name, svg: svg) }
     }

@@ -21,15 +21,20 @@ import RunStore
  not a truncated one: AMSGA's progress p = e/E still runs from 0 to 1
  (warm-up, cosine decay, all three curriculum stages).
  */
-public let mnist = Notebook("mnist", parameters: [
-    "baselineEpochs": .int(1000), "amsgaEpochs": .int(1500), "seed": .int(0), "evalEvery": .int(50),
-    "seeds": .int(3),
-], ranges: ["baselineEpochs": .atLeast(1), "amsgaEpochs": .atLeast(1), "seed": .atLeast(0), "evalEvery": .atLeast(1), "seeds": .atLeast(1)]) {
+struct MNISTParameters: NotebookParameters {
+    @Param(.atLeast(1)) var baselineEpochs = 1000
+    @Param(.atLeast(1)) var amsgaEpochs = 1500
+    @Param(.atLeast(0)) var seed = 0
+    @Param(.atLeast(1)) var evalEvery = 50
+    @Param(.atLeast(1)) var seeds = 3
+}
+
+public let mnist = Notebook("mnist", MNISTParameters.self) { nb in
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split of the training images; pixels
     //: standardised with the training split's statistics (docs/reading.md, "Data").
-    Cell("Data") { ctx in
-        let data = try ctx.data(.mnist, seed: UInt64(try ctx.int("seed")))
+    nb.cell("Data") { ctx, p in
+        let data = try ctx.data(.mnist, seed: UInt64(p.seed))
         ctx.print("training images: \(data.train.count), validation: \(data.validation.count), test: \(data.test.count)")
         ctx.print(String(format: "pixel mean %.4f, sd %.4f", data.mean, data.std))
         ctx.save("class_counts", data.train.classCounts.map(Double.init))
@@ -37,22 +42,22 @@ public let mnist = Notebook("mnist", parameters: [
 
     //: ## 2. Baseline FF
     //: Greedy layer-wise training: layer 1 for E full-batch epochs, frozen, then layer 2.
-    Cell("Train baseline") { ctx in
+    let trainBaseline = nb.cell("Train baseline") { ctx, p in
         var config = FFConfiguration.baseline(.mnist)
-        config.epochs = try ctx.int("baselineEpochs")
-        config.seed = UInt64(try ctx.int("seed"))
-        config.evalEvery = try ctx.int("evalEvery")
+        config.epochs = p.baselineEpochs
+        config.seed = UInt64(p.seed)
+        config.evalEvery = p.evalEvery
         let run = try ctx.train(config, data: try ctx.data(.mnist, seed: config.seed), as: "baseline")
         ctx.print("baseline: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test))")
     }
 
     //: ## 3. AMSGA
     //: Interleaved training with all four components (Algorithm 1).
-    Cell("Train AMSGA") { ctx in
+    let trainAMSGA = nb.cell("Train AMSGA") { ctx, p in
         var config = FFConfiguration.amsga(.mnist)
-        config.epochs = try ctx.int("amsgaEpochs")
-        config.seed = UInt64(try ctx.int("seed"))
-        config.evalEvery = try ctx.int("evalEvery")
+        config.epochs = p.amsgaEpochs
+        config.seed = UInt64(p.seed)
+        config.evalEvery = p.evalEvery
         let run = try ctx.train(config, data: try ctx.data(.mnist, seed: config.seed), as: "amsga")
         ctx.print("AMSGA: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test)) per-sample, "
             + "\(pct(run.finalBatch?.test)) batch")
@@ -62,9 +67,9 @@ public let mnist = Notebook("mnist", parameters: [
     //: The paper's numbers beside ours. "Per-sample" and "batch" are the two
     //: readings of g_global at prediction time (docs/reading.md, "Prediction"); the baseline has
     //: no global term, so its two modes agree.
-    Cell("Table I") { ctx in
-        let baseline = try ctx.run("baseline", from: "Train baseline")
-        let amsga = try ctx.run("amsga", from: "Train AMSGA")
+    nb.cell("Table I") { ctx, _ in
+        let baseline = try ctx.run(from: trainBaseline)
+        let amsga = try ctx.run(from: trainAMSGA)
         paperTable(ctx, [
             (PaperRow(method: "Baseline FF", train: "92.10%", test: "92.00%", epochs: 1000), baseline),
             (PaperRow(method: "AMSGA", train: "93.50%", test: "93.45%", epochs: 1500), amsga),
@@ -77,9 +82,9 @@ public let mnist = Notebook("mnist", parameters: [
     //: Accuracy during training, final accuracy, and per run the goodness of
     //: positives and negatives against θ, the curriculum, the learning rate and
     //: the loss; all drawn from the traces (`amsga plot` redraws them).
-    Cell("Figures") { ctx in
-        try traceFigures(ctx, [("baseline", try ctx.run("baseline", from: "Train baseline")),
-                               ("amsga", try ctx.run("amsga", from: "Train AMSGA"))])
+    nb.cell("Figures") { ctx, _ in
+        try traceFigures(ctx, [("baseline", try ctx.run(from: trainBaseline)),
+                               ("amsga", try ctx.run(from: trainAMSGA))])
     }
 
     //: ## 6. Table I over seeds
@@ -90,10 +95,9 @@ public let mnist = Notebook("mnist", parameters: [
     //: t-interval. Seeds missing from the cache train here; to run them in
     //: parallel first: `amsga sweep mnist -p seed=1,2 --cell "Train AMSGA"` (and
     //: likewise `--cell "Train baseline"`).
-    Cell("Table I over seeds") { ctx in
-        let seeds = try SeedComparison(ctx, seeds: try ctx.int("seeds"),
-                                       baseline: .init("Baseline FF", cell: "Train baseline", run: "baseline"),
-                                       method: .init("AMSGA", cell: "Train AMSGA", run: "amsga"))
+    nb.cell("Table I over seeds") { ctx, p in
+        let seeds = try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
+                                       method: ("AMSGA", trainAMSGA))
         seeds.table(ctx)
         for (name, svg) in SeedFigures.all(seeds.labelledRuns) { try ctx.figure(name, svg: svg) }
     }

@@ -69,18 +69,26 @@ extension NotebookRunner {
         let defaults = keepDefaults ? try NotebookRunner(notebook, parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
                                                           outputs: (notebookDirectory as NSString).deletingLastPathComponent,
                                                           locator: locator, threads: threads) : nil
+        if let defaults {
+            // Which entries the defaults use can only be told when every input
+            // of theirs can be read (the data found, say); when it cannot, none is removed.
+            for i in cells.isEmpty ? Array(notebook.cells.indices) : cells where defaults.entry(i) == nil && !store.entryDirectories(slug(i)).isEmpty {
+                throw NotebookError("cannot tell which entry of cell \(i + 1) (\(notebook.cells[i].name)) the defaults use: "
+                    + defaults.status(i).reasons.joined(separator: "; ") + "; nothing was removed")
+            }
+        }
+        let used = defaults?.usedEntries() ?? []
         var summary = CleanSummary()
         func remove(_ path: String) throws {
             summary.bytes += CacheStore.bytes(under: path)
             try FileManager.default.removeItem(atPath: path)
         }
         for i in cells.isEmpty ? Array(notebook.cells.indices) : cells {
-            let keptDefault = defaults?.entry(i)?.directory
             var kept: [CacheEntry] = []
             for dir in store.entryDirectories(slug(i)) {
                 let e = try? CacheStore.readEntry(dir)
-                let used = ((try? FileManager.default.attributesOfItem(atPath: dir))?[.modificationDate] as? Date) ?? .distantPast
-                if (keepDefaults && dir == keptDefault) || (unusedSince.map { used >= $0 } ?? false) {
+                let lastUse = ((try? FileManager.default.attributesOfItem(atPath: dir))?[.modificationDate] as? Date) ?? .distantPast
+                if used.contains(slug(i) + "/" + (dir as NSString).lastPathComponent) || (unusedSince.map { lastUse >= $0 } ?? false) {
                     if let e { kept.append(e) }
                     continue
                 }

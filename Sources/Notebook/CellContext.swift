@@ -151,10 +151,15 @@ public final class CellContext {
 
     func upstream(_ cell: String) throws -> (Int, CacheEntry) {
         let i = try inputs.notebook.cell(cell)
+        return (i, try upstream(i))
+    }
+
+    /// Cell i's entry, made fresh first; its key enters this cell's key.
+    func upstream(_ i: Int) throws -> CacheEntry {
         guard i < index else { throw NotebookError("cell \(index + 1) can only read earlier cells, not cell \(i + 1)") }
         let e = try inputs.freshEntry(i)
         cellsRead[i] = e.state.key
-        return (i, e)
+        return e
     }
 
     // MARK: Data and training

@@ -39,8 +39,13 @@ public struct Notebook: Sendable {
                 @CellBuilder cells: () -> [Cell]) {
         self.init(name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
                   ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
-        for (p, r) in self.ranges {
-            guard let v = self.parameters.first(where: { $0.name == p })?.value.number else {
+        checkDefaults()
+    }
+
+    /// A range on a parameter that is not numeric, or a default outside its range, is a programming error.
+    func checkDefaults() {
+        for (p, r) in ranges {
+            guard let v = parameters.first(where: { $0.name == p })?.value.number else {
                 preconditionFailure("notebook '\(name)': range for '\(p)', which is not a numeric parameter")
             }
             precondition(r.contains(v), "notebook '\(name)': the default \(p)=\(v) is not \(r)")

@@ -285,7 +285,12 @@ public final class NotebookRunner {
 
     /// Git keeps the entries the defaults use now, and those they read
     /// through sweeps (see `CacheStore.writeGitignore`).
-    func writeGitignore() throws {
+    func writeGitignore() throws { try store.writeGitignore(keeping: Array(usedEntries())) }
+
+    /// The entries this set's results rest on, as `<NN-cell>/<key prefix>`:
+    /// each cell's, the cells it read, and the sweep points it read (what git
+    /// keeps of the defaults, and what `clean --keep-defaults` keeps).
+    func usedEntries() -> Set<String> {
         var kept = Set<String>()
         func keep(_ r: NotebookRunner, _ i: Int) {
             guard let e = r.entry(i), kept.insert(slug(i) + "/" + e.state.key.prefix(16)).inserted else { return }
@@ -293,7 +298,7 @@ public final class NotebookRunner {
             for s in e.state.sweepReads { if let c = try? r.child(s.point) { keep(c, s.cell) } }
         }
         for i in notebook.cells.indices { keep(self, i) }
-        try store.writeGitignore(keeping: Array(kept))
+        return kept
     }
 
     /// Progress of a training cell: a redrawn line on a terminal; in a log (nohup,

@@ -31,7 +31,7 @@ public struct NotebookSource: Sendable {
         let lines = text.components(separatedBy: "\n")
         let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? 0
         let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
-        let found = (start ..< end).filter { lines[$0].trimmingCharacters(in: .whitespaces).hasPrefix("Cell(") }.map { $0 + 1 }
+        let found = (start ..< end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count
         let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
         let prose = Self.prose(lines)
@@ -112,6 +112,14 @@ public struct NotebookSource: Sendable {
         dedentBlock()
         return prose
     }
+
+    /// A line that starts a cell: `Cell("…")`, or `let name = nb.cell("…")` (`nb.cell(` alone) in a typed notebook.
+    static func declaresCell(_ line: String) -> Bool {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        return t.hasPrefix("Cell(") || t.wholeMatch(of: cellDeclaration) != nil
+    }
+
+    nonisolated(unsafe) static let cellDeclaration = #/(?:(?:let|var)\s+\w+\s*=\s*)?\w+\.cell\(.*/#
 
     static func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
 

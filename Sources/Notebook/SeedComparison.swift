@@ -9,11 +9,10 @@ import RunStore
 public struct SeedComparison {
     public struct Method {
         public var label: String
-        /// The training cell and the run it trains, read at every seed through a sweep.
-        public var cell: String
+        /// The name of its runs, which labels them "<run>-s<seed>" in the figures over seeds.
         public var run: String
-        public init(_ label: String, cell: String, run: String) {
-            self.label = label; self.cell = cell; self.run = run
+        public init(_ label: String, run: String) {
+            self.label = label; self.run = run
         }
     }
 
@@ -22,12 +21,17 @@ public struct SeedComparison {
     public let method: [RunContents]
     let names: (baseline: Method, method: Method)
 
-    /// Reads both cells at seeds 0 ..< `seeds` (cached points are read; missing ones train here).
-    public init(_ ctx: CellContext, seeds: Int, baseline: Method, method: Method) throws {
-        let points = (0 ..< seeds).map { ["seed": ParameterValue.int($0)] }
-        self.init(seeds: Array(0 ..< seeds),
-                  baseline: (baseline, try ctx.sweep(baseline.cell, over: points).map { try $0.run(baseline.run) }),
-                  method: (method, try ctx.sweep(method.cell, over: points).map { try $0.run(method.run) }))
+    /// Reads the run of each training cell at seeds 0 ..< `seeds` (the
+    /// parameter `seed` names) through a sweep: cached points are read,
+    /// missing ones train here.
+    public init<P: NotebookParameters>(_ ctx: CellContext, _ parameters: P, seeds: Int, seed: KeyPath<P, Int>,
+                                       baseline: (label: String, cell: CellRef), method: (label: String, cell: CellRef)) throws {
+        let points = (0 ..< seeds).map { [Assign(seed, $0)] }
+        func read(_ label: String, _ cell: CellRef) throws -> (Method, [RunContents]) {
+            let results = try ctx.sweep(cell, over: points)
+            return (Method(label, run: try results.first?.runName() ?? cell.name), try results.map { try $0.run() })
+        }
+        self.init(seeds: Array(0 ..< seeds), baseline: try read(baseline.label, baseline.cell), method: try read(method.label, method.cell))
     }
 
     /// Runs already read, the i-th of each at `seeds[i]` (for a grid that trains both methods in one cell).

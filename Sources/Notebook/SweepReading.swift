@@ -13,6 +13,21 @@ public struct SweepPoint {
     /// A run the swept cell trained for this point.
     public func run(_ name: String) throws -> RunContents { try CellContext.run(name, in: entry, cell: cell, inputs: inputs) }
 
+    /// The run the swept cell trained for this point (it trains one).
+    public func run() throws -> RunContents { try run(try runName()) }
+
+    /// The name of the run the swept cell trained for this point (it trains one).
+    public func runName() throws -> String { try CellContext.onlyRun(of: entry, cell: cell) }
+
+    /// The point's value of a parameter, by its declaration.
+    public func value<P: NotebookParameters, V: ParameterType>(_ keyPath: KeyPath<P, V>) throws -> V {
+        let name = P.name(of: keyPath)
+        guard let v = parameters[name].flatMap(V.init(parameterValue:)) else {
+            throw NotebookError("sweep point has no parameter '\(name)' of type \(V.self)")
+        }
+        return v
+    }
+
     /// A tensor the swept cell saved for this point.
     public func tensor(_ name: String) throws -> [Double] { try CellContext.tensor(name, in: entry, cell: cell) }
 
@@ -45,7 +60,10 @@ extension CellContext {
     /// holds is read; one it lacks runs here, in order (`amsga sweep` runs the
     /// points in parallel beforehand). Every point's key enters this cell's key.
     public func sweep(_ cell: String, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
-        let i = try inputs.notebook.cell(cell)
+        try sweep(cellIndex: try inputs.notebook.cell(cell), over: points)
+    }
+
+    func sweep(cellIndex i: Int, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
         guard i < index else { throw NotebookError("cell \(index + 1) can only sweep earlier cells, not cell \(i + 1)") }
         var results: [SweepPoint] = []
         for p in points {

@@ -25,7 +25,7 @@ struct SeedComparisonTests {
         var lines: [String] = []
         r.log = { lines.append($0) }
         try r.run()
-        let output = try #require(r.entry(1)?.state.output)
+        let output = try #require(r.entry(2)?.state.output)
         #expect(output.contains("| plain | 2 |") && output.contains("| slow | 2 |"), "\(output)")
         #expect(output.contains("| slow − plain |") && output.contains("paired by seed") && output.contains("over n = 2 seeds"), "\(output)")
         let traces = try FileManager.default.contentsOfDirectory(atPath: dir + "/seeded/traces").sorted()
@@ -33,6 +33,6 @@ struct SeedComparisonTests {
         let one = try NotebookRunner(seededNotebook, overrides: ["seeds=1"], outputs: dir, threads: 1)
         one.log = { _ in }
         try one.run()
-        #expect(one.entry(1)?.state.output.contains("One seed: the difference is a single draw") == true)
+        #expect(one.entry(2)?.state.output.contains("One seed: the difference is a single draw") == true)
     }
 }

@@ -43,21 +43,31 @@ let divergingNotebook = Notebook("diverging", parameters: ["learningRate": .doub
     }
 }
 
-//: # A notebook that compares two runs over seeds
-let seededNotebook = Notebook("seeded", parameters: ["seed": .int(0), "seeds": .int(2)]) {
-    Cell("Train") { ctx in
-        var config = FFConfiguration.baseline(.mnist)
-        config.layerSizes = [784, 12]
-        config.epochs = 2
-        config.evalEvery = 2
-        config.seed = UInt64(try ctx.int("seed"))
-        try ctx.train(config, data: try syntheticSplit(), as: "plain")
+//: # A notebook that compares two runs over seeds, written with typed parameters and cells
+struct SeededParameters: NotebookParameters {
+    @Param(.atLeast(0)) var seed = 0
+    @Param(.atLeast(1)) var seeds = 2
+}
+
+let seededNotebook = Notebook("seeded", SeededParameters.self) { nb in
+    let plain = nb.cell("Train plain") { ctx, p in
+        try ctx.train(tinyConfiguration(seed: p.seed), data: try syntheticSplit(), as: "plain")
+    }
+    let slow = nb.cell("Train slow") { ctx, p in
+        var config = tinyConfiguration(seed: p.seed)
         config.learningRate = 0.001
         try ctx.train(config, data: try syntheticSplit(), as: "slow")
     }
-    Cell("Compare") { ctx in
-        let c = try SeedComparison(ctx, seeds: try ctx.int("seeds"), baseline: .init("plain", cell: "Train", run: "plain"),
-                                   method: .init("slow", cell: "Train", run: "slow"))
-        c.table(ctx)
+    nb.cell("Compare") { ctx, p in
+        try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("plain", plain), method: ("slow", slow)).table(ctx)
     }
+}
+
+func tinyConfiguration(seed: Int) -> FFConfiguration {
+    var config = FFConfiguration.baseline(.mnist)
+    config.layerSizes = [784, 12]
+    config.epochs = 2
+    config.evalEvery = 2
+    config.seed = UInt64(seed)
+    return config
 }

@@ -1,0 +1,76 @@
+import Foundation
+import RunStore
+
+/// A cell as the cells after it refer to it: the value its declaration
+/// returns. A cell can name only a cell declared before it (a later one is
+/// not yet in scope) and only one that exists, so the compiler checks the
+/// graph that titles in strings left to the run.
+public struct CellRef: Sendable {
+    public let index: Int
+    public let name: String
+}
+
+/// Collects a notebook's cells in the order they are declared.
+public final class NotebookBuilder<P: NotebookParameters> {
+    var cells: [Cell] = []
+
+    /// Declares the next cell. Its body gets the context and the parameters
+    /// as `P`; each parameter it reads enters its key.
+    @discardableResult
+    public func cell(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext, P) throws -> Void) -> CellRef {
+        let ref = CellRef(index: cells.count, name: name)
+        cells.append(Cell(name, line: line) { ctx in try body(ctx, try ctx.parameters(P.self)) })
+        return ref
+    }
+}
+
+extension Notebook {
+    /// A notebook whose parameters are the `@Param`s of `P` and whose cells
+    /// `define` declares in order, each returning the handle later cells read it by:
+    ///
+    ///     public let demo = Notebook("demo", DemoParameters.self) { nb in
+    ///         let train = nb.cell("Train") { ctx, p in … ctx.train(…) }
+    ///         nb.cell("Table") { ctx, p in let run = try ctx.run(from: train) … }
+    ///     }
+    public init<P: NotebookParameters>(_ name: String, _ parameters: P.Type, file: String = #fileID,
+                                       _ define: (NotebookBuilder<P>) -> Void) {
+        let builder = NotebookBuilder<P>()
+        define(builder)
+        let declared = P.declared()
+        self.init(name: name, file: SourceTree.locate(fileID: file), parameters: declared.map { ($0.name, $0.defaultParameterValue) },
+                  ranges: Dictionary(uniqueKeysWithValues: declared.compactMap { p in p.range.map { (p.name, $0) } }),
+                  cells: builder.cells)
+        checkDefaults()
+    }
+}
+
+extension CellContext {
+    /// The parameters as their declared type; every property the cell reads is recorded.
+    func parameters<P: NotebookParameters>(_ type: P.Type) throws -> P {
+        try P.bound(to: inputs.parameters) { [unowned self] name, value in parametersRead[name] = value.description }
+    }
+
+    /// The run an earlier cell trained (it trains one per parameter set).
+    public func run(from cell: CellRef) throws -> RunContents {
+        let e = try upstream(cell.index)
+        return try Self.run(try Self.onlyRun(of: e, cell: cell.index), in: e, cell: cell.index, inputs: inputs)
+    }
+
+    /// A tensor an earlier cell saved.
+    public func load(_ name: String, from cell: CellRef) throws -> [Double] {
+        try Self.tensor(name, in: try upstream(cell.index), cell: cell.index)
+    }
+
+    /// An earlier cell's results at every point of a grid (see `sweep(_:over:)`).
+    public func sweep<P: NotebookParameters>(_ cell: CellRef, over points: [[Assign<P>]]) throws -> [SweepPoint] {
+        try sweep(cellIndex: cell.index, over: points.map { Dictionary($0.map { ($0.name, $0.value) }) { $1 } })
+    }
+
+    static func onlyRun(of e: CacheEntry, cell i: Int) throws -> String {
+        guard e.state.runs.count == 1 else {
+            throw NotebookError("cell \(i + 1) trained \(e.state.runs.isEmpty ? "no run" : "the runs " + e.state.runs.joined(separator: ", ")); "
+                + "ctx.run(from:) reads a cell that trains one")
+        }
+        return e.state.runs[0]
+    }
+}
