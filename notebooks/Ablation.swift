@@ -34,19 +34,23 @@ import RunStore
  whole course, p = e/E), evaluated on the first `evalSize` validation and
  test images.
  */
-public let ablation = Notebook("ablation", parameters: [
-    "variant": .choice(AblationVariant.amsga), "seed": .int(0),
-    "trainSize": .int(10_000), "epochs": .int(1500), "evalSize": .int(5000), "seeds": .int(3), "ablationSeeds": .int(1),
-], ranges: ["seed": .atLeast(0), "trainSize": .between(1, 50_000), "epochs": .atLeast(1), "evalSize": .between(1, 10_000),
-            "seeds": .atLeast(1), "ablationSeeds": .atLeast(1)]) {
-    //: ## 1. One variant at one seed
-    //: The run is named `<variant>-s<seed>`, which is how `amsga plot --seeds` groups runs.
-    Cell("Train") { ctx in
-        let variant = try ctx.choice("variant", as: AblationVariant.self)
-        var config = variant.configuration(epochs: try ctx.int("epochs"))
-        config.trainSize = try ctx.int("trainSize")
-        config.evalSize = try ctx.int("evalSize")
-        config.seed = UInt64(try ctx.int("seed"))
+struct AblationParameters: NotebookParameters {
+    @Param var variant = AblationVariant.amsga
+    @Param(.atLeast(0)) var seed = 0
+    @Param(.between(1, 50_000)) var trainSize = 10_000
+    @Param(.atLeast(1)) var epochs = 1500
+    @Param(.between(1, 10_000)) var evalSize = 5000
+    @Param(.atLeast(1)) var seeds = 3
+    @Param(.atLeast(1)) var ablationSeeds = 1
+}
+
+public let ablation = Notebook("ablation", AblationParameters.self) { nb in
+    let train = nb.cell("Train") { ctx, p in
+        let variant = p.variant
+        var config = variant.configuration(epochs: p.epochs)
+        config.trainSize = p.trainSize
+        config.evalSize = p.evalSize
+        config.seed = UInt64(p.seed)
         config.evalEvery = max(1, config.epochs / 4)  // few evaluations: on a subset they cost as much as training
         let data = try ctx.data(.mnist, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "\(variant.rawValue)-s\(config.seed)")
@@ -58,22 +62,21 @@ public let ablation = Notebook("ablation", parameters: [
     //: (sample standard deviation, n − 1), in both prediction modes, and the
     //: change against full AMSGA; then AMSGA − baseline paired by seed, with
     //: its 95% interval.
-    Cell("Table") { ctx in
-        let variants = try ablationGrid(ctx)
-        let full = variants.first!.runs.map { $0.run.finalPerSample?.test ?? .nan }
+    nb.cell("Table") { ctx, p in
+        let variants = try ablationGrid(ctx, p, train)
+        let full = variants.first!.testPerSample
         ctx.table(["variant", "seeds", "train", "test (per-sample)", "per seed", "test (batch)", "Δ test vs AMSGA (points)"],
                   variants.map { v in
                       let train = v.runs.map { $0.run.finalPerSample?.train ?? .nan }
-                      let ps = v.runs.map { $0.run.finalPerSample?.test ?? .nan }
-                      let bt = v.runs.map { $0.run.finalBatch?.test ?? .nan }
+                      let ps = v.testPerSample
                       return [v.variant.label, "\(v.runs.count)", meanSD(train), meanSD(ps), ps.map { pct($0) }.joined(separator: ", "),
-                              meanSD(bt), String(format: "%+.2f", 100 * (SeedFigures.mean(ps) - SeedFigures.mean(full)))]
+                              meanSD(v.testBatch), String(format: "%+.2f", 100 * (SeedFigures.mean(ps) - SeedFigures.mean(full)))]
                   })
-        for v in variants { ctx.save("test_per_sample/\(v.variant.rawValue)", v.runs.map { $0.run.finalPerSample?.test ?? .nan }) }
+        for v in variants { ctx.save("test_per_sample/\(v.variant.rawValue)", v.testPerSample) }
 
         ctx.print("\nAMSGA and the baseline FF at the same seeds (a seed fixes the subset, the split, the initialisation and the draws):\n")
         let runs = { (v: AblationVariant) in variants.first { $0.variant == v }!.runs.map(\.run) }
-        try SeedComparison(seeds: Array(0 ..< ctx.int("seeds")),
+        SeedComparison(seeds: Array(0 ..< p.seeds),
                            baseline: (.init("baseline FF", run: AblationVariant.baseline.rawValue), runs(.baseline)),
                            method: (.init("AMSGA", run: AblationVariant.amsga.rawValue), runs(.amsga))).table(ctx)
     }
@@ -81,15 +84,15 @@ public let ablation = Notebook("ablation", parameters: [
     //: ## 3. Figures
     //: Test accuracy during training and at the end, mean ± sd over seeds per
     //: variant; `amsga plot --seeds` redraws both from the traces.
-    Cell("Figures") { ctx in
-        let runs = try ablationGrid(ctx).flatMap { v in v.runs.map { (label: $0.name, run: $0.run) } }
+    nb.cell("Figures") { ctx, p in
+        let runs = try ablationGrid(ctx, p, train).flatMap { v in v.runs.map { (label: $0.name, run: $0.run) } }
         for (name, svg) in SeedFigures.all(runs) { try ctx.figure(name, svg: svg) }
         ctx.print("figures: accuracy-seeds.svg, final-accuracy-seeds.svg")
     }
 }
 
 /// The variants of the ablation, in the table's order.
-enum AblationVariant: String, CaseIterable {
+enum AblationVariant: String, CaseIterable, ParameterType {
     case amsga, noMultiScale = "no-multi-scale", noMining = "no-mining", noAdaptiveThreshold = "no-adaptive-threshold"
     case noSchedule = "no-schedule", allOff = "all-off", baseline
 
@@ -123,26 +126,11 @@ enum AblationVariant: String, CaseIterable {
         return c
     }
 
-    /// The seeds the table uses: `seeds` for AMSGA and the baseline, `ablationSeeds` for the rest.
-    var seedsParameter: String { self == .amsga || self == .baseline ? "seeds" : "ablationSeeds" }
+    /// The variants the table compares over `seeds` seeds; the others get `ablationSeeds`.
+    var isReference: Bool { self == .amsga || self == .baseline }
 }
 
-/// Every variant's runs at its seeds (named `<variant>-s<seed>`), read from cell 1 through a sweep.
-func ablationGrid(_ ctx: CellContext) throws -> [(variant: AblationVariant, runs: [(name: String, run: RunContents)])] {
-    var points: [[String: ParameterValue]] = []
-    for v in AblationVariant.allCases {
-        points += Grid.product(["variant": [.choice(v)], "seed": (0 ..< (try ctx.int(v.seedsParameter))).map { .int($0) }])
-    }
-    let results = try ctx.sweep("Train", over: points)
-    return try AblationVariant.allCases.map { v in
-        (v, try results.filter { try $0.string("variant") == v.rawValue }.map { p in
-            let name = "\(v.rawValue)-s\(try p.int("seed"))"
-            return (name, try p.run(name))
-        })
-    }
-}
-
-/// "93.12 ± 0.40%" (percent), or one value when there is one seed.
-func meanSD(_ v: [Double]) -> String {
-    v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v)) : pct(v.first)
+/// Every variant's runs at its seeds, read from the training cell through a sweep.
+func ablationGrid(_ ctx: CellContext, _ p: AblationParameters, _ train: CellRef<AblationParameters>) throws -> [VariantRuns<AblationVariant>] {
+    try ctx.variantRuns(train, variant: \.variant, seed: \.seed, seeds: { $0.isReference ? p.seeds : p.ablationSeeds })
 }

@@ -91,7 +91,7 @@ public let fashionMNIST = Notebook("fashion-mnist", FashionMNISTParameters.self)
     //: parallel first: `amsga sweep fashion-mnist -p seed=1,2 --cell "Train AMSGA"` (and
     //: likewise `--cell "Train baseline"`).
     nb.cell("Table II over seeds") { ctx, p in
-        let seeds = try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
+        let seeds = try SeedComparison(ctx, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
                                        method: ("AMSGA", trainAMSGA))
         seeds.table(ctx)
         for (name, svg) in SeedFigures.all(seeds.labelledRuns) { try ctx.figure(name, svg: svg) }

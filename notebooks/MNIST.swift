@@ -96,7 +96,7 @@ public let mnist = Notebook("mnist", MNISTParameters.self) { nb in
     //: parallel first: `amsga sweep mnist -p seed=1,2 --cell "Train AMSGA"` (and
     //: likewise `--cell "Train baseline"`).
     nb.cell("Table I over seeds") { ctx, p in
-        let seeds = try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
+        let seeds = try SeedComparison(ctx, seeds: p.seeds, seed: \.seed, baseline: ("Baseline FF", trainBaseline),
                                        method: ("AMSGA", trainAMSGA))
         seeds.table(ctx)
         for (name, svg) in SeedFigures.all(seeds.labelledRuns) { try ctx.figure(name, svg: svg) }

@@ -33,26 +33,32 @@ import RunStore
  `trainSize` and `epochs` make a smaller study (the schedule and the curriculum
  still run their whole course, p = e/E).
  */
-public let strongFF = Notebook("strong-ff", parameters: [
-    "variant": .choice(StrongVariant.hinton), "dataset": .choice(StrongDataset.mnist), "seed": .int(0),
-    "epochs": .int(60), "trainSize": .int(50_000), "evalEvery": .int(10), "seeds": .int(3), "variantSeeds": .int(1),
-], ranges: ["seed": .atLeast(0), "epochs": .atLeast(1), "trainSize": .between(100, 50_000), "evalEvery": .atLeast(1),
-            "seeds": .atLeast(1), "variantSeeds": .atLeast(1)]) {
+struct StrongFFParameters: NotebookParameters {
+    @Param var variant = StrongVariant.hinton
+    @Param var dataset = StrongDataset.mnist
+    @Param(.atLeast(0)) var seed = 0
+    @Param(.atLeast(1)) var epochs = 60
+    @Param(.between(100, 50_000)) var trainSize = 50_000
+    @Param(.atLeast(1)) var evalEvery = 10
+    @Param(.atLeast(1)) var seeds = 3
+    @Param(.atLeast(1)) var variantSeeds = 1
+}
+
+public let strongFF = Notebook("strong-ff", StrongFFParameters.self) { nb in
     //: ## 1. One variant on one dataset at one seed
     //: The run is named `<variant>-<dataset>-s<seed>`.
-    Cell("Train") { ctx in
-        let variant = try ctx.choice("variant", as: StrongVariant.self)
-        let dataset = try ctx.choice("dataset", as: StrongDataset.self)
+    let train = nb.cell("Train") { ctx, p in
+        let variant = p.variant, dataset = p.dataset
         var config = variant.configuration(dataset.name)
-        config.epochs = try ctx.int("epochs")
-        config.seed = UInt64(try ctx.int("seed"))
-        config.evalEvery = try ctx.int("evalEvery")
-        let trainSize = try ctx.int("trainSize")
+        config.epochs = p.epochs
+        config.seed = UInt64(p.seed)
+        config.evalEvery = p.evalEvery
+        let trainSize = p.trainSize
         config.trainSize = trainSize < 50_000 ? trainSize : nil
         let data = try ctx.data(dataset.name, seed: config.seed, trainSize: config.trainSize)
-        let run = try ctx.train(config, data: data, as: strongRunName(variant, dataset, config.seed))
-        ctx.print("\(variant.rawValue) on \(dataset.rawValue), seed \(config.seed): test \(strongPct(run.finalPerSample?.test)) per-sample, "
-            + "\(strongPct(run.finalBatch?.test)) batch")
+        let run = try ctx.train(config, data: data, as: "\(variant.rawValue)-\(dataset.rawValue)-s\(config.seed)")
+        ctx.print("\(variant.rawValue) on \(dataset.rawValue), seed \(config.seed): test \(pct(run.finalPerSample?.test)) per-sample, "
+            + "\(pct(run.finalBatch?.test)) batch")
     }
 
     //: ## 2. The component study
@@ -64,29 +70,28 @@ public let strongFF = Notebook("strong-ff", parameters: [
     //: test set with c overlaid (eq. 4), and one label's large term can send
     //: most of the test set to that label (RESULTS.md measures it for all-four
     //: on MNIST; `scripts/batch-goodness.py` recomputes it from a run file).
-    Cell("Table") { ctx in
-        for (dataset, variants) in try strongGrid(ctx) {
+    nb.cell("Table") { ctx, p in
+        for (dataset, variants) in try strongGrid(ctx, p, train) {
             ctx.print(dataset.label)
-            let preset = variants.first!.runs.map { $0.run.finalPerSample?.test ?? .nan }
+            let preset = variants.first!.testPerSample
             ctx.table(["variant", "seeds", "test (per-sample)", "per seed", "test (batch)", "Δ test vs Hinton's FF (points)"],
                       variants.map { v in
-                          let ps = v.runs.map { $0.run.finalPerSample?.test ?? .nan }
-                          let bt = v.runs.map { $0.run.finalBatch?.test ?? .nan }
+                          let ps = v.testPerSample
                           let shared = min(ps.count, preset.count)
                           let delta = SeedFigures.mean(Array(ps.prefix(shared))) - SeedFigures.mean(Array(preset.prefix(shared)))
-                          return [v.variant.label, "\(v.runs.count)", strongMeanSD(ps), ps.map { strongPct($0) }.joined(separator: ", "),
-                                  strongMeanSD(bt), String(format: "%+.2f", 100 * delta)]
+                          return [v.variant.label, "\(v.runs.count)", meanSD(ps), ps.map { pct($0) }.joined(separator: ", "),
+                                  meanSD(v.testBatch), String(format: "%+.2f", 100 * delta)]
                       })
             for v in variants {
-                ctx.save("test_per_sample/\(dataset.rawValue)/\(v.variant.rawValue)", v.runs.map { $0.run.finalPerSample?.test ?? .nan })
+                ctx.save("test_per_sample/\(dataset.rawValue)/\(v.variant.rawValue)", v.testPerSample)
             }
         }
     }
 
     //: ## 3. Figures
     //: Test accuracy during training and at the end, mean ± sd over seeds, per dataset.
-    Cell("Figures") { ctx in
-        for (dataset, variants) in try strongGrid(ctx) {
+    nb.cell("Figures") { ctx, p in
+        for (dataset, variants) in try strongGrid(ctx, p, train) {
             let runs = variants.flatMap { v in v.runs.map { (label: $0.name, run: $0.run) } }
             for (name, svg) in SeedFigures.all(runs) { try ctx.figure("\(dataset.rawValue)-\(name)", svg: svg) }
         }
@@ -94,7 +99,7 @@ public let strongFF = Notebook("strong-ff", parameters: [
 }
 
 /// Hinton's FF alone, then with AMSGA's components added: the table's rows.
-enum StrongVariant: String, CaseIterable {
+enum StrongVariant: String, CaseIterable, ParameterType {
     case hinton, multiScale = "multi-scale", mining, adaptiveThreshold = "adaptive-threshold", schedule, allFour = "all-four"
 
     var label: String {
@@ -119,41 +124,19 @@ enum StrongVariant: String, CaseIterable {
         if c.learningRateSchedule { c.learningRateDecay = nil }
         return c
     }
-
-    var seedsParameter: String { self == .hinton ? "seeds" : "variantSeeds" }
 }
 
-enum StrongDataset: String, CaseIterable {
+enum StrongDataset: String, CaseIterable, ParameterType {
     case mnist, fashionMNIST = "fashion-mnist"
     var name: DatasetName { self == .mnist ? .mnist : .fashionMNIST }
     var label: String { self == .mnist ? "MNIST" : "Fashion-MNIST" }
 }
 
-func strongRunName(_ v: StrongVariant, _ d: StrongDataset, _ seed: UInt64) -> String { "\(v.rawValue)-\(d.rawValue)-s\(seed)" }
-
-/// Per dataset, every variant's runs at its seeds, read from cell 1 through a sweep.
-func strongGrid(_ ctx: CellContext) throws -> [(StrongDataset, [(variant: StrongVariant, runs: [(name: String, run: RunContents)])])] {
-    var points: [[String: ParameterValue]] = []
-    for d in StrongDataset.allCases {
-        for v in StrongVariant.allCases {
-            points += Grid.product(["variant": [.choice(v)], "dataset": [.choice(d)],
-                                    "seed": (0 ..< (try ctx.int(v.seedsParameter))).map { .int($0) }])
-        }
+/// Per dataset, every variant's runs at its seeds (the preset over `seeds`,
+/// the others over `variantSeeds`), read from the training cell through a sweep.
+func strongGrid(_ ctx: CellContext, _ p: StrongFFParameters, _ train: CellRef<StrongFFParameters>) throws -> [(StrongDataset, [VariantRuns<StrongVariant>])] {
+    try StrongDataset.allCases.map { d in
+        (d, try ctx.variantRuns(train, variant: \.variant, seed: \.seed, seeds: { $0 == .hinton ? p.seeds : p.variantSeeds },
+                               fixed: [Assign(\.dataset, d)]))
     }
-    let results = try ctx.sweep("Train", over: points)
-    return try StrongDataset.allCases.map { d in
-        (d, try StrongVariant.allCases.map { v in
-            (v, try results.filter { try $0.string("variant") == v.rawValue && $0.string("dataset") == d.rawValue }.map { p in
-                let name = strongRunName(v, d, UInt64(try p.int("seed")))
-                return (name, try p.run(name))
-            })
-        })
-    }
-}
-
-func strongPct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", 100 * $0) } ?? "—" }
-
-/// "98.52 ± 0.10%", or one value for one seed.
-func strongMeanSD(_ v: [Double]) -> String {
-    v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v)) : strongPct(v.first)
 }

@@ -4,8 +4,9 @@ import RunStore
 /// A cell as the cells after it refer to it: the value its declaration
 /// returns. A cell can name only a cell declared before it (a later one is
 /// not yet in scope) and only one that exists, so the compiler checks the
-/// graph that titles in strings left to the run.
-public struct CellRef: Sendable {
+/// graph that titles in strings left to the run. It carries the notebook's
+/// parameter type, so that a sweep over it takes key paths of those parameters.
+public struct CellRef<P: NotebookParameters>: Sendable {
     public let index: Int
     public let name: String
 }
@@ -17,8 +18,8 @@ public final class NotebookBuilder<P: NotebookParameters> {
     /// Declares the next cell. Its body gets the context and the parameters
     /// as `P`; each parameter it reads enters its key.
     @discardableResult
-    public func cell(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext, P) throws -> Void) -> CellRef {
-        let ref = CellRef(index: cells.count, name: name)
+    public func cell(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext, P) throws -> Void) -> CellRef<P> {
+        let ref = CellRef<P>(index: cells.count, name: name)
         cells.append(Cell(name, line: line) { ctx in try body(ctx, try ctx.parameters(P.self)) })
         return ref
     }
@@ -51,18 +52,18 @@ extension CellContext {
     }
 
     /// The run an earlier cell trained (it trains one per parameter set).
-    public func run(from cell: CellRef) throws -> RunContents {
+    public func run<P>(from cell: CellRef<P>) throws -> RunContents {
         let e = try upstream(cell.index)
         return try Self.run(try Self.onlyRun(of: e, cell: cell.index), in: e, cell: cell.index, inputs: inputs)
     }
 
     /// A tensor an earlier cell saved.
-    public func load(_ name: String, from cell: CellRef) throws -> [Double] {
+    public func load<P>(_ name: String, from cell: CellRef<P>) throws -> [Double] {
         try Self.tensor(name, in: try upstream(cell.index), cell: cell.index)
     }
 
     /// An earlier cell's results at every point of a grid (see `sweep(_:over:)`).
-    public func sweep<P: NotebookParameters>(_ cell: CellRef, over points: [[Assign<P>]]) throws -> [SweepPoint] {
+    public func sweep<P>(_ cell: CellRef<P>, over points: [[Assign<P>]]) throws -> [SweepPoint] {
         try sweep(cellIndex: cell.index, over: points.map { Dictionary($0.map { ($0.name, $0.value) }) { $1 } })
     }
 

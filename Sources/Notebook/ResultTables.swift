@@ -13,6 +13,11 @@ public func pct(_ v: Double?) -> String {
     return String(format: "%.2f%%", 100 * v)
 }
 
+/// Mean ± sample standard deviation as percentages ("93.12 ± 0.40%"), or the one value.
+public func meanSD(_ v: [Double]) -> String {
+    v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v)) : pct(v.first)
+}
+
 /// Signed difference in percentage points, "—" when either side is missing.
 public func points(_ a: Double?, _ b: Double?) -> String {
     guard let a, let b, !a.isNaN, !b.isNaN else { return "—" }

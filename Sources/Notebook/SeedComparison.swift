@@ -24,10 +24,10 @@ public struct SeedComparison {
     /// Reads the run of each training cell at seeds 0 ..< `seeds` (the
     /// parameter `seed` names) through a sweep: cached points are read,
     /// missing ones train here.
-    public init<P: NotebookParameters>(_ ctx: CellContext, _ parameters: P, seeds: Int, seed: KeyPath<P, Int>,
-                                       baseline: (label: String, cell: CellRef), method: (label: String, cell: CellRef)) throws {
+    public init<P>(_ ctx: CellContext, seeds: Int, seed: KeyPath<P, Int>,
+                   baseline: (label: String, cell: CellRef<P>), method: (label: String, cell: CellRef<P>)) throws {
         let points = (0 ..< seeds).map { [Assign(seed, $0)] }
-        func read(_ label: String, _ cell: CellRef) throws -> (Method, [RunContents]) {
+        func read(_ label: String, _ cell: CellRef<P>) throws -> (Method, [RunContents]) {
             let results = try ctx.sweep(cell, over: points)
             return (Method(label, run: try results.first?.runName() ?? cell.name), try results.map { try $0.run() })
         }
@@ -49,7 +49,7 @@ public struct SeedComparison {
         let bt: (RunContents) -> Double = { $0.finalBatch?.test ?? .nan }
         func row(_ label: String, _ a: [Double], _ b: [Double]) -> [String] {
             [label, "\(a.count)", a.map { String(format: "%.2f", 100 * $0) }.joined(separator: ", "),
-             Self.meanSD(a), Self.meanSD(b)]
+             meanSD(a), meanSD(b)]
         }
         ctx.table(["", "seeds", "test % per seed (per-sample)", "test (per-sample), mean ± sd", "test (batch), mean ± sd"], [
             row(names.baseline.label, baseline.map(ps), baseline.map(bt)),
@@ -88,9 +88,5 @@ public struct SeedComparison {
                      2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
         precondition(df >= 1, "t quantile needs at least one degree of freedom")
         return df <= table.count ? table[df - 1] : 1.96 + 2.4 / Double(df)  // within 0.006 of the exact value beyond 20
-    }
-
-    static func meanSD(_ v: [Double]) -> String {
-        v.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v)) : pct(v.first)
     }
 }

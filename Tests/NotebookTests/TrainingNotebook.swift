@@ -59,7 +59,7 @@ let seededNotebook = Notebook("seeded", SeededParameters.self) { nb in
         try ctx.train(config, data: try syntheticSplit(), as: "slow")
     }
     nb.cell("Compare") { ctx, p in
-        try SeedComparison(ctx, p, seeds: p.seeds, seed: \.seed, baseline: ("plain", plain), method: ("slow", slow)).table(ctx)
+        try SeedComparison(ctx, seeds: p.seeds, seed: \.seed, baseline: ("plain", plain), method: ("slow", slow)).table(ctx)
     }
 }
 
