@@ -44,7 +44,7 @@ struct AblationParameters: NotebookParameters {
     @Param(.atLeast(1)) var ablationSeeds = 1
 }
 
-public let ablation = Notebook("ablation", AblationParameters.self) { nb in
+public let ablation = Notebook("ablation") { (nb: Cells<AblationParameters>) in
     let train = nb.cell("Train") { ctx, p in
         let variant = p.variant
         var config = variant.configuration(epochs: p.epochs)

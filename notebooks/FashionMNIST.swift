@@ -29,7 +29,7 @@ struct FashionMNISTParameters: NotebookParameters {
     @Param(.atLeast(1)) var seeds = 1
 }
 
-public let fashionMNIST = Notebook("fashion-mnist", FashionMNISTParameters.self) { nb in
+public let fashionMNIST = Notebook("fashion-mnist") { (nb: Cells<FashionMNISTParameters>) in
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split, standardised with the training split's statistics.
     nb.cell("Data") { ctx, p in

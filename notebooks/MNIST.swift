@@ -29,7 +29,7 @@ struct MNISTParameters: NotebookParameters {
     @Param(.atLeast(1)) var seeds = 3
 }
 
-public let mnist = Notebook("mnist", MNISTParameters.self) { nb in
+public let mnist = Notebook("mnist") { (nb: Cells<MNISTParameters>) in
     //: ## 1. Data
     //: The seeded 50,000 / 10,000 split of the training images; pixels
     //: standardised with the training split's statistics (docs/reading.md, "Data").

@@ -26,7 +26,7 @@ struct QuickstartParameters: NotebookParameters {
     @Param(.atLeast(0)) var seed = 0
 }
 
-public let quickstart = Notebook("quickstart", QuickstartParameters.self) { nb in
+public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters>) in
     //: ## 1. Data
     //: A seeded split of the 60,000 training images into 50,000 and 10,000, then a
     //: seeded subset of `trainSize` for training; pixels standardised with the

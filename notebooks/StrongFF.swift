@@ -44,7 +44,7 @@ struct StrongFFParameters: NotebookParameters {
     @Param(.atLeast(1)) var variantSeeds = 1
 }
 
-public let strongFF = Notebook("strong-ff", StrongFFParameters.self) { nb in
+public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in
     //: ## 1. One variant on one dataset at one seed
     //: The run is named `<variant>-<dataset>-s<seed>`.
     let train = nb.cell("Train") { ctx, p in

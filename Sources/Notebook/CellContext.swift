@@ -127,12 +127,6 @@ public final class CellContext {
         return try Self.tensor(name, in: e, cell: i)
     }
 
-    /// A training run made by an earlier cell (`train(…, as: name)`).
-    public func run(_ name: String, from cell: String) throws -> RunContents {
-        let (i, e) = try upstream(cell)
-        return try Self.run(name, in: e, cell: i, inputs: inputs)
-    }
-
     static func tensor(_ name: String, in e: CacheEntry, cell i: Int) throws -> [Double] {
         let f = try HDF5File.open(e.statePath)
         defer { try? f.close() }

@@ -11,8 +11,9 @@ public struct CellRef<P: NotebookParameters>: Sendable {
     public let name: String
 }
 
-/// Collects a notebook's cells in the order they are declared.
-public final class NotebookBuilder<P: NotebookParameters> {
+/// A notebook's cells, collected in the order they are declared; `P` is its
+/// parameter type.
+public final class Cells<P: NotebookParameters> {
     var cells: [Cell] = []
 
     /// Declares the next cell. Its body gets the context and the parameters
@@ -29,18 +30,22 @@ extension Notebook {
     /// A notebook whose parameters are the `@Param`s of `P` and whose cells
     /// `define` declares in order, each returning the handle later cells read it by:
     ///
-    ///     public let demo = Notebook("demo", DemoParameters.self) { nb in
+    ///     public let demo = Notebook("demo") { (nb: Cells<DemoParameters>) in
     ///         let train = nb.cell("Train") { ctx, p in … ctx.train(…) }
     ///         nb.cell("Table") { ctx, p in let run = try ctx.run(from: train) … }
     ///     }
-    public init<P: NotebookParameters>(_ name: String, _ parameters: P.Type, file: String = #fileID,
-                                       _ define: (NotebookBuilder<P>) -> Void) {
-        let builder = NotebookBuilder<P>()
-        define(builder)
+    ///
+    /// The closure's parameter is written with its type: it names the
+    /// parameters, and it lets the compiler check each statement alone, so a
+    /// cell that reads one declared below it is an error at that line
+    /// ("closure captures 'train' before it is declared").
+    public init<P: NotebookParameters>(_ name: String, file: String = #fileID, _ define: (Cells<P>) -> Void) {
+        let cells = Cells<P>()
+        define(cells)
         let declared = P.declared()
         self.init(name: name, file: SourceTree.locate(fileID: file), parameters: declared.map { ($0.name, $0.defaultParameterValue) },
                   ranges: Dictionary(uniqueKeysWithValues: declared.compactMap { p in p.range.map { (p.name, $0) } }),
-                  cells: builder.cells)
+                  cells: cells.cells)
         checkDefaults()
     }
 }

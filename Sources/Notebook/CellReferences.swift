@@ -1,20 +1,19 @@
 import Foundation
 
-/// The cells and runs a notebook's cells name in string literals
-/// (`from: "Cell"`, `cell: "Cell"`, `ctx.sweep("Cell", …)`, `ctx.run("run", from: "Cell")`,
-/// `ctx.train(…, as: "run")`), checked before any cell runs, so that a typo
-/// in a cell title or run name is an error at once rather than after hours of
-/// training. Names built at run time (interpolated) are checked when read.
+/// The cells that cells of an untyped notebook (`Cell("…")`, reading by title)
+/// name in string literals (`from: "Cell"`), checked before any cell runs, so
+/// that a typo in a title is an error at once rather than after hours of
+/// training. Typed notebooks (`nb.cell`) refer to cells by handle, which the
+/// compiler checks; the notebooks still written the old way are those whose
+/// cells would re-run if their source changed (`backprop`, `timing`).
 struct CellReferences {
     struct Problem: CustomStringConvertible {
         let description: String
     }
 
-    /// Every reference that names no earlier cell, or a run that cell does not train.
+    /// Every reference that names no earlier cell.
     static func problems(in notebook: Notebook, source: NotebookSource) -> [Problem] {
-        let cellLiteral = try! Regex(#"(?:from:|cell:|\.sweep\()\s*"([^"\\]*)""#)
-        let runRead = try! Regex(#"ctx\.run\(\s*"([^"\\]*)"\s*,\s*from:\s*"([^"\\]*)""#)
-        let runTrained = try! Regex(#"\bas:\s*"([^"\\]*)""#)
+        let cellLiteral = try! Regex(#"from:\s*"([^"\\]*)""#)
         var problems: [Problem] = []
         let cells = notebook.cells.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", ")
         func where_(_ i: Int) -> String { "notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name))" }
@@ -27,16 +26,6 @@ struct CellReferences {
                 }
                 if j >= i {
                     problems.append(Problem(description: "\(where_(i)) reads cell '\(name)', which is not before it: a cell reads only the cells above it"))
-                }
-            }
-            for m in section.code.matches(of: runRead) {
-                guard let run = m.output[1].substring.map(String.init), let cellName = m.output[2].substring.map(String.init),
-                      let j = try? notebook.cell(cellName), j < source.sections.count else { continue }
-                let trained = source.sections[j].code.matches(of: runTrained).compactMap { $0.output[1].substring.map(String.init) }
-                let builtAtRunTime = source.sections[j].code.range(of: #"as:\s*"[^"]*\\\("#, options: .regularExpression) != nil
-                if !trained.contains(run) && !builtAtRunTime {
-                    problems.append(Problem(description: "\(where_(i)) reads run '\(run)' from cell \(j + 1) (\(notebook.cells[j].name)), which trains "
-                        + (trained.isEmpty ? "no run by a literal name" : "only " + trained.map { "'\($0)'" }.joined(separator: ", "))))
                 }
             }
         }

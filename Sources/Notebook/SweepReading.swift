@@ -10,11 +10,8 @@ public struct SweepPoint {
     let cell: Int
     let entry: CacheEntry
 
-    /// A run the swept cell trained for this point.
-    public func run(_ name: String) throws -> RunContents { try CellContext.run(name, in: entry, cell: cell, inputs: inputs) }
-
     /// The run the swept cell trained for this point (it trains one).
-    public func run() throws -> RunContents { try run(try runName()) }
+    public func run() throws -> RunContents { try CellContext.run(try runName(), in: entry, cell: cell, inputs: inputs) }
 
     /// The name of the run the swept cell trained for this point (it trains one).
     public func runName() throws -> String { try CellContext.onlyRun(of: entry, cell: cell) }
@@ -30,39 +27,13 @@ public struct SweepPoint {
 
     /// A tensor the swept cell saved for this point.
     public func tensor(_ name: String) throws -> [Double] { try CellContext.tensor(name, in: entry, cell: cell) }
-
-    /// The point's value of a whole-number parameter.
-    public func int(_ name: String) throws -> Int {
-        guard case .int(let v)? = parameters[name] else { throw NotebookError("sweep point has no whole-number parameter '\(name)'") }
-        return v
-    }
-
-    /// The point's value of a parameter, as text.
-    public func string(_ name: String) throws -> String {
-        guard let v = parameters[name] else { throw NotebookError("sweep point has no parameter '\(name)'") }
-        return v.description
-    }
-}
-
-/// Grids of parameter values for `CellContext.sweep`.
-public enum Grid {
-    /// The cartesian product of the axes, the last varying fastest.
-    public static func product(_ axes: KeyValuePairs<String, [ParameterValue]>) -> [[String: ParameterValue]] {
-        axes.reduce([[:]]) { partial, axis in
-            partial.flatMap { p in axis.value.map { v in p.merging([axis.key: v]) { $1 } } }
-        }
-    }
 }
 
 extension CellContext {
-    /// The results of an earlier cell at every point of a grid: each point is
-    /// this parameter set with the point's values on top. A point the cache
-    /// holds is read; one it lacks runs here, in order (`amsga sweep` runs the
-    /// points in parallel beforehand). Every point's key enters this cell's key.
-    public func sweep(_ cell: String, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
-        try sweep(cellIndex: try inputs.notebook.cell(cell), over: points)
-    }
-
+    /// The results of cell i at every point of a grid, each point this
+    /// parameter set with the point's values on top. A point the cache holds
+    /// is read; one it lacks runs here, in order (`amsga sweep` runs the points
+    /// in parallel beforehand). Every point's key enters this cell's key.
     func sweep(cellIndex i: Int, over points: [[String: ParameterValue]]) throws -> [SweepPoint] {
         guard i < index else { throw NotebookError("cell \(index + 1) can only sweep earlier cells, not cell \(i + 1)") }
         var results: [SweepPoint] = []

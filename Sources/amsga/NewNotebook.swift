@@ -35,12 +35,12 @@ struct NewNotebook: ParsableCommand {
         let path = root + "/notebooks/" + typeName + ".swift"
         guard !FileManager.default.fileExists(atPath: path) else { throw RuntimeError("\(path) exists already") }
         do {
-            try Self.starter(name: name, identifier: identifier).write(toFile: path, atomically: true, encoding: .utf8)
+            try Self.starter(name: name, identifier: identifier, typeName: typeName).write(toFile: path, atomically: true, encoding: .utf8)
         } catch { throw RuntimeError("cannot write \(path): \(error.localizedDescription)") }
         print("wrote \(path)\nrun it with: amsga run \(name)")
     }
 
-    static func starter(name: String, identifier: String) -> String {
+    static func starter(name: String, identifier: String, typeName: String) -> String {
         """
         import Datasets
         import Figures
@@ -59,26 +59,31 @@ struct NewNotebook: ParsableCommand {
 
          Parameters: `epochs` (per layer), `trainSize`, `learningRate`, `seed`.
          */
-        public let \(identifier) = Notebook("\(name)", parameters: [
-            "epochs": .int(100), "trainSize": .int(1000), "learningRate": .double(0.03), "seed": .int(0),
-        ], ranges: ["epochs": .atLeast(1), "trainSize": .between(1, 50_000), "learningRate": .above(0), "seed": .atLeast(0)]) {
+        struct \(typeName)Parameters: NotebookParameters {
+            @Param(.atLeast(1)) var epochs = 100
+            @Param(.between(1, 50_000)) var trainSize = 1000
+            @Param(.above(0)) var learningRate = 0.03
+            @Param(.atLeast(0)) var seed = 0
+        }
+
+        public let \(identifier) = Notebook("\(name)") { (nb: Cells<\(typeName)Parameters>) in
             //: ## 1. Data
             //: A seeded subset of the training split; 1,000 validation and 1,000 test images.
-            Cell("Data") { ctx in
-                let data = try ctx.data(.fashionMNIST, seed: UInt64(try ctx.int("seed")), trainSize: try ctx.int("trainSize"), evalSize: 1000)
+            let split = nb.cell("Data") { ctx, p in
+                let data = try ctx.data(.fashionMNIST, seed: UInt64(p.seed), trainSize: p.trainSize, evalSize: 1000)
                 ctx.print("training images: \\(data.train.count), validation: \\(data.validation.count), test: \\(data.test.count)")
                 ctx.save("class_counts", data.train.classCounts.map(Double.init), dims: ["class"], units: "1")
             }
 
             //: ## 2. Train
             //: Baseline FF: two layers of 500 ReLUs, trained greedily on the full batch.
-            Cell("Train") { ctx in
-                _ = try ctx.load("class_counts", from: "Data")
+            let train = nb.cell("Train") { ctx, p in
+                _ = try ctx.load("class_counts", from: split)
                 var config = FFConfiguration.baseline(.fashionMNIST)
-                config.epochs = try ctx.int("epochs")
-                config.learningRate = try ctx.double("learningRate")
-                config.seed = UInt64(try ctx.int("seed"))
-                config.trainSize = try ctx.int("trainSize")
+                config.epochs = p.epochs
+                config.learningRate = p.learningRate
+                config.seed = UInt64(p.seed)
+                config.trainSize = p.trainSize
                 config.evalSize = 1000
                 config.evalEvery = max(1, config.epochs / 5)
                 let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
@@ -88,8 +93,8 @@ struct NewNotebook: ParsableCommand {
 
             //: ## 3. Figure
             //: Accuracy during training, drawn from the run's HDF5 trace alone.
-            Cell("Figure") { ctx in
-                let run = try ctx.run("baseline", from: "Train")
+            nb.cell("Figure") { ctx, _ in
+                let run = try ctx.run(from: train)
                 try ctx.figure("accuracy.svg", svg: TraceFigures.accuracy([("baseline", run)]).render())
             }
         }

@@ -5,16 +5,20 @@ import Tensor
 
 //: # A notebook that trains
 //: A tiny FF run on synthetic images, then a cell that reads it.
-let trainingNotebook = Notebook("training", parameters: ["epochs": .int(4)]) {
-    Cell("Train") { ctx in
+struct TrainingParameters: NotebookParameters {
+    @Param var epochs = 4
+}
+
+let trainingNotebook = Notebook("training") { (nb: Cells<TrainingParameters>) in
+    let train = nb.cell("Train") { ctx, p in
         var config = FFConfiguration.baseline(.mnist)
         config.layerSizes = [784, 12]
-        config.epochs = try ctx.int("epochs")
+        config.epochs = p.epochs
         config.evalEvery = 2
         try ctx.train(config, data: try syntheticSplit(), as: "tiny")
     }
-    Cell("Read") { ctx in
-        let run = try ctx.run("tiny", from: "Train")
+    nb.cell("Read") { ctx, _ in
+        let run = try ctx.run(from: train)
         ctx.print("steps \(run.trace.count)")
     }
 }
@@ -49,7 +53,7 @@ struct SeededParameters: NotebookParameters {
     @Param(.atLeast(1)) var seeds = 2
 }
 
-let seededNotebook = Notebook("seeded", SeededParameters.self) { nb in
+let seededNotebook = Notebook("seeded") { (nb: Cells<SeededParameters>) in
     let plain = nb.cell("Train plain") { ctx, p in
         try ctx.train(tinyConfiguration(seed: p.seed), data: try syntheticSplit(), as: "plain")
     }
@@ -70,4 +74,20 @@ func tinyConfiguration(seed: Int) -> FFConfiguration {
     config.evalEvery = 2
     config.seed = UInt64(seed)
     return config
+}
+
+//: # Notebooks whose cells train two runs, and none
+let twoRunsNotebook = Notebook("two-runs") { (nb: Cells<SeededParameters>) in
+    let train = nb.cell("Train both") { ctx, p in
+        try ctx.train(tinyConfiguration(seed: p.seed), data: try syntheticSplit(), as: "plain")
+        var config = tinyConfiguration(seed: p.seed)
+        config.learningRate = 0.001
+        try ctx.train(config, data: try syntheticSplit(), as: "slow")
+    }
+    nb.cell("Read one of two") { ctx, _ in _ = try ctx.run(from: train) }
+}
+
+let noRunNotebook = Notebook("no-run") { (nb: Cells<SeededParameters>) in
+    let nothing = nb.cell("Train nothing") { ctx, _ in ctx.print("no run") }
+    nb.cell("Read none") { ctx, _ in _ = try ctx.run(from: nothing) }
 }
