@@ -11,6 +11,8 @@ public struct CacheEntry: Sendable {
     public let state: CellState
 
     public var statePath: String { directory + "/state.h5" }
+    /// `git diff` of the code the cell ran with against its commit, when they differed.
+    public static let uncommittedDiffName = "uncommitted.diff"
     public func figurePath(_ name: String) -> String { directory + "/figures/" + name }
     public func tracePath(_ run: String) -> String { directory + "/traces/" + run + ".h5" }
 
@@ -28,6 +30,7 @@ public struct CacheEntry: Sendable {
 ///     <NN-cell>/<key>/state.h5          an entry (key: the first 16 hex digits of the cache key)
 ///     <NN-cell>/<key>/figures/*.svg     figures the cell drew
 ///     <NN-cell>/<key>/traces/<run>.h5   trace-only copies of its runs
+///     <NN-cell>/<key>/uncommitted.diff  the code's changes against its commit, when it had some
 ///     <NN-cell>/runs/<run>-<config>.run.h5   full run files with checkpoints,
 ///                                       addressed by their configuration's hash
 ///     .gitignore                        written by amsga: git keeps the defaults' entries only

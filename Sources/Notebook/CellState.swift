@@ -37,8 +37,12 @@ public struct CellState: Sendable {
     public var ranAt: String
     /// OpenBLAS threads the cell ran with (provenance: not part of the key).
     public var threads: Int = 0
-    /// The commit the cell ran at (written beside the state; "" when unknown).
+    /// The commit the cell ran at (written beside the state; "" when unknown),
+    /// with "+dirty" when the code differed from it.
     public var gitCommit = ""
+    /// SHA-256 of `uncommitted.diff`, the code's changes against that commit
+    /// ("" when there were none; the attribute is written only when there were).
+    public var uncommittedDiff = ""
 
     static func sha256(_ s: String) -> String { Verification.sha256Hex(Data(s.utf8)) }
 
@@ -99,7 +103,8 @@ public struct CellState: Sendable {
                          figures: try list("figures"), runs: try list("runs"),
                          runParameters: try decode(s("run_parameters")), sweepReads: sweeps,
                          seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
-                         threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"))
+                         threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"),
+                         uncommittedDiff: root.hasAttribute("uncommitted_diff_sha256") ? try s("uncommitted_diff_sha256") : "")
     }
 
     private func json(_ d: [String: String]) -> String { CanonicalJSON.string(d) }

@@ -43,6 +43,8 @@ public enum NotebookReport {
                 : runner.executed.contains(i) ? "<span class=\"fresh\">computed in this run</span>" : "<span class=\"fresh\">reused from the cache</span>"
             let timing = state.map { s in
                 String(format: "ran %@ in %.1f s", s.ranAt, s.seconds) + (s.gitCommit.isEmpty ? "" : " at commit " + String(s.gitCommit.prefix(12)))
+                    + (s.uncommittedDiff.isEmpty ? "" : " with uncommitted changes (" + CacheEntry.uncommittedDiffName + " in its entry, SHA-256 "
+                        + String(s.uncommittedDiff.prefix(12)) + ")")
             } ?? "not run"
             body += "<section class=\"cell\"><div class=\"cellhead\"><span class=\"num\">[\(i + 1)]</span> <b>\(escape(cell.name))</b> \(badge) <span class=\"time\">\(escape(timing))</span></div>\n"
             body += "<pre class=\"code\"><code>" + escape(section.code) + "</code></pre>\n"

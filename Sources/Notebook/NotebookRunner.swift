@@ -251,6 +251,12 @@ public final class NotebookRunner {
         let f = try HDF5File.create(path)
         try s.write(to: f.root, notebook: notebook.name, cell: i, name: notebook.cells[i].name)
         try f.root.setAttribute("git_commit", .string(Provenance.gitCommit))
+        // A result of code no commit holds keeps that code beside it.
+        if let diff = Provenance.uncommittedDiff {
+            let entry = (path as NSString).deletingLastPathComponent
+            try Data(diff.utf8).write(to: URL(fileURLWithPath: entry + "/" + CacheEntry.uncommittedDiffName))
+            try f.root.setAttribute("uncommitted_diff_sha256", .string(CellState.sha256(diff)))
+        }
         if !dataSources.isEmpty {
             try f.root.setAttribute("data_sources", .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
         }

@@ -20,23 +20,30 @@ public enum Provenance {
     /// differs from it; regenerated results under outputs/ do not count), or
     /// "unknown" outside one.
     public static let gitCommit: String = {
-        func git(_ args: [String]) -> String? {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments = ["git"] + args
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            guard (try? p.run()) != nil else { return nil }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { return nil }
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
         guard let head = git(["rev-parse", "HEAD"]) else { return "unknown" }
-        let dirty = !(git(["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)outputs"]) ?? "").isEmpty
-        return head + (dirty ? "+dirty" : "")
+        return head + (uncommittedDiff == nil ? "" : "+dirty")
     }()
+
+    /// How the checkout's tracked files differ from its commit (outputs/
+    /// excluded), as `git diff` prints it; nil when they do not, or outside a checkout.
+    public static let uncommittedDiff: String? = {
+        guard let diff = git(["diff", "--no-color", "--no-ext-diff", "HEAD", "--", ".", ":(exclude)outputs"]), !diff.isEmpty else { return nil }
+        return diff + "\n"
+    }()
+
+    static func git(_ args: [String]) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git"] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     public static func write(on root: HDF5Group, format: String, parametersJSON: String, seed: UInt64) throws {
         try root.setAttribute("format", .string(format))
