@@ -66,9 +66,10 @@ extension NotebookRunner {
     public func clean(cells: [Int] = [], keepDefaults: Bool = false, unusedSince: Date? = nil) throws -> CleanSummary {
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: false)
         defer { lock.release() }
-        let defaults = keepDefaults ? try NotebookRunner(notebook, parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
+        let defaults = keepDefaults ? try NotebookRunner(notebook, source: source,
+                                                          parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
                                                           outputs: (notebookDirectory as NSString).deletingLastPathComponent,
-                                                          locator: locator, threads: threads) : nil
+                                                          locator: locator, threads: threads, store: store) : nil
         if let defaults {
             // Which entries the defaults use can only be told when every input
             // of theirs can be read (the data found, say); when it cannot, none is removed.
@@ -81,7 +82,7 @@ extension NotebookRunner {
         var summary = CleanSummary()
         func remove(_ path: String) throws {
             summary.bytes += CacheStore.bytes(under: path)
-            try FileManager.default.removeItem(atPath: path)
+            try store.remove(path)
         }
         for i in cells.isEmpty ? Array(notebook.cells.indices) : cells {
             var kept: [CacheEntry] = []
@@ -104,7 +105,6 @@ extension NotebookRunner {
                 summary.runFiles += 1
             }
         }
-        memo = Memo(data: memo.data)
         return summary
     }
 }

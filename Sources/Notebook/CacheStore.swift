@@ -37,6 +37,9 @@ public struct CacheEntry: Sendable {
 ///     .locks/                           flock files
 struct CacheStore {
     let directory: String
+    /// Moves on with every entry committed or removed through this store, so
+    /// that lookups made before (`NotebookRunner.lookups`) are not trusted after.
+    let generation = CacheGeneration()
 
     func cellDirectory(_ slug: String) -> String { directory + "/" + slug }
     func entryDirectory(_ slug: String, key: String) -> String { cellDirectory(slug) + "/" + key.prefix(16) }
@@ -79,10 +82,17 @@ struct CacheStore {
         let aside = staging + "-replaced"
         defer { try? FileManager.default.removeItem(atPath: aside) }
         if FileManager.default.fileExists(atPath: target) { _ = rename(target, aside) }
+        generation.value += 1
         if rename(staging, target) == 0 { return target }
         let problem = errno
         if (problem == ENOTEMPTY || problem == EEXIST), FileManager.default.fileExists(atPath: target + "/state.h5") { return target }
         throw NotebookError("cannot move \(staging) into place at \(target): \(String(cString: strerror(problem)))")
+    }
+
+    /// Removes an entry folder or a run file.
+    func remove(_ path: String) throws {
+        generation.value += 1
+        try FileManager.default.removeItem(atPath: path)
     }
 
     /// Marks an entry as used now (`amsga clean --unused-since` reads it).
@@ -135,4 +145,10 @@ struct CacheStore {
         try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: to), options: .atomic)
     }
+}
+
+/// A counter shared by every runner of one cache in a process (a parameter
+/// set and its sweep points), so that one's commit is seen by all.
+final class CacheGeneration {
+    var value = 0
 }

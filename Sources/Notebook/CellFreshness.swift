@@ -17,27 +17,33 @@ extension NotebookRunner {
         return CellState.sha256(source.helpers.isEmpty ? code : code + "\n// helpers\n" + source.helpers)
     }
 
-    /// Cell i's entries, read once per invocation; the unreadable ones with their error.
+    /// The lookups made since the cache last changed through this store (or its sweep points').
+    func current() {
+        if lookups.generation != store.generation.value { lookups = CacheLookups(generation: store.generation.value) }
+    }
+
+    /// Cell i's entries, read once while the cache is unchanged; the unreadable ones with their error.
     func entries(_ i: Int) -> (readable: [CacheEntry], unreadable: [(String, Error)]) {
-        if let m = memo.entries[i] { return m }
+        current()
+        if let m = lookups.entries[i] { return m }
         var readable: [CacheEntry] = [], unreadable: [(String, Error)] = []
         for dir in store.entryDirectories(slug(i)) {
             do { readable.append(try CacheStore.readEntry(dir)) } catch { unreadable.append((dir, error)) }
         }
-        memo.entries[i] = (readable, unreadable)
+        lookups.entries[i] = (readable, unreadable)
         return (readable, unreadable)
     }
 
     /// SHA-256 of the dataset's files as stored (gzip bytes), cached per invocation.
     func dataFingerprint(_ d: DatasetName) throws -> String {
-        if let f = memo.data[d.rawValue] { return f }
+        if let f = dataFingerprints[d.rawValue] { return f }
         let folder = try locator.folder(for: d)
         var h = SHA256()
         for part in DatasetName.Part.allCases {
             h.update(data: try Data(contentsOf: URL(fileURLWithPath: DataLocator.file(part, in: folder)!)))
         }
         let f = Verification.hex(h.finalize())
-        memo.data[d.rawValue] = f
+        dataFingerprints[d.rawValue] = f
         return f
     }
 
@@ -70,9 +76,10 @@ extension NotebookRunner {
     /// The entry that is cell i's result for this parameter set (its key
     /// matches now), the most recently run one if several do.
     public func entry(_ i: Int) -> CacheEntry? {
-        if let m = memo.match[i] { return m }
+        current()
+        if let m = lookups.match[i] { return m }
         let found = entries(i).readable.filter { keyNow($0, cell: i) == $0.state.key }.max { $0.state.ranAt < $1.state.ranAt }
-        memo.match[i] = .some(found)
+        lookups.match[i] = .some(found)
         return found
     }
 
@@ -90,10 +97,11 @@ extension NotebookRunner {
 
     /// The readable entry with the fewest reasons to be stale (the newest on a tie).
     func closest(_ i: Int) -> (entry: CacheEntry, reasons: [String])? {
-        if let m = memo.closest[i] { return m }
+        current()
+        if let m = lookups.closest[i] { return m }
         let found = entries(i).readable.map { ($0, staleReasons($0, cell: i)) }
             .min { a, b in a.1.count != b.1.count ? a.1.count < b.1.count : a.0.state.ranAt > b.0.state.ranAt }
-        memo.closest[i] = .some(found.map { (entry: $0.0, reasons: $0.1) })
+        lookups.closest[i] = .some(found.map { (entry: $0.0, reasons: $0.1) })
         return found.map { (entry: $0.0, reasons: $0.1) }
     }
 
@@ -145,4 +153,12 @@ extension NotebookRunner {
         }
         return Status(fresh: reasons.isEmpty, reasons: reasons, notes: notes)
     }
+}
+
+/// Cache lookups of one runner, valid for one generation of the cache.
+struct CacheLookups {
+    let generation: Int
+    var entries: [Int: (readable: [CacheEntry], unreadable: [(String, Error)])] = [:]
+    var match: [Int: CacheEntry?] = [:]
+    var closest: [Int: (entry: CacheEntry, reasons: [String])?] = [:]
 }

@@ -31,8 +31,6 @@ protocol CellInputs: AnyObject {
     func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String?
     /// The progress reporter of a training run.
     func progress(name: String, total: Int) -> (EpochTrace) -> Void
-    /// Forgets what was looked up: a sweep's points may have added entries this set reads.
-    func forgetLookups()
 }
 
 extension NotebookRunner: CellInputs {
@@ -45,8 +43,6 @@ extension NotebookRunner: CellInputs {
     func point(_ point: [String]) throws -> CellInputs { try child(point) }
 
     func runFile(_ i: Int, _ name: String, entry e: CacheEntry) -> String? { availableRun(i, name, entry: e) }
-
-    func forgetLookups() { memo = Memo(data: memo.data, children: memo.children) }
 
     func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String? {
         let hash = CellState.sha256(RunFile.configurationJSON(configuration))

@@ -24,6 +24,11 @@ public struct NotebookSource: Sendable {
     /// `compiledLines` (the `#line`s the binary has) serve when the count differs.
     /// A file may hold several notebooks: the cells counted are those after
     /// `Notebook("<name>"` and before the next `Notebook(`.
+    /// The source of `notebook` as its file is now.
+    public init(_ notebook: Notebook) throws {
+        try self.init(file: notebook.file, notebook: notebook.name, compiledLines: notebook.cells.map(\.line))
+    }
+
     public init(file: String, notebook name: String, compiledLines: [Int]) throws {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw NotebookError("cannot read the notebook source \(file)")

@@ -44,8 +44,6 @@ extension CellContext {
             sweepsRead.append(SweepRead(cell: i, point: overrides, key: e.state.key))
             results.append(SweepPoint(parameters: child.parameters, inputs: child, cell: i, entry: e))
         }
-        // The points may have added entries to cells this parameter set reads too.
-        inputs.forgetLookups()
         return results
     }
 }

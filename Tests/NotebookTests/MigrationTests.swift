@@ -20,7 +20,12 @@ struct MigrationTests {
         try traces.group(try #require(try traces.children().first)).deleteAttribute("sha256")
         try t.close()
         var sums = ""
-        for name in ["state.h5", "traces/tiny.h5"] {
+        let files = (FileManager.default.enumerator(atPath: entry.directory)?.allObjects as? [String] ?? []).filter { name in
+            var isFolder: ObjCBool = false
+            return name != "SHA256SUMS" && FileManager.default.fileExists(atPath: entry.directory + "/" + name, isDirectory: &isFolder)
+                && !isFolder.boolValue
+        }.sorted()
+        for name in files {
             let data = try Data(contentsOf: URL(fileURLWithPath: entry.directory + "/" + name))
             sums += "\(Verification.sha256Hex(data))  \(name)\n"
         }
