@@ -45,16 +45,17 @@ struct AblationParameters: NotebookParameters {
 }
 
 public let ablation = Notebook("ablation") { (nb: Cells<AblationParameters>) in
-    let train = nb.cell("Train") { ctx, p in
-        let variant = p.variant
-        var config = variant.configuration(epochs: p.epochs)
+    let train = nb.cell("Train") { p in
+        var config = p.variant.configuration(epochs: p.epochs)
         config.trainSize = p.trainSize
         config.evalSize = p.evalSize
         config.seed = UInt64(p.seed)
         config.evalEvery = max(1, config.epochs / 4)  // few evaluations: on a subset they cost as much as training
+        return config
+    } run: { ctx, p, config in
         let data = try ctx.data(.mnist, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
-        let run = try ctx.train(config, data: data, as: "\(variant.rawValue)-s\(config.seed)")
-        ctx.print("\(variant.rawValue) seed \(config.seed): test \(pct(run.finalPerSample?.test)) per-sample, \(pct(run.finalBatch?.test)) batch")
+        let run = try ctx.train(config, data: data, as: "\(p.variant.rawValue)-s\(config.seed)")
+        ctx.print("\(p.variant.rawValue) seed \(config.seed): test \(pct(run.finalPerSample?.test)) per-sample, \(pct(run.finalBatch?.test)) batch")
     }
 
     //: ## 2. Ablation table

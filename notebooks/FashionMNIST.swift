@@ -45,24 +45,28 @@ public let fashionMNIST = Notebook("fashion-mnist") { (nb: Cells<FashionMNISTPar
 
     //: ## 2. Baseline FF
     //: Greedy layer-wise training, E epochs per layer.
-    let trainBaseline = nb.cell("Train baseline") { ctx, p in
+    let trainBaseline = nb.cell("Train baseline") { p in
         var config = FFConfiguration.baseline(.fashionMNIST)
         config.epochs = p.baselineEpochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
         config.trainSize = subset(p.trainSize)
+        return config
+    } run: { ctx, _, config in
         let run = try ctx.train(config, data: try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize), as: "baseline")
         ctx.print("baseline: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test))")
     }
 
     //: ## 3. AMSGA
     //: Interleaved training with all four components (Algorithm 1).
-    let trainAMSGA = nb.cell("Train AMSGA") { ctx, p in
+    let trainAMSGA = nb.cell("Train AMSGA") { p in
         var config = FFConfiguration.amsga(.fashionMNIST)
         config.epochs = p.amsgaEpochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
         config.trainSize = subset(p.trainSize)
+        return config
+    } run: { ctx, _, config in
         let run = try ctx.train(config, data: try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize), as: "amsga")
         ctx.print("AMSGA: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test)) per-sample, "
             + "\(pct(run.finalBatch?.test)) batch")

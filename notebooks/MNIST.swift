@@ -42,22 +42,26 @@ public let mnist = Notebook("mnist") { (nb: Cells<MNISTParameters>) in
 
     //: ## 2. Baseline FF
     //: Greedy layer-wise training: layer 1 for E full-batch epochs, frozen, then layer 2.
-    let trainBaseline = nb.cell("Train baseline") { ctx, p in
+    let trainBaseline = nb.cell("Train baseline") { p in
         var config = FFConfiguration.baseline(.mnist)
         config.epochs = p.baselineEpochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
+        return config
+    } run: { ctx, _, config in
         let run = try ctx.train(config, data: try ctx.data(.mnist, seed: config.seed), as: "baseline")
         ctx.print("baseline: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test))")
     }
 
     //: ## 3. AMSGA
     //: Interleaved training with all four components (Algorithm 1).
-    let trainAMSGA = nb.cell("Train AMSGA") { ctx, p in
+    let trainAMSGA = nb.cell("Train AMSGA") { p in
         var config = FFConfiguration.amsga(.mnist)
         config.epochs = p.amsgaEpochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
+        return config
+    } run: { ctx, _, config in
         let run = try ctx.train(config, data: try ctx.data(.mnist, seed: config.seed), as: "amsga")
         ctx.print("AMSGA: train \(pct(run.finalPerSample?.train)), test \(pct(run.finalPerSample?.test)) per-sample, "
             + "\(pct(run.finalBatch?.test)) batch")

@@ -40,14 +40,16 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
 
     //: ## 2. Baseline FF
     //: Greedy layer-wise training: layer 1 for E/2 full-batch epochs, frozen, then layer 2.
-    let trainBaseline = nb.cell("Train baseline") { ctx, p in
-        _ = try ctx.load("class_counts", from: split)
+    let trainBaseline = nb.cell("Train baseline") { p in
         var config = FFConfiguration.baseline(.fashionMNIST)
         config.epochs = max(1, p.epochs / 2)
         config.seed = UInt64(p.seed)
         config.evalEvery = max(1, config.epochs / 5)
         config.trainSize = p.trainSize
         config.evalSize = p.evalSize
+        return config
+    } run: { ctx, _, config in
+        _ = try ctx.load("class_counts", from: split)
         let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "baseline")
         ctx.print(String(format: "baseline test accuracy: %.2f%%", 100 * (run.finalPerSample?.test ?? .nan)))
@@ -55,14 +57,16 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
 
     //: ## 3. AMSGA
     //: Interleaved training with all four components (Algorithm 1).
-    let trainAMSGA = nb.cell("Train AMSGA") { ctx, p in
-        _ = try ctx.load("class_counts", from: split)
+    let trainAMSGA = nb.cell("Train AMSGA") { p in
         var config = FFConfiguration.amsga(.fashionMNIST)
         config.epochs = p.epochs
         config.seed = UInt64(p.seed)
         config.evalEvery = max(1, config.epochs / 10)
         config.trainSize = p.trainSize
         config.evalSize = p.evalSize
+        return config
+    } run: { ctx, _, config in
+        _ = try ctx.load("class_counts", from: split)
         let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "amsga")
         ctx.print(String(format: "AMSGA test accuracy: %.2f%% (per-sample), %.2f%% (batch)",

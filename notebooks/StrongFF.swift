@@ -47,14 +47,15 @@ struct StrongFFParameters: NotebookParameters {
 public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in
     //: ## 1. One variant on one dataset at one seed
     //: The run is named `<variant>-<dataset>-s<seed>`.
-    let train = nb.cell("Train") { ctx, p in
-        let variant = p.variant, dataset = p.dataset
-        var config = variant.configuration(dataset.name)
+    let train = nb.cell("Train") { p in
+        var config = p.variant.configuration(p.dataset.name)
         config.epochs = p.epochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
-        let trainSize = p.trainSize
-        config.trainSize = trainSize < 50_000 ? trainSize : nil
+        config.trainSize = p.trainSize < 50_000 ? p.trainSize : nil
+        return config
+    } run: { ctx, p, config in
+        let variant = p.variant, dataset = p.dataset
         let data = try ctx.data(dataset.name, seed: config.seed, trainSize: config.trainSize)
         let run = try ctx.train(config, data: data, as: "\(variant.rawValue)-\(dataset.rawValue)-s\(config.seed)")
         ctx.print("\(variant.rawValue) on \(dataset.rawValue), seed \(config.seed): test \(pct(run.finalPerSample?.test)) per-sample, "

@@ -249,3 +249,6 @@ enum HDF5Tensor {
     case double([Double], [Int])
     case int64([Int64], [Int])
 }
+
+/// A training cell's configuration is checked before any cell runs.
+extension FFConfiguration: CheckedBeforeRunning {}

@@ -24,6 +24,37 @@ public final class Cells<P: NotebookParameters> {
         cells.append(Cell(name, line: line) { ctx in try body(ctx, try ctx.parameters(P.self)) })
         return ref
     }
+
+    /// Declares the next cell with a value made from the parameters alone (a
+    /// training cell's configuration), which `run` and `sweep` make and check
+    /// for every parameter set before any cell runs:
+    ///
+    ///     let train = nb.cell("Train") { p in
+    ///         var config = FFConfiguration.baseline(.mnist)
+    ///         config.epochs = p.epochs
+    ///         return config
+    ///     } run: { ctx, p, config in
+    ///         try ctx.train(config, data: …, as: "baseline")
+    ///     }
+    @discardableResult
+    public func cell<C: CheckedBeforeRunning>(_ name: String, line: Int = #line, _ configuration: @escaping @Sendable (P) throws -> C,
+                                              run body: @escaping @Sendable (CellContext, P, C) throws -> Void) -> CellRef<P> {
+        let ref = CellRef<P>(index: cells.count, name: name)
+        let check: @Sendable ([String: ParameterValue]) throws -> Void = { values in
+            try configuration(try P.bound(to: values) { _, _ in }).validate()
+        }
+        cells.append(Cell(name, line: line, check: check) { ctx in
+            let p = try ctx.parameters(P.self)
+            try body(ctx, p, try configuration(p))
+        })
+        return ref
+    }
+}
+
+/// A value a cell can check before it runs: `validate` throws an error that
+/// names what is wrong.
+public protocol CheckedBeforeRunning: SendableMetatype {
+    func validate() throws
 }
 
 extension Notebook {

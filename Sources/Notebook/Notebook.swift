@@ -12,10 +12,19 @@ public struct Cell: Sendable {
     /// The line of `Cell(` in the notebook file: where its source text starts.
     public let line: Int
     public let body: @Sendable (CellContext) throws -> Void
+    /// What can be checked of the cell before any cell runs, from the
+    /// parameter set alone (a training cell's configuration); nil when nothing.
+    let check: (@Sendable ([String: ParameterValue]) throws -> Void)?
 
     public init(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext) throws -> Void) {
+        self.init(name, line: line, check: nil, body)
+    }
+
+    init(_ name: String, line: Int, check: (@Sendable ([String: ParameterValue]) throws -> Void)?,
+         _ body: @escaping @Sendable (CellContext) throws -> Void) {
         self.name = name
         self.line = line
+        self.check = check
         self.body = body
     }
 }

@@ -137,6 +137,7 @@ public final class NotebookRunner {
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
         let problems = referenceProblems
         guard problems.isEmpty else { throw NotebookError(problems.joined(separator: "\n")) }
+        try checkBeforeRunning(cells: Array(0 ... (target ?? notebook.cells.count - 1)))
         do {
             try WritableFolder.require(cacheDirectory, for: "notebook \(notebook.name)'s cache")
             try WritableFolder.require(outputDirectory, for: "notebook \(notebook.name)'s outputs")
@@ -151,6 +152,19 @@ public final class NotebookRunner {
         let targets = target.map { [$0] } ?? Array(0 ..< notebook.cells.count)
         for t in targets { try ensureFresh(t, announceFresh: true) }
         if isDefaults { try writeGitignore() }
+    }
+
+    /// Makes and checks what `cells` (and the cells they may need) declare
+    /// up front for this parameter set: a configuration that would fail is
+    /// refused here, before any data is read or any cell runs.
+    public func checkBeforeRunning(cells: [Int]) throws {
+        for i in 0 ... (cells.max() ?? -1) {
+            guard let check = notebook.cells[i].check else { continue }
+            do { try check(parameters) } catch {
+                let set = isDefaults ? "the defaults" : overrides.joined(separator: " ")
+                throw NotebookError("notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name)) with \(set): \(error); nothing was run")
+            }
+        }
     }
 
     /// Makes cell i fresh: reuses its entry if one matches, else runs it (its

@@ -69,6 +69,8 @@ public final class Sweep {
     /// would run (the first stale cell's reasons).
     public func plan() throws -> [(index: Int, reasons: [String])] {
         var toRun: [(index: Int, reasons: [String])] = []
+        // Every point's configurations are checked before any point runs.
+        for i in points.indices { try runner(i).checkBeforeRunning(cells: try targetCells) }
         for i in points.indices {
             let r = try runner(i)
             if let stale = try targetCells.lazy.map({ r.status($0) }).first(where: { !$0.fresh }) {

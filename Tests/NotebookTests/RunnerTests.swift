@@ -267,3 +267,35 @@ struct ReferenceTests {
         #expect(try message(noRunNotebook) == "cell 1 trained no run; ctx.run(from:) reads a cell that trains one")
     }
 }
+
+@Suite("Configurations are checked before any cell runs")
+struct CheckBeforeRunningTests {
+    @Test("run refuses a parameter set whose training configuration is wrong, naming the cell, the set and the field; nothing runs")
+    func runRefuses() throws {
+        let dir = NSTemporaryDirectory() + "amsga-checked-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try NotebookRunner(checkedNotebook, overrides: ["mining=true"], outputs: dir)
+        r.log = { _ in }
+        do {
+            try r.run()
+            Issue.record("run did not refuse")
+        } catch {
+            #expect("\(error)".hasPrefix("notebook 'checked', cell 2 (Train) with mining=true: configuration parameter 'negativeMining': needs order 'interleaved'"), "\(error)")
+            #expect("\(error)".hasSuffix("; nothing was run"))
+        }
+        #expect(r.executed.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/checked/cache/01-before"))
+    }
+
+    @Test("A sweep with one wrong point refuses before any point runs")
+    func sweepRefuses() throws {
+        let dir = NSTemporaryDirectory() + "amsga-checked-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = Sweep.Options(executable: "/bin/false")
+        options.outputs = dir
+        let sweep = try Sweep(checkedNotebook, grid: try ParameterGrid(notebook: checkedNotebook, options: ["mining=false,true"]), options: options)
+        #expect(throws: NotebookError.self) { try sweep.plan() }
+        #expect(sweep.points.allSatisfy { $0.outcome == nil })
+        #expect(!FileManager.default.fileExists(atPath: dir + "/checked/cache/01-before"))
+    }
+}

@@ -91,3 +91,19 @@ let noRunNotebook = Notebook("no-run") { (nb: Cells<SeededParameters>) in
     let nothing = nb.cell("Train nothing") { ctx, _ in ctx.print("no run") }
     nb.cell("Read none") { ctx, _ in _ = try ctx.run(from: nothing) }
 }
+
+//: # A notebook whose configuration can be wrong for some parameter values
+struct CheckedParameters: NotebookParameters {
+    @Param var mining = false
+}
+
+let checkedNotebook = Notebook("checked") { (nb: Cells<CheckedParameters>) in
+    nb.cell("Before") { ctx, _ in ctx.print("ran") }
+    nb.cell("Train") { p in
+        var config = tinyConfiguration(seed: 0)
+        config.negativeMining = p.mining  // mining needs interleaved training; the baseline is greedy
+        return config
+    } run: { ctx, _, config in
+        try ctx.train(config, data: try syntheticSplit(), as: "tiny")
+    }
+}
