@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// A notebook's declaration as data (`amsga ls --json`): scripts such as
 /// `.ci/figures` read a parameter's choices from here instead of keeping a copy.
@@ -38,9 +39,5 @@ public struct NotebookListing: Encodable {
     }
 
     /// One line of JSON, keys sorted.
-    public var json: String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? e.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    public var json: String { CanonicalJSON.string(self) }
 }

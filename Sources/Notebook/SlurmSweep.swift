@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// A sweep as a Slurm job array (one task per grid point, each an `amsga run`
 /// of that point on the shared outputs folder) and a gather job that runs
@@ -58,19 +59,17 @@ public struct SlurmSweep {
     }
 
     static func sbatch(_ arguments: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["sbatch", "--parsable"] + arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch { throw NotebookError("cannot run sbatch: \(error)") }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let id = text.split(separator: ";").first?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !id.isEmpty else {
-            throw NotebookError("sbatch \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus)): "
+        let errors = Pipe()
+        let started: (process: Process, captured: Pipe?)
+        do { started = try Subprocess.start(["sbatch", "--parsable"] + arguments, output: .captured(includingErrors: false), errors: errors) } catch {
+            throw NotebookError("cannot run sbatch: \(error)")
+        }
+        let text = String(decoding: started.captured?.fileHandleForReading.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+        let problem = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        started.process.waitUntilExit()
+        let status = started.process.terminationStatus
+        guard status == 0, let id = text.split(separator: ";").first?.trimmingCharacters(in: .whitespacesAndNewlines), !id.isEmpty else {
+            throw NotebookError("sbatch \(arguments.joined(separator: " ")) failed (exit \(status)): "
                 + (problem.isEmpty ? text : problem).trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return id

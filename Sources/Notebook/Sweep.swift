@@ -126,20 +126,14 @@ public final class Sweep {
     }
 
     private func launch(_ i: Int, live: Bool) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: options.executable)
-        p.arguments = pointArguments(i, threads: String(options.threads))
         var env = ProcessInfo.processInfo.environment
         env["OPENBLAS_NUM_THREADS"] = String(options.threads)  // no idle pool threads beyond the point's share
         env["AMSGA_NO_REBUILD"] = "1"  // the sweep rebuilt before it started; its points must not build at once
-        p.environment = env
         guard FileManager.default.createFile(atPath: logPath(i), contents: nil) else { throw NotebookError("cannot write \(logPath(i))") }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(i)))
-        p.standardOutput = log
-        p.standardError = log
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        try? log.close()
+        defer { try? log.close() }
+        let p = try Subprocess.start([options.executable] + pointArguments(i, threads: String(options.threads)), environment: env,
+                                     output: .file(log)).process
         running.append((i, p, Date()))
         if !live { report("[start] \(points[i].label)") }
     }

@@ -32,17 +32,8 @@ public enum Provenance {
     }()
 
     static func git(_ args: [String]) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let r = try? Subprocess.run(["git"] + args, includingErrors: false), r.status == 0 else { return nil }
+        return r.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     public static func write(on root: HDF5Group, format: String, parametersJSON: String, seed: UInt64) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import RunStore
 
 /// Notebook cells are compiled into `amsga`, so a notebook edited on disk
 /// runs only after a build. `run` and `sweep` do that build themselves: when
@@ -60,16 +61,7 @@ enum Rebuild {
 
     /// Runs `arguments` in `folder`, returning its exit status and its standard output and error together.
     private static func runCapturing(_ arguments: [String], in folder: String) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: arguments[0])
-        p.arguments = Array(arguments.dropFirst())
-        p.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: output, as: UTF8.self))
+        let r = try Subprocess.run(arguments, in: folder)
+        return (r.status, r.output)
     }
 }
