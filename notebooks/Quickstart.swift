@@ -78,7 +78,6 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
     //: baseline's goodness has no batch term, so its two modes agree).
     nb.cell("Results") { ctx, _ in
         let runs = [("baseline", try ctx.run(from: trainBaseline)), ("AMSGA", try ctx.run(from: trainAMSGA))]
-        func pct(_ v: Double?) -> String { v.map { String(format: "%.2f%%", 100 * $0) } ?? "—" }
         ctx.table(["method", "layers", "train", "validation", "test (per-sample)", "test (batch)"], runs.map { name, r in
             [name, "\(r.config.layerSizes)", pct(r.finalPerSample?.train), pct(r.finalPerSample?.validation),
              pct(r.finalPerSample?.test), pct(r.finalBatch?.test)]
