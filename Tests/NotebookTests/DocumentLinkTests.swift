@@ -1,0 +1,68 @@
+import Foundation
+import Notebook
+import Testing
+
+/// The documents' relative links and the `outputs/…` paths they name resolve
+/// in the checkout, so that a renamed file or a moved result breaks CI rather
+/// than a reader's click.
+@Suite("Documents: every relative link and outputs/ path resolves")
+struct DocumentLinkTests {
+    /// Relative link targets (`[text](target)`, without a scheme or a bare
+    /// anchor) and `outputs/…` paths that are not templates (`outputs/<notebook>/`, `outputs/*/`).
+    static func references(in text: String) -> [String] {
+        var found: [String] = []
+        for m in text.matches(of: #/\]\(([^)\s]+)\)/#) {
+            let target = String(m.output.1)
+            if target.hasPrefix("#") || target.firstMatch(of: #/^[a-z]+:/#) != nil { continue }
+            found.append(String(target.split(separator: "#", omittingEmptySubsequences: false)[0]))
+        }
+        let outputsPath = #/(?:^|[^\w\/.])(outputs\/[A-Za-z0-9_.\-]+(?:\/[A-Za-z0-9_.\-]+)*)/#.anchorsMatchLineEndings()
+        for m in text.matches(of: outputsPath) {
+            if let next = text[m.output.1.endIndex...].first, "<*{$".contains(next) { continue }
+            var path = String(m.output.1)
+            while path.hasSuffix(".") { path.removeLast() }
+            found.append("/" + path)
+        }
+        return found
+    }
+
+    /// Every reference of `file` (relative to `root`) that names nothing.
+    static func broken(_ file: String, root: String) throws -> [String] {
+        let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
+        let folder = (file as NSString).deletingLastPathComponent
+        return references(in: text).filter { ref in
+            let path = ref.hasPrefix("/") ? root + ref : root + "/" + (folder.isEmpty ? "" : folder + "/") + ref
+            return !FileManager.default.fileExists(atPath: (path as NSString).standardizingPath)
+        }
+    }
+
+    @Test("README.md, CONTRIBUTING.md, docs/ and outputs/RESULTS.md")
+    func linksResolve() throws {
+        let root = try #require(SourceTree.root)
+        var files = ["README.md", "outputs/RESULTS.md"]
+        if FileManager.default.fileExists(atPath: root + "/CONTRIBUTING.md") { files.append("CONTRIBUTING.md") }
+        let docs = FileManager.default.enumerator(atPath: root + "/docs")?.allObjects as? [String] ?? []
+        files += docs.filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        var checked = 0
+        for f in files {
+            checked += Self.references(in: try String(contentsOfFile: root + "/" + f, encoding: .utf8)).count
+            let bad = try Self.broken(f, root: root)
+            #expect(bad.isEmpty, "\(f) names what does not exist: \(bad.joined(separator: ", "))")
+        }
+        #expect(checked > 100, "only \(checked) references found: the patterns no longer match the documents")
+    }
+
+    @Test("A broken link and a missing outputs/ path are found; templates, anchors and URLs are not checked")
+    func findsBroken() throws {
+        let dir = NSTemporaryDirectory() + "amsga-links-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "x".write(toFile: dir + "/docs/there.md", atomically: true, encoding: .utf8)
+        let text = """
+            [ok](there.md#part) [gone](missing.md) [web](https://example.org/x) [anchor](#top)
+            `outputs/<notebook>/report.html`, outputs/*/sets/, and outputs/mnist/report.html.
+            """
+        try text.write(toFile: dir + "/docs/page.md", atomically: true, encoding: .utf8)
+        #expect(try Self.broken("docs/page.md", root: dir) == ["missing.md", "/outputs/mnist/report.html"])
+    }
+}
