@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5"]),
+        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "Datasets", "Tensor"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]

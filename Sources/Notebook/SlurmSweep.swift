@@ -16,7 +16,7 @@ public struct SlurmSweep {
     }
 
     /// Writes `array.sbatch` and `gather.sbatch` in the sweep's folder; returns their paths.
-    public func writeScripts(for sweep: Sweep, gatherArguments: [String]) throws -> (array: String, gather: String) {
+    public func writeScripts(for sweep: Sweep, gather job: SweepArguments) throws -> (array: String, gather: String) {
         guard cpusPerTask > 0 else { throw NotebookError("--cpus-per-task must be positive, got \(cpusPerTask)") }
         try FileManager.default.createDirectory(atPath: sweep.directory, withIntermediateDirectories: true)
         let dir = Self.absolute(sweep.directory), exe = Self.quote(sweep.options.executable)
@@ -32,10 +32,10 @@ public struct SlurmSweep {
                   "# Tasks run the binary as submitted: none rebuilds it, even if sources change while they wait.",
                   "export AMSGA_NO_REBUILD=1",
                   "exec \(exe) run \(Self.quote(sweep.notebook.name)) \"${point[@]}\" "
-                      + sweep.runOptions(threads: threads).map(Self.quote).joined(separator: " ")]
+                      + sweep.runArguments(0, threads: cpusPerTask).options.map(Self.quote).joined(separator: " ")]
         var gather = header(sweep, job: "amsga-\(sweep.notebook.name)-gather", log: dir + "/slurm-gather-%j.log")
         gather += ["", "set -euo pipefail", "export OPENBLAS_NUM_THREADS=\(threads)", "export AMSGA_NO_REBUILD=1",
-                   "exec \(exe) " + gatherArguments.map(Self.quote).joined(separator: " ")]
+                   "exec \(exe) " + job.arguments.map(Self.quote).joined(separator: " ")]
         let paths = (dir + "/array.sbatch", dir + "/gather.sbatch")
         try Data((array.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: paths.0), options: .atomic)
         try Data((gather.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: paths.1), options: .atomic)

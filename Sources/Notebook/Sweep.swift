@@ -132,23 +132,16 @@ public final class Sweep {
         guard FileManager.default.createFile(atPath: logPath(i), contents: nil) else { throw NotebookError("cannot write \(logPath(i))") }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(i)))
         defer { try? log.close() }
-        let p = try Subprocess.start([options.executable] + pointArguments(i, threads: String(options.threads)), environment: env,
+        let p = try Subprocess.start([options.executable] + runArguments(i, threads: options.threads).arguments, environment: env,
                                      output: .file(log)).process
         running.append((i, p, Date()))
         if !live { report("[start] \(points[i].label)") }
     }
 
-    /// `amsga run` arguments of point i.
-    public func pointArguments(_ i: Int, threads: String) -> [String] {
-        ["run", notebook.name] + points[i].overrides.flatMap { ["-p", $0] } + runOptions(threads: threads)
-    }
-
-    /// The options every point's `amsga run` takes.
-    func runOptions(threads: String) -> [String] {
-        var args = ["--threads", threads, "--outputs", options.outputs]
-        if let cell = options.cell { args += ["--cell", cell] }
-        if let d = options.dataDirectory { args += ["--data", d] }
-        return args
+    /// The `amsga run` of point i.
+    public func runArguments(_ i: Int, threads: Int) -> RunArguments {
+        RunArguments(notebook: notebook.name, overrides: points[i].overrides, threads: threads, outputs: options.outputs,
+                     cell: options.cell, dataDirectory: options.dataDirectory)
     }
 
     private func finish(_ i: Int, status: Int32, started: Date, live: Bool) {

@@ -87,10 +87,9 @@ struct SweepCommand: ParsableCommand {
     func writeSlurm(_ sweep: Sweep) throws {
         let cpus = cpusPerTask ?? threads ?? 2
         let s = SlurmSweep(partition: partition, time: time, cpusPerTask: cpus)
-        var gather = ["sweep", notebook] + grid.flatMap { ["-p", $0] } + ["--jobs", "1", "--threads", String(cpus), "--outputs", outputs]
-        if let cell { gather += ["--cell", cell] }
-        if let d = data.directory { gather += ["--data", d] }
-        let scripts = try s.writeScripts(for: sweep, gatherArguments: gather)
+        let gather = SweepArguments(notebook: notebook, grid: grid, jobs: 1, threads: cpus, outputs: outputs, cell: cell,
+                                    dataDirectory: data.directory)
+        let scripts = try s.writeScripts(for: sweep, gather: gather)
         print("job array (\(sweep.points.count) tasks): \(scripts.array)")
         print("gather job: \(scripts.gather)")
         guard submit else {
