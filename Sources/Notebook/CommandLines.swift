@@ -23,10 +23,7 @@ public struct RunArguments: Equatable, Sendable {
 
     /// The options after the notebook's name and its parameters.
     public var options: [String] {
-        var args = ["--threads", String(threads), "--outputs", outputs]
-        if let cell { args += ["--cell", cell] }
-        if let dataDirectory { args += ["--data", dataDirectory] }
-        return args
+        ["--threads", String(threads), "--outputs", outputs] + cellAndData(cell, dataDirectory)
     }
 
     public var arguments: [String] { ["run", notebook] + overrides.flatMap { ["-p", $0] } + options }
@@ -55,9 +52,12 @@ public struct SweepArguments: Equatable, Sendable {
     }
 
     public var arguments: [String] {
-        var args = ["sweep", notebook] + grid.flatMap { ["-p", $0] } + ["--jobs", String(jobs), "--threads", String(threads), "--outputs", outputs]
-        if let cell { args += ["--cell", cell] }
-        if let dataDirectory { args += ["--data", dataDirectory] }
-        return args
+        ["sweep", notebook] + grid.flatMap { ["-p", $0] } + ["--jobs", String(jobs), "--threads", String(threads), "--outputs", outputs]
+            + cellAndData(cell, dataDirectory)
     }
+}
+
+/// The options `run` and `sweep` share: the one cell to run, and the data folder.
+private func cellAndData(_ cell: String?, _ dataDirectory: String?) -> [String] {
+    (cell.map { ["--cell", $0] } ?? []) + (dataDirectory.map { ["--data", $0] } ?? [])
 }

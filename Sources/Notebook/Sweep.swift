@@ -69,10 +69,10 @@ public final class Sweep {
     /// would run (the first stale cell's reasons).
     public func plan() throws -> [(index: Int, reasons: [String])] {
         var toRun: [(index: Int, reasons: [String])] = []
+        let runners = try points.indices.map { try runner($0) }
         // Every point's configurations are checked before any point runs.
-        for i in points.indices { try runner(i).checkBeforeRunning(cells: try targetCells) }
-        for i in points.indices {
-            let r = try runner(i)
+        for r in runners { try r.checkBeforeRunning(cells: try targetCells) }
+        for (i, r) in runners.enumerated() {
             if let stale = try targetCells.lazy.map({ r.status($0) }).first(where: { !$0.fresh }) {
                 toRun.append((i, stale.reasons))
             } else {

@@ -32,14 +32,19 @@ struct MigrationTests {
         try sums.write(toFile: entry.directory + "/SHA256SUMS", atomically: true, encoding: .utf8)
     }
 
+    /// The training notebook run once in `dir`, and its training cell's entry.
+    func trained(in dir: String) throws -> (NotebookRunner, CacheEntry) {
+        let runner = try NotebookRunner(trainingNotebook, outputs: dir)
+        runner.log = { _ in }
+        try runner.run()
+        return (runner, try #require(runner.entry(0)))
+    }
+
     @Test("A format-1 entry is unreadable with a note naming the migration; after `cache migrate` it is fresh, keeps its key and its run's hash")
     func formatOneEntry() throws {
         let dir = NSTemporaryDirectory() + "amsga-migrate-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try NotebookRunner(trainingNotebook, outputs: dir)
-        first.log = { _ in }
-        try first.run()
-        let entry = try #require(first.entry(0))
+        let (first, entry) = try trained(in: dir)
         try FileManager.default.removeItem(atPath: try #require(first.availableRun(0, "tiny", entry: entry)))
         try downgrade(entry)
 
@@ -64,10 +69,7 @@ struct MigrationTests {
     func corruptEntryIsNotMigrated() throws {
         let dir = NSTemporaryDirectory() + "amsga-migrate-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let first = try NotebookRunner(trainingNotebook, outputs: dir)
-        first.log = { _ in }
-        try first.run()
-        let entry = try #require(first.entry(0))
+        let (_, entry) = try trained(in: dir)
         try downgrade(entry)
         try "0000  state.h5\n".write(toFile: entry.directory + "/SHA256SUMS", atomically: true, encoding: .utf8)
         let report = CacheMigration.migrate(notebookDirectory: dir + "/training")
