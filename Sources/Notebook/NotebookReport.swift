@@ -13,20 +13,9 @@ public enum NotebookReport {
 
     /// Printed output: Markdown tables (lines starting with "|") rendered, the rest preformatted.
     static func outputHTML(_ text: String, parser: MarkdownParser) -> String {
-        var html = "", block: [String] = [], table = false
-        func flush() {
-            guard !block.isEmpty else { return }
-            html += table ? parser.html(from: block.joined(separator: "\n"))
-                          : "<pre class=\"output\">" + escape(block.joined(separator: "\n")) + "</pre>\n"
-            block = []
-        }
-        for line in text.trimmingCharacters(in: .newlines).components(separatedBy: "\n") {
-            let isTable = line.hasPrefix("|")
-            if isTable != table { flush(); table = isTable }
-            block.append(line)
-        }
-        flush()
-        return html
+        PrintedBlocks.split(text).map { block in
+            block.isTable ? parser.html(from: block.text) : "<pre class=\"output\">" + escape(block.text) + "</pre>\n"
+        }.joined()
     }
 
     public static func render(_ runner: NotebookRunner) throws -> String {

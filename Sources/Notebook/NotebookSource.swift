@@ -59,7 +59,10 @@ public struct NotebookSource: Sendable {
         }
         let starts = cellLines.map { $0 - 1 }
         sections = []
-        var proseStart = 0
+        // The prose of a file's first notebook starts at the top; a later
+        // notebook's, after the code before its `Notebook(` line.
+        let isLater = lines[..<start].contains { $0.contains("Notebook(") }
+        var proseStart = isLater ? ((0 ..< start).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1 : 0
         for (k, s) in starts.enumerated() {
             let end = k + 1 < starts.count ? starts[k + 1] : lines.count
             // A cell's code runs to its last code line; the prose after it introduces the next cell.

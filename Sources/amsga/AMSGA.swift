@@ -10,7 +10,7 @@ struct AMSGA: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amsga",
         abstract: "Forward-Forward learning and AMSGA, reproducibly.",
-        subcommands: [List.self, NewNotebook.self, RunNotebook.self, SweepCommand.self, StatusCommand.self, CacheCommand.self, Clean.self, Report.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
+        subcommands: [List.self, NewNotebook.self, RunNotebook.self, SweepCommand.self, StatusCommand.self, CacheCommand.self, Clean.self, Report.self, Export.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
 
     /// Line-buffered output, so that a log or a pipe sees each line as it is printed.
     static func main() {

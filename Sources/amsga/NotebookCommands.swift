@@ -107,8 +107,9 @@ struct RunNotebook: ParsableCommand {
             try runner.run(target: try options.cellIndex(runner, cell), from: try options.cellIndex(runner, from), force: force)
         } catch let e as NotebookError { throw RuntimeError(e.description) }
         let path = try NotebookReport.write(runner)
-        print(String(format: "%d of %d cells ran; %.2f s; report: %@", runner.executed.count, runner.notebook.cells.count,
-                     Date().timeIntervalSince(start), path))
+        try JupyterExport.write(runner)
+        print(String(format: "%d of %d cells ran; %.2f s; report: %@ (and %@ beside it)", runner.executed.count,
+                     runner.notebook.cells.count, Date().timeIntervalSince(start), path, JupyterExport.fileName(runner)))
     }
 }
 
@@ -219,7 +220,12 @@ struct CacheListing: ParsableCommand {
 }
 
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write outputs/<notebook>/report.html from the cache (runs nothing).")
+    static let configuration = CommandConfiguration(
+        abstract: "Write outputs/<notebook>/report.html and <notebook>.ipynb from the cache (runs nothing).")
     @OptionGroup var options: NotebookOptions
-    func run() throws { print(try NotebookReport.write(try options.runner())) }
+    func run() throws {
+        let runner = try options.runner()
+        print(try NotebookReport.write(runner))
+        print(try JupyterExport.write(runner))
+    }
 }

@@ -37,3 +37,19 @@ let figureNotebook = Notebook("figures", parameters: [:]) {
         for k in 0 ..< figuresToDraw { try ctx.figure("figure-\(k).svg", svg: "<svg xmlns=\"http://www.w3.org/2000/svg\"/>") }
     }
 }
+
+/// A notebook whose cells print text around a table and draw a figure (the Jupyter export's tests).
+let exportNotebook = Notebook("export", parameters: ["n": .int(3)]) {
+    //: # Export
+    //: Text, a table, more text and a figure.
+    Cell("Print") { ctx in
+        ctx.print("before")
+        ctx.table(["a", "b"], [["1", "2"]])
+        ctx.print("after")
+        try ctx.figure("line.svg", svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><path d=\"M0 0L10 10\"/></svg>")
+    }
+    //: A cell that reads a parameter.
+    Cell("Second") { ctx in
+        ctx.print("n =", try ctx.int("n"))
+    }
+}
