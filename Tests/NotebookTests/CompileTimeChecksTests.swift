@@ -76,4 +76,14 @@ struct CompileTimeChecksTests {
         #expect(r.status != 0)
         #expect(r.output.contains("\(r.file):14:62: error: cannot find 'secnod' in scope"), "\(r.output)")
     }
+
+    @Test("The README's example notebook compiles")
+    func readmeExample() throws {
+        let root = try #require(SourceTree.root)
+        let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "```swift\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound ..< readme.endIndex))
+        let r = try compile("import ForwardForward\nimport Notebook\n\n" + readme[start.upperBound ..< end.lowerBound])
+        #expect(r.status == 0, "\(r.output)")
+    }
 }

@@ -26,14 +26,26 @@ struct DocumentLinkTests {
         return found
     }
 
-    /// Every reference of `file` (relative to `root`) that names nothing.
+    /// Every reference of `file` (relative to `root`) that names nothing,
+    /// and every link to a section of the same page (`#anchor`) that no heading makes.
     static func broken(_ file: String, root: String) throws -> [String] {
         let text = try String(contentsOfFile: root + "/" + file, encoding: .utf8)
         let folder = (file as NSString).deletingLastPathComponent
-        return references(in: text).filter { ref in
+        let missing = references(in: text).filter { ref in
             let path = ref.hasPrefix("/") ? root + ref : root + "/" + (folder.isEmpty ? "" : folder + "/") + ref
             return !FileManager.default.fileExists(atPath: (path as NSString).standardizingPath)
         }
+        let anchors = Set(text.split(separator: "\n").filter { $0.hasPrefix("#") }.map { anchor(String($0)) })
+        let sections = text.matches(of: #/\]\(#([^)\s]+)\)/#).map { String($0.output.1) }.filter { !anchors.contains($0) }
+        return missing + sections.map { "#" + $0 }
+    }
+
+    /// A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens.
+    static func anchor(_ heading: String) -> String {
+        let title = heading.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
+        return String(title.compactMap { c -> Character? in
+            c == " " ? "-" : (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : nil
+        })
     }
 
     @Test("README.md, CONTRIBUTING.md, docs/ and outputs/RESULTS.md")
@@ -52,17 +64,18 @@ struct DocumentLinkTests {
         #expect(checked > 100, "only \(checked) references found: the patterns no longer match the documents")
     }
 
-    @Test("A broken link and a missing outputs/ path are found; templates, anchors and URLs are not checked")
+    @Test("A broken link, a missing outputs/ path and a section no heading makes are found; templates and URLs are not checked")
     func findsBroken() throws {
         let dir = NSTemporaryDirectory() + "amsga-links-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "x".write(toFile: dir + "/docs/there.md", atomically: true, encoding: .utf8)
         let text = """
-            [ok](there.md#part) [gone](missing.md) [web](https://example.org/x) [anchor](#top)
+            ## Table I — MNIST
+            [ok](there.md#part) [gone](missing.md) [web](https://example.org/x) [anchor](#table-i--mnist) [no](#table-ii)
             `outputs/<notebook>/report.html`, outputs/*/sets/, and outputs/mnist/report.html.
             """
         try text.write(toFile: dir + "/docs/page.md", atomically: true, encoding: .utf8)
-        #expect(try Self.broken("docs/page.md", root: dir) == ["missing.md", "/outputs/mnist/report.html"])
+        #expect(try Self.broken("docs/page.md", root: dir) == ["missing.md", "/outputs/mnist/report.html", "#table-ii"])
     }
 }
