@@ -146,7 +146,7 @@ extension HDF5Object {
 /// Calls `body` with a C array of NUL-terminated copies of `strings`.
 func withCStrings<R>(_ strings: [String], _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws -> R) rethrows -> R {
     var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    defer { ptrs.forEach { free($0) } }
+    defer { for p in ptrs { free(p) } }
     return try ptrs.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
 }
 

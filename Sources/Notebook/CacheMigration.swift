@@ -128,7 +128,10 @@ public enum CacheMigration {
     /// oldest entries; a value reads as the JSON type its text has.
     static func parametersJSON(_ text: String) throws -> String {
         enum Scalar: Encodable {
-            case int(Int), double(Double), flag(Bool), text(String)
+            case int(Int)
+            case double(Double)
+            case flag(Bool)
+            case text(String)
             func encode(to encoder: Encoder) throws {
                 var c = encoder.singleValueContainer()
                 switch self {

@@ -16,16 +16,16 @@ struct CellReferences {
         let cellLiteral = try! Regex(#"from:\s*"([^"\\]*)""#)
         var problems: [Problem] = []
         let cells = notebook.cells.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", ")
-        func where_(_ i: Int) -> String { "notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name))" }
+        func cellLabel(_ i: Int) -> String { "notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name))" }
         for (i, section) in source.sections.enumerated() where i < notebook.cells.count {
             for m in section.code.matches(of: cellLiteral) {
                 guard let name = m.output[1].substring.map(String.init) else { continue }
                 guard let j = try? notebook.cell(name) else {
-                    problems.append(Problem(description: "\(where_(i)) reads cell '\(name)', which the notebook does not have; its cells: \(cells)"))
+                    problems.append(Problem(description: "\(cellLabel(i)) reads cell '\(name)', which the notebook does not have; its cells: \(cells)"))
                     continue
                 }
                 if j >= i {
-                    problems.append(Problem(description: "\(where_(i)) reads cell '\(name)', which is not before it: a cell reads only the cells above it"))
+                    problems.append(Problem(description: "\(cellLabel(i)) reads cell '\(name)', which is not before it: a cell reads only the cells above it"))
                 }
             }
         }

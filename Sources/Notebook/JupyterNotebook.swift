@@ -9,7 +9,9 @@ struct JupyterNotebook: Encodable {
     var metadata: [String: JSONValue]
     let nbformat = 4
     /// 5: cells carry an `id`.
-    let nbformat_minor = 5
+    let nbformatMinor = 5
+
+    enum CodingKeys: String, CodingKey { case cells, metadata, nbformat, nbformatMinor = "nbformat_minor" }
 
     struct Cell: Encodable {
         enum Kind: String, Encodable { case markdown, code }
@@ -21,17 +23,19 @@ struct JupyterNotebook: Encodable {
         var executionCount: Int?
         var outputs: [Output] = []
 
-        enum CodingKeys: String, CodingKey { case cell_type, id, source, metadata, execution_count, outputs }
+        enum CodingKeys: String, CodingKey {
+            case cellType = "cell_type", id, source, metadata, executionCount = "execution_count", outputs
+        }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(kind, forKey: .cell_type)
+            try c.encode(kind, forKey: .cellType)
             try c.encode(id, forKey: .id)
             try c.encode(JupyterNotebook.lines(source), forKey: .source)
             try c.encode(metadata, forKey: .metadata)
             guard kind == .code else { return }
             // execution_count is required for code cells, null when it never ran.
-            if let executionCount { try c.encode(executionCount, forKey: .execution_count) } else { try c.encodeNil(forKey: .execution_count) }
+            if let executionCount { try c.encode(executionCount, forKey: .executionCount) } else { try c.encodeNil(forKey: .executionCount) }
             try c.encode(outputs, forKey: .outputs)
         }
     }
@@ -42,17 +46,17 @@ struct JupyterNotebook: Encodable {
         /// Rich output: MIME type to content (`text/markdown`, `image/svg+xml`, always `text/plain`).
         case displayData([String: String])
 
-        enum CodingKeys: String, CodingKey { case output_type, name, text, data, metadata }
+        enum CodingKeys: String, CodingKey { case outputType = "output_type", name, text, data, metadata }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             switch self {
             case .stream(let name, let text):
-                try c.encode("stream", forKey: .output_type)
+                try c.encode("stream", forKey: .outputType)
                 try c.encode(name, forKey: .name)
                 try c.encode(JupyterNotebook.lines(text), forKey: .text)
             case .displayData(let data):
-                try c.encode("display_data", forKey: .output_type)
+                try c.encode("display_data", forKey: .outputType)
                 try c.encode(data.mapValues(JupyterNotebook.lines), forKey: .data)
                 try c.encode([String: JSONValue](), forKey: .metadata)
             }

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (A test notebook: the tests read its cells back as text, so it keeps its layout.)
 import Datasets
 import ForwardForward
 import Notebook
