@@ -11,7 +11,10 @@ struct JupyterNotebook: Encodable {
     /// 5: cells carry an `id`.
     let nbformatMinor = 5
 
-    enum CodingKeys: String, CodingKey { case cells, metadata, nbformat, nbformatMinor = "nbformat_minor" }
+    enum CodingKeys: String, CodingKey {
+        case cells, metadata, nbformat
+        case nbformatMinor = "nbformat_minor"
+    }
 
     struct Cell: Encodable {
         enum Kind: String, Encodable { case markdown, code }
@@ -24,7 +27,10 @@ struct JupyterNotebook: Encodable {
         var outputs: [Output] = []
 
         enum CodingKeys: String, CodingKey {
-            case cellType = "cell_type", id, source, metadata, executionCount = "execution_count", outputs
+            case cellType = "cell_type"
+            case id, source, metadata
+            case executionCount = "execution_count"
+            case outputs
         }
 
         func encode(to encoder: Encoder) throws {
@@ -46,7 +52,10 @@ struct JupyterNotebook: Encodable {
         /// Rich output: MIME type to content (`text/markdown`, `image/svg+xml`, always `text/plain`).
         case displayData([String: String])
 
-        enum CodingKeys: String, CodingKey { case outputType = "output_type", name, text, data, metadata }
+        enum CodingKeys: String, CodingKey {
+            case outputType = "output_type"
+            case name, text, data, metadata
+        }
 
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)

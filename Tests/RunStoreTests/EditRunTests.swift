@@ -9,9 +9,11 @@ func movedCheckout(withBuildFolder: Bool = false) throws -> (root: String, amsga
     let here = FileManager.default.currentDirectoryPath
     let copy = Process()
     copy.executableURL = URL(fileURLWithPath: "/bin/sh")
+    let files = "git ls-files -z | xargs -0 cp -p --parents -t '\(root)'"
+    let executable = try #require(amsgaExecutable())
     copy.arguments = ["-c", withBuildFolder
-        ? "mkdir -p '\(root)' && git ls-files -z | xargs -0 cp -p --parents -t '\(root)' && cp -a .build '\(root)/.build'"
-        : "mkdir -p '\(root)/.build/release' && git ls-files -z | xargs -0 cp -p --parents -t '\(root)' && cp '\(try #require(amsgaExecutable()))' '\(root)/.build/release/amsga'"]
+        ? "mkdir -p '\(root)' && \(files) && cp -a .build '\(root)/.build'"
+        : "mkdir -p '\(root)/.build/release' && \(files) && cp '\(executable)' '\(root)/.build/release/amsga'"]
     copy.currentDirectoryURL = URL(fileURLWithPath: here)
     try copy.run()
     copy.waitUntilExit()
