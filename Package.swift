@@ -15,28 +15,37 @@ let package = Package(
     ],
     targets: [
         // C libraries. Each is found through pkg-config and named by its Debian package.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
-                       providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         // glibc's malloc.h (mallopt), part of libc6-dev.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // Float32/Float64 matrices, CBLAS products, row kernels, the seeded generator.
         .target(name: "Tensor", dependencies: ["CBLAS", "CMalloc"]),
         // IDX files, gzip, MNIST and Fashion-MNIST: location, verification, split, overlay.
-        .target(name: "Datasets", dependencies: [
-            "Tensor", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "Datasets",
+            dependencies: [
+                "Tensor", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // A Swift wrapper over the HDF5 C library.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // Baseline FF and AMSGA (docs/reading.md: how the paper is read).
         .target(name: "ForwardForward", dependencies: ["Tensor", "Datasets"]),
         // Run files: traces, checkpoints and provenance in HDF5 (docs/hdf5-layout.md).
-        .target(name: "RunStore", dependencies: ["HDF5", "ForwardForward", "Tensor", "Datasets",
-                                                 .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "RunStore",
+            dependencies: [
+                "HDF5", "ForwardForward", "Tensor", "Datasets",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // The backpropagation MLP of Tables III–IV, on the same tensor core.
         .target(name: "Backprop", dependencies: ["Tensor", "Datasets", "ForwardForward"]),
         // Measurements: machine description, seconds per epoch against sgemm, training memory.
@@ -46,28 +55,38 @@ let package = Package(
         // The figures of a run, from its trace.
         .target(name: "Figures", dependencies: ["Charts", "RunStore", "ForwardForward"]),
         // Literate notebooks and their caching runner (README, "Notebooks").
-        .target(name: "Notebook", dependencies: [
-            "RunStore", "HDF5", "ForwardForward", "Datasets", "Figures", "Charts",
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
-        ]),
+        .target(
+            name: "Notebook",
+            dependencies: [
+                "RunStore", "HDF5", "ForwardForward", "Datasets", "Figures", "Charts",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
+            ]),
         // The notebooks themselves.
-        .target(name: "Notebooks", dependencies: ["Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
-                                                 "Backprop", "Benchmarks", "Tensor"],
-                path: "notebooks", plugins: ["NotebookRegistry"]),
+        .target(
+            name: "Notebooks",
+            dependencies: [
+                "Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
+                "Backprop", "Benchmarks", "Tensor",
+            ],
+            path: "notebooks", plugins: ["NotebookRegistry"]),
         // Lists the notebooks target's notebooks (`allNotebooks`), so that a new file needs no registry edit.
-        .plugin(name: "NotebookRegistry", capability: .buildTool(), dependencies: ["NotebookRegistryGenerator"],
-                path: "Plugins/NotebookRegistry"),
+        .plugin(
+            name: "NotebookRegistry", capability: .buildTool(), dependencies: ["NotebookRegistryGenerator"],
+            path: "Plugins/NotebookRegistry"),
         .executableTarget(name: "NotebookRegistryGenerator", path: "Plugins/NotebookRegistryGenerator"),
         // The command-line tool.
-        .executableTarget(name: "amsga", dependencies: [
-            "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",
-            "Backprop", "Benchmarks",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], swiftSettings: [
-            // Swift 5 mode here only: the tool sets C's stdout to line buffering,
-            // a global that Swift 6 mode refuses to touch.
-            .swiftLanguageMode(.v5),
-        ]),
+        .executableTarget(
+            name: "amsga",
+            dependencies: [
+                "ForwardForward", "Datasets", "Tensor", "RunStore", "HDF5", "Figures", "Notebook", "Notebooks",
+                "Backprop", "Benchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [
+                // Swift 5 mode here only: the tool sets C's stdout to line buffering,
+                // a global that Swift 6 mode refuses to touch.
+                .swiftLanguageMode(.v5)
+            ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),

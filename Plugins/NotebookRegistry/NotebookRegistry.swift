@@ -10,9 +10,12 @@ struct NotebookRegistry: BuildToolPlugin {
         guard let target = target as? SourceModuleTarget else { return [] }
         let inputs = target.sourceFiles(withSuffix: "swift").map(\.url).sorted { $0.path < $1.path }
         let output = context.pluginWorkDirectoryURL.appending(path: "Registry.swift")
-        return [.buildCommand(displayName: "Listing the notebooks of \(target.name)",
-                              executable: try context.tool(named: "NotebookRegistryGenerator").url,
-                              arguments: [output.path] + inputs.map(\.path),
-                              inputFiles: inputs, outputFiles: [output])]
+        return [
+            .buildCommand(
+                displayName: "Listing the notebooks of \(target.name)",
+                executable: try context.tool(named: "NotebookRegistryGenerator").url,
+                arguments: [output.path] + inputs.map(\.path),
+                inputFiles: inputs, outputFiles: [output])
+        ]
     }
 }

@@ -1,6 +1,6 @@
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import Tensor
 
 /// How a backprop model is trained: minibatch Adam on softmax cross-entropy.
@@ -38,8 +38,10 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
     public init(model: Model, settings: BackpropSettings, data: DataSplit) throws {
         try settings.validate()
         guard model.inputSize == data.train.cols, model.classes == LabelOverlay.classes else {
-            throw ConfigurationError(parameter: "model", problem: "must take \(data.train.cols) inputs and give "
-                + "\(LabelOverlay.classes) classes, takes \(model.inputSize) and gives \(model.classes)")
+            throw ConfigurationError(
+                parameter: "model",
+                problem: "must take \(data.train.cols) inputs and give "
+                    + "\(LabelOverlay.classes) classes, takes \(model.inputSize) and gives \(model.classes)")
         }
         self.settings = settings
         self.data = data
@@ -61,12 +63,14 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
     /// The first `limit` minibatches of an epoch (a memory probe or a timing needs only a few); the mean loss.
     @discardableResult
     public func trainSteps(_ limit: Int) -> Double {
-        let n = data.train.count, bs = min(settings.batchSize, n)
+        let n = data.train.count
+        let bs = min(settings.batchSize, n)
         let order = shuffle.permutation(n)
-        var total = 0.0, batches = 0
+        var total = 0.0
+        var batches = 0
         var start = 0
         while start < n && batches < limit {
-            let idx = Array(order[start ..< min(start + bs, n)])
+            let idx = Array(order[start..<min(start + bs, n)])
             let x = bs == n ? fullBatch : data.train.gathering(rows: idx)
             let y = bs == n ? data.train.labels.map(Int.init) : idx.map { Int(data.train.labels[$0]) }
             let (loss, gradients) = model.lossAndGradients(x, labels: y)
@@ -83,9 +87,10 @@ public final class BackpropTrainer<Model: Classifier> where Model.Scalar == Floa
 
     /// Fraction of `set` classified correctly, in chunks to bound memory.
     public func accuracy(_ set: ImageSet, chunk: Int = 10_000) -> Double {
-        var correct = 0, start = 0
+        var correct = 0
+        var start = 0
         while start < set.count {
-            let idx = Array(start ..< min(start + chunk, set.count))
+            let idx = Array(start..<min(start + chunk, set.count))
             let predicted = model.predict(set.gathering(rows: idx))
             correct += zip(predicted, idx).filter { $0 == Int(set.labels[$1]) }.count
             start += chunk

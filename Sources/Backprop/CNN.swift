@@ -42,7 +42,8 @@ public struct CNN<T: BLASScalar>: Sendable, Equatable {
         architecture = a
         var rng = Xoshiro256StarStar(seed: seed, stream: "cnn-init")
         var (h, w, c) = (a.height, a.width, a.channels)
-        var convolutions: [Convolution<T>] = [], pooling: [MaxPooling] = []
+        var convolutions: [Convolution<T>] = []
+        var pooling: [MaxPooling] = []
         for out in a.convolutionChannels {
             convolutions.append(Convolution(height: h, width: w, inChannels: c, outChannels: out, kernel: a.kernel, rng: &rng))
             let pool = MaxPooling(height: h, width: w, channels: out)
@@ -102,7 +103,7 @@ extension CNN: Classifier {
             var dZ = pooling[b].backward(dPooled, winners: acts.winners[b])
             dZ.storage.withUnsafeMutableBufferPointer { dp in
                 acts.rectified[b].storage.withUnsafeBufferPointer { ap in
-                    for k in 0 ..< dp.count where ap[k] <= 0 { dp[k] = 0 }
+                    for k in 0..<dp.count where ap[k] <= 0 { dp[k] = 0 }
                 }
             }
             let (dW, db, dX) = convolutions[b].backward(cols: acts.patches[b], outputGradient: dZ, inputGradient: b > 0)
@@ -129,7 +130,7 @@ extension CNN: Classifier {
         out.reserveCapacity(x.rows)
         var start = 0
         while start < x.rows {
-            let rows = Array(start ..< min(start + Self.predictionChunk, x.rows))
+            let rows = Array(start..<min(start + Self.predictionChunk, x.rows))
             out += SoftmaxCrossEntropy.argmaxRows(forward(x.gathering(rows: rows)).headOutputs.last!)
             start += Self.predictionChunk
         }

@@ -22,8 +22,10 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
     public var outputSize: Int { height * width * outChannels }
 
     /// W, b ~ U(±1/√fan_in), fan_in = k·k·C_in (the frameworks' default, as the MLP's).
-    public init(height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int,
-                rng: inout Xoshiro256StarStar) {
+    public init(
+        height: Int, width: Int, inChannels: Int, outChannels: Int, kernel: Int,
+        rng: inout Xoshiro256StarStar
+    ) {
         precondition(kernel % 2 == 1, "'same' padding needs an odd kernel, got \(kernel)")
         precondition(height > 0 && width > 0 && inChannels > 0 && outChannels > 0, "convolution sizes must be positive")
         (self.height, self.width, self.inChannels, self.outChannels, self.kernel) = (height, width, inChannels, outChannels, kernel)
@@ -41,18 +43,20 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
     @inline(__always)
     func forEachPatchPixel(ofImage n: Int, _ body: (_ patch: Int, _ pixel: Int) -> Void) {
         let (h, w, c, k, pad) = (height, width, inChannels, kernel, kernel / 2)
-        for oy in 0 ..< h { for ox in 0 ..< w {
-            let row = ((n * h + oy) * w + ox) * patchSize
-            for ky in 0 ..< k {
-                let iy = oy + ky - pad
-                guard iy >= 0 && iy < h else { continue }
-                for kx in 0 ..< k {
-                    let ix = ox + kx - pad
-                    guard ix >= 0 && ix < w else { continue }
-                    body(row + (ky * k + kx) * c, ((n * h + iy) * w + ix) * c)
+        for oy in 0..<h {
+            for ox in 0..<w {
+                let row = ((n * h + oy) * w + ox) * patchSize
+                for ky in 0..<k {
+                    let iy = oy + ky - pad
+                    guard iy >= 0 && iy < h else { continue }
+                    for kx in 0..<k {
+                        let ix = ox + kx - pad
+                        guard ix >= 0 && ix < w else { continue }
+                        body(row + (ky * k + kx) * c, ((n * h + iy) * w + ix) * c)
+                    }
                 }
             }
-        } }
+        }
     }
 
     /// The patches of a batch (N × H·W·C_in): (N·H·W) × (k·k·C_in), zeros where a patch leaves the image.
@@ -62,7 +66,8 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         let c = inChannels
         x.storage.withUnsafeBufferPointer { xb in
             cols.storage.withUnsafeMutableBufferPointer { cb in
-                let xs = xb.baseAddress!, cs = cb.baseAddress!
+                let xs = xb.baseAddress!
+                let cs = cb.baseAddress!
                 Parallel.forEachChunk(x.rows, cost: x.rows * height * width * patchSize) { images in
                     // Outside the image a patch keeps its zeros.
                     for n in images { forEachPatchPixel(ofImage: n) { (cs + $0).update(from: xs + $1, count: c) } }
@@ -79,11 +84,12 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         let c = inChannels
         dCols.storage.withUnsafeBufferPointer { db in
             dx.storage.withUnsafeMutableBufferPointer { xb in
-                let ds = db.baseAddress!, xs = xb.baseAddress!
+                let ds = db.baseAddress!
+                let xs = xb.baseAddress!
                 Parallel.forEachChunk(images, cost: dCols.count) { range in
                     for n in range {
                         forEachPatchPixel(ofImage: n) { patch, pixel in
-                            for j in 0 ..< c { xs[pixel + j] += ds[patch + j] }
+                            for j in 0..<c { xs[pixel + j] += ds[patch + j] }
                         }
                     }
                 }
@@ -101,7 +107,7 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
                 if relu {
                     RowKernels.addBiasReLU(zp.baseAddress!, rows: cols.rows, cols: outChannels, bias: bp.baseAddress!)
                 } else {
-                    for i in 0 ..< cols.rows { for j in 0 ..< outChannels { zp[i * outChannels + j] += bp[j] } }
+                    for i in 0..<cols.rows { for j in 0..<outChannels { zp[i * outChannels + j] += bp[j] } }
                 }
             }
         }
@@ -118,7 +124,9 @@ public struct Convolution<T: BLASScalar>: Sendable, Equatable {
         Matrix.gemm(dZrows, transposeA: true, cols, into: &dW)
         var db = [T](repeating: 0, count: outChannels)
         dZrows.storage.withUnsafeBufferPointer { dp in
-            db.withUnsafeMutableBufferPointer { RowKernels.columnSums(dp.baseAddress!, rows: dZrows.rows, cols: outChannels, into: $0.baseAddress!) }
+            db.withUnsafeMutableBufferPointer {
+                RowKernels.columnSums(dp.baseAddress!, rows: dZrows.rows, cols: outChannels, into: $0.baseAddress!)
+            }
         }
         guard inputGradient else { return (dW, db, nil) }
         var dCols = Matrix<T>(rows: dZrows.rows, cols: patchSize)

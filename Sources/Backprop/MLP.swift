@@ -24,7 +24,7 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
         var rng = Xoshiro256StarStar(seed: seed, stream: "backprop-init")
         weights = []
         biases = []
-        for l in 0 ..< sizes.count - 1 {
+        for l in 0..<sizes.count - 1 {
             let bound = T(1 / Double(sizes[l]).squareRoot())
             var w = Matrix<T>(rows: sizes[l + 1], cols: sizes[l])
             w.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: -bound, high: bound) }
@@ -39,7 +39,7 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
     /// to keep all of them until the backward pass: the memory FF does without.
     public func forward(_ x: Matrix<T>) -> [Matrix<T>] {
         var outputs: [Matrix<T>] = []
-        for l in 0 ..< layerCount {
+        for l in 0..<layerCount {
             let input = l == 0 ? x : outputs[l - 1]
             var z = Matrix<T>(rows: x.rows, cols: sizes[l + 1])
             Matrix.gemm(input, weights[l], transposeB: true, into: &z)
@@ -47,7 +47,7 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
             z.storage.withUnsafeMutableBufferPointer { zp in
                 biases[l].withUnsafeBufferPointer { bp in
                     if last {
-                        for i in 0 ..< x.rows { for j in 0 ..< sizes[l + 1] { zp[i * sizes[l + 1] + j] += bp[j] } }
+                        for i in 0..<x.rows { for j in 0..<sizes[l + 1] { zp[i * sizes[l + 1] + j] += bp[j] } }
                     } else {
                         RowKernels.addBiasReLU(zp.baseAddress!, rows: x.rows, cols: sizes[l + 1], bias: bp.baseAddress!)
                     }
@@ -82,7 +82,9 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
             // dW_l = dZ_lᵀ · A_{l−1};  db_l = Σ_i dZ_l[i, ·]
             Matrix.gemm(dZ, transposeA: true, input, into: &dW[l])
             dZ.storage.withUnsafeBufferPointer { dp in
-                db[l].withUnsafeMutableBufferPointer { RowKernels.columnSums(dp.baseAddress!, rows: n, cols: dZ.cols, into: $0.baseAddress!) }
+                db[l].withUnsafeMutableBufferPointer {
+                    RowKernels.columnSums(dp.baseAddress!, rows: n, cols: dZ.cols, into: $0.baseAddress!)
+                }
             }
             guard l > 0 || inputGradient else { break }
             // dA_{l−1} = dZ_l · W_l, then through the ReLU: zero where A_{l−1} = 0
@@ -92,7 +94,7 @@ public struct MLP<T: BLASScalar>: Sendable, Equatable {
             guard l > 0 else { return (dW, db, dA) }
             dA.storage.withUnsafeMutableBufferPointer { ap in
                 input.storage.withUnsafeBufferPointer { hp in
-                    for k in 0 ..< ap.count where hp[k] <= 0 { ap[k] = 0 }
+                    for k in 0..<ap.count where hp[k] <= 0 { ap[k] = 0 }
                 }
             }
             dZ = dA
@@ -122,7 +124,7 @@ extension MLP: Classifier {
 
     @_specialize(where T == Float)
     public mutating func updateParametersInPlace(_ update: (Int, UnsafeMutableBufferPointer<T>) -> Void) {
-        for l in 0 ..< layerCount {
+        for l in 0..<layerCount {
             weights[l].storage.withUnsafeMutableBufferPointer { update(2 * l, $0) }
             biases[l].withUnsafeMutableBufferPointer { update(2 * l + 1, $0) }
         }

@@ -27,23 +27,29 @@ public struct MaxPooling: Sendable, Equatable {
         x.storage.withUnsafeBufferPointer { xb in
             y.storage.withUnsafeMutableBufferPointer { yb in
                 winners.withUnsafeMutableBufferPointer { wb in
-                    let xs = xb.baseAddress!, ys = yb.baseAddress!, ws = wb.baseAddress!
+                    let xs = xb.baseAddress!
+                    let ys = yb.baseAddress!
+                    let ws = wb.baseAddress!
                     Parallel.forEachChunk(x.rows, cost: x.count) { images in
                         for n in images {
                             let image = xs + n * inSize
-                            for oy in 0 ..< oh { for ox in 0 ..< ow {
-                                let out = n * outSize + (oy * ow + ox) * c
-                                let c0 = (2 * oy * w + 2 * ox) * c, c1 = c0 + c
-                                let c2 = c0 + w * c, c3 = c2 + c
-                                for j in 0 ..< c {
-                                    var best = c0 + j
-                                    if image[c1 + j] > image[best] { best = c1 + j }
-                                    if image[c2 + j] > image[best] { best = c2 + j }
-                                    if image[c3 + j] > image[best] { best = c3 + j }
-                                    ys[out + j] = image[best]
-                                    ws[out + j] = Int32(best)
+                            for oy in 0..<oh {
+                                for ox in 0..<ow {
+                                    let out = n * outSize + (oy * ow + ox) * c
+                                    let c0 = (2 * oy * w + 2 * ox) * c
+                                    let c1 = c0 + c
+                                    let c2 = c0 + w * c
+                                    let c3 = c2 + c
+                                    for j in 0..<c {
+                                        var best = c0 + j
+                                        if image[c1 + j] > image[best] { best = c1 + j }
+                                        if image[c2 + j] > image[best] { best = c2 + j }
+                                        if image[c3 + j] > image[best] { best = c3 + j }
+                                        ys[out + j] = image[best]
+                                        ws[out + j] = Int32(best)
+                                    }
                                 }
-                            } }
+                            }
                         }
                     }
                 }
@@ -60,8 +66,8 @@ public struct MaxPooling: Sendable, Equatable {
         dY.storage.withUnsafeBufferPointer { db in
             dx.storage.withUnsafeMutableBufferPointer { xb in
                 winners.withUnsafeBufferPointer { wb in
-                    for n in 0 ..< dY.rows {
-                        for o in 0 ..< outSize { xb[n * inSize + Int(wb[n * outSize + o])] += db[n * outSize + o] }
+                    for n in 0..<dY.rows {
+                        for o in 0..<outSize { xb[n * inSize + Int(wb[n * outSize + o])] += db[n * outSize + o] }
                     }
                 }
             }

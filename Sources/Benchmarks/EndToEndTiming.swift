@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import RunStore
 
 /// Seconds per epoch as a training cell spends them: each step followed by
@@ -28,13 +28,14 @@ public struct EndToEndTiming: Sendable {
         let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: nil)
         let steps = min(checkpointEvery, trainer.totalSteps - trainer.stepsDone)
         var stepping = 0.0
-        for _ in 0 ..< steps {
+        for _ in 0..<steps {
             stepping += Machine.seconds { _ = trainer.step() }
             try recorder.record(trainer)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let n = Double(max(steps, 1))
-        return EndToEndTiming(epochsTimed: steps, checkpointEvery: checkpointEvery, stepSeconds: stepping / n,
-                              writeSeconds: recorder.writeSeconds.reduce(0, +) / n, runFileBytes: size)
+        return EndToEndTiming(
+            epochsTimed: steps, checkpointEvery: checkpointEvery, stepSeconds: stepping / n,
+            writeSeconds: recorder.writeSeconds.reduce(0, +) / n, runFileBytes: size)
     }
 }

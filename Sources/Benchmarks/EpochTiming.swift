@@ -1,7 +1,7 @@
-import Foundation
 import Backprop
 import Datasets
 import ForwardForward
+import Foundation
 import Tensor
 
 /// Seconds per epoch of a trainer next to the sgemm time of exactly the
@@ -36,11 +36,15 @@ public struct EpochTiming: Sendable {
     /// `checkpointEvery` more end to end (a run file in the temporary
     /// directory), then the evaluations; the products alone are timed after
     /// the trainer is gone, so that `peakTrainingMiB` is the trainer's alone.
-    public static func measure(_ config: FFConfiguration, data: DataSplit, epochs: Int,
-                               checkpointEvery: Int = 10) throws -> EpochTiming {
+    public static func measure(
+        _ config: FFConfiguration, data: DataSplit, epochs: Int,
+        checkpointEvery: Int = 10
+    ) throws -> EpochTiming {
         var config = config
         config.evalEvery = Int.max / 2  // accuracy is not part of an epoch's time
-        var times: [Double] = [], inSitu: [Double] = [], products: [[GemmShape]] = []
+        var times: [Double] = []
+        var inSitu: [Double] = []
+        var products: [[GemmShape]] = []
         var usage = Machine.Usage()
         HeapReuse.releaseFree()
         Machine.resetPeak()
@@ -48,13 +52,15 @@ public struct EpochTiming: Sendable {
         var probeEvaluation = 0.0
         let evaluation: Double = try {
             let trainer = try FFTrainer(config: config, data: data)
-            for layer in trainer.greedy ? Array(0 ..< trainer.layerCount) : [0] {
+            for layer in trainer.greedy ? Array(0..<trainer.layerCount) : [0] {
                 if trainer.greedy {
                     while trainer.stepsDone < layer * config.epochs { trainer.skipGreedyStep() }
                 }
                 trainer.step()  // warm-up
-                var t = 0.0, s = 0.0, shapes: [GemmShape] = []
-                for _ in 0 ..< epochs {
+                var t = 0.0
+                var s = 0.0
+                var shapes: [GemmShape] = []
+                for _ in 0..<epochs {
                     let recorder = GemmRecorder()
                     let before = Machine.usage()
                     let record = recorder.record { trainer.step() }
@@ -67,17 +73,19 @@ public struct EpochTiming: Sendable {
                 inSitu.append(s / Double(epochs))
                 products.append(shapes)
             }
-            endToEnd = try EndToEndTiming.measure(trainer, checkpointEvery: checkpointEvery,
-                                                   folder: NSTemporaryDirectory() + "amsga-bench-\(getpid())")
+            endToEnd = try EndToEndTiming.measure(
+                trainer, checkpointEvery: checkpointEvery,
+                folder: NSTemporaryDirectory() + "amsga-bench-\(getpid())")
             probeEvaluation = Machine.seconds { _ = trainer.evaluate(fullTrain: false) }
             return Machine.seconds { _ = trainer.evaluate() }
         }()
         let peak = Machine.residentMiB()?.peak ?? .nan
         let bounds = products.map { GemmBound.seconds($0) / Double(epochs) }
-        return EpochTiming(preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu,
-                           epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation,
-                           probeEvaluationSeconds: probeEvaluation, peakTrainingMiB: peak,
-                           endToEnd: endToEnd!)
+        return EpochTiming(
+            preset: config.name, seconds: times, boundSeconds: bounds, inSituSeconds: inSitu,
+            epochsTimed: epochs, usage: usage, evaluationSeconds: evaluation,
+            probeEvaluationSeconds: probeEvaluation, peakTrainingMiB: peak,
+            endToEnd: endToEnd!)
     }
 }
 
@@ -87,7 +95,7 @@ public enum GemmBound {
     /// The best of `repeats` timings of the whole list: a bound, so the
     /// machine's best showing of it (one timing varied by ±4% between runs).
     public static func seconds(_ products: [GemmShape], repeats: Int = 3) -> Double {
-        (0 ..< repeats).map { _ in secondsOnce(products) }.min() ?? 0
+        (0..<repeats).map { _ in secondsOnce(products) }.min() ?? 0
     }
 
     static func secondsOnce(_ products: [GemmShape]) -> Double {
@@ -100,10 +108,11 @@ public enum GemmBound {
                 c.withUnsafeMutableBufferPointer { cp in
                     for p in products {
                         total += Machine.seconds {
-                            Float.gemm(transA: p.transposeA, transB: p.transposeB, m: p.m, n: p.n, k: p.k,
-                                       alpha: 1, a: ap.baseAddress!, lda: p.transposeA ? p.m : p.k,
-                                       b: bp.baseAddress!, ldb: p.transposeB ? p.k : p.n,
-                                       beta: 0, c: cp.baseAddress!, ldc: p.n)
+                            Float.gemm(
+                                transA: p.transposeA, transB: p.transposeB, m: p.m, n: p.n, k: p.k,
+                                alpha: 1, a: ap.baseAddress!, lda: p.transposeA ? p.m : p.k,
+                                b: bp.baseAddress!, ldb: p.transposeB ? p.k : p.n,
+                                beta: 0, c: cp.baseAddress!, ldc: p.n)
                         }
                     }
                 }
@@ -132,7 +141,8 @@ public struct BackpropTiming: Sendable {
         trainer.trainSteps(1)  // warm-up
         let recorder = GemmRecorder()
         let seconds = recorder.record { Machine.seconds { _ = trainer.trainSteps(steps) } }
-        return BackpropTiming(secondsPerStep: seconds / Double(steps), boundPerStep: GemmBound.seconds(recorder.shapes) / Double(steps),
-                              stepsPerEpoch: trainer.stepsPerEpoch, stepsTimed: steps)
+        return BackpropTiming(
+            secondsPerStep: seconds / Double(steps), boundPerStep: GemmBound.seconds(recorder.shapes) / Double(steps),
+            stepsPerEpoch: trainer.stepsPerEpoch, stepsTimed: steps)
     }
 }

@@ -5,7 +5,8 @@ import Tensor
 public enum Machine {
     /// CPU model, cores, the OpenBLAS kernel chosen at run time and its threads.
     public static func description() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         let env = ProcessInfo.processInfo.environment
@@ -21,7 +22,7 @@ public enum Machine {
 
     /// Best of `repeats` timings.
     public static func best(_ repeats: Int, _ body: () -> Void) -> Double {
-        (0 ..< repeats).map { _ in seconds(body) }.min()!
+        (0..<repeats).map { _ in seconds(body) }.min()!
     }
 
     /// CPU time and page faults of this process so far (all threads; getrusage).
@@ -30,12 +31,14 @@ public enum Machine {
         public var minorFaults = 0, majorFaults = 0
 
         public static func - (a: Usage, b: Usage) -> Usage {
-            Usage(userSeconds: a.userSeconds - b.userSeconds, systemSeconds: a.systemSeconds - b.systemSeconds,
-                  minorFaults: a.minorFaults - b.minorFaults, majorFaults: a.majorFaults - b.majorFaults)
+            Usage(
+                userSeconds: a.userSeconds - b.userSeconds, systemSeconds: a.systemSeconds - b.systemSeconds,
+                minorFaults: a.minorFaults - b.minorFaults, majorFaults: a.majorFaults - b.majorFaults)
         }
         public static func + (a: Usage, b: Usage) -> Usage {
-            Usage(userSeconds: a.userSeconds + b.userSeconds, systemSeconds: a.systemSeconds + b.systemSeconds,
-                  minorFaults: a.minorFaults + b.minorFaults, majorFaults: a.majorFaults + b.majorFaults)
+            Usage(
+                userSeconds: a.userSeconds + b.userSeconds, systemSeconds: a.systemSeconds + b.systemSeconds,
+                minorFaults: a.minorFaults + b.minorFaults, majorFaults: a.majorFaults + b.majorFaults)
         }
     }
 
@@ -43,8 +46,9 @@ public enum Machine {
         var u = rusage()
         getrusage(RUSAGE_SELF.rawValue, &u)
         func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return Usage(userSeconds: seconds(u.ru_utime), systemSeconds: seconds(u.ru_stime),
-                     minorFaults: Int(u.ru_minflt), majorFaults: Int(u.ru_majflt))
+        return Usage(
+            userSeconds: seconds(u.ru_utime), systemSeconds: seconds(u.ru_stime),
+            minorFaults: Int(u.ru_minflt), majorFaults: Int(u.ru_majflt))
     }
 
     /// Peak resident memory of this process so far, in MiB (getrusage).

@@ -32,14 +32,16 @@ public enum TrainingMemory {
         let before = Machine.residentMiB()?.current ?? .nan
         Machine.resetPeak()
         let trainer = try FFTrainer(config: config, data: data)
-        for _ in 0 ..< steps { trainer.step() }
+        for _ in 0..<steps { trainer.step() }
         return Result(dataMiB: before, peakMiB: Machine.residentMiB()?.peak ?? .nan)
     }
 
     /// Backprop: `steps` minibatches of `settings.batchSize`; `makeModel` is
     /// called after the baseline is taken, so the model's own memory counts.
-    public static func backprop<M: Classifier>(_ makeModel: () -> M, settings: BackpropSettings, data: DataSplit,
-                                               steps: Int) throws -> Result where M.Scalar == Float {
+    public static func backprop<M: Classifier>(
+        _ makeModel: () -> M, settings: BackpropSettings, data: DataSplit,
+        steps: Int
+    ) throws -> Result where M.Scalar == Float {
         var s = settings
         s.epochs = 1
         HeapReuse.releaseFree()

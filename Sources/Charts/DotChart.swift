@@ -4,7 +4,10 @@ public struct DotChart: Sendable {
     public struct Value: Sendable {
         public var mean: Double
         public var error: Double?
-        public init(_ mean: Double, error: Double? = nil) { self.mean = mean; self.error = error }
+        public init(_ mean: Double, error: Double? = nil) {
+            self.mean = mean
+            self.error = error
+        }
     }
 
     public var title: String
@@ -16,14 +19,20 @@ public struct DotChart: Sendable {
     public var values: [[Value]]
 
     public init(title: String, description: String, xLabel: String, categories: [String], groups: [String], values: [[Value]]) {
-        self.title = title; self.description = description; self.xLabel = xLabel
-        self.categories = categories; self.groups = groups; self.values = values
+        self.title = title
+        self.description = description
+        self.xLabel = xLabel
+        self.categories = categories
+        self.groups = groups
+        self.values = values
     }
 
     public func render() -> String {
         let labelWidth = min(260, max(80, (categories.map { Figure.textWidth($0, size: 12) }.max() ?? 60) + 16))
-        let width = 520 + labelWidth, rowH = 26.0
-        let top = 62.0, plotH = max(rowH, Double(categories.count) * rowH)
+        let width = 520 + labelWidth
+        let rowH = 26.0
+        let top = 62.0
+        let plotH = max(rowH, Double(categories.count) * rowH)
         var svg = SVG(width: width, height: top + plotH + 50)
         svg.text(title, width / 2, 20, size: 15, anchor: .middle, weight: "bold")
         var lx = labelWidth
@@ -33,7 +42,9 @@ public struct DotChart: Sendable {
             lx += 30 + Figure.textWidth(name, size: 11)
         }
         let finite = values.flatMap { $0 }.flatMap { v in [v.mean - (v.error ?? 0), v.mean + (v.error ?? 0)] }.filter(\.isFinite)
-        let left = labelWidth, right = width - 20, bottom = top + plotH
+        let left = labelWidth
+        let right = width - 20
+        let bottom = top + plotH
         guard let lo = finite.min(), let hi = finite.max() else {
             svg.text("no data", (left + right) / 2, top + plotH / 2, size: 13, anchor: .middle, fill: "#777")
             return svg.render(title: title, description: description)

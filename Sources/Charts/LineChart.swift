@@ -16,8 +16,10 @@ public struct Series: Sendable {
     public var dashed: Bool
     public var spread: (lower: [Double], upper: [Double])?
 
-    public init(_ name: String, x: [Double], y: [Double], color: String, dashed: Bool = false,
-                spread: (lower: [Double], upper: [Double])? = nil) {
+    public init(
+        _ name: String, x: [Double], y: [Double], color: String, dashed: Bool = false,
+        spread: (lower: [Double], upper: [Double])? = nil
+    ) {
         self.name = name
         self.x = x
         self.y = y
@@ -31,14 +33,20 @@ public struct Series: Sendable {
 public struct Band: Sendable {
     public var from: Double, to: Double, label: String, color: String
     public init(from: Double, to: Double, label: String, color: String) {
-        self.from = from; self.to = to; self.label = label; self.color = color
+        self.from = from
+        self.to = to
+        self.label = label
+        self.color = color
     }
 }
 
 /// A vertical line at x (an event such as the end of warm-up).
 public struct Marker: Sendable {
     public var x: Double, label: String
-    public init(x: Double, label: String) { self.x = x; self.label = label }
+    public init(x: Double, label: String) {
+        self.x = x
+        self.label = label
+    }
 }
 
 public struct Panel: Sendable {
@@ -52,10 +60,18 @@ public struct Panel: Sendable {
     /// Fixed y domain (for fractions, accuracies); nil to fit the data.
     public var yDomain: (Double, Double)?
 
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], bands: [Band] = [],
-                markers: [Marker] = [], logY: Bool = false, yDomain: (Double, Double)? = nil) {
-        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
-        self.bands = bands; self.markers = markers; self.logY = logY; self.yDomain = yDomain
+    public init(
+        title: String, xLabel: String, yLabel: String, series: [Series], bands: [Band] = [],
+        markers: [Marker] = [], logY: Bool = false, yDomain: (Double, Double)? = nil
+    ) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.bands = bands
+        self.markers = markers
+        self.logY = logY
+        self.yDomain = yDomain
     }
 }
 
@@ -69,7 +85,10 @@ public struct Figure: Sendable {
     public var panelHeight: Double = 300
 
     public init(title: String, description: String, panels: [Panel], columns: Int = 1) {
-        self.title = title; self.description = description; self.panels = panels; self.columns = max(1, columns)
+        self.title = title
+        self.description = description
+        self.panels = panels
+        self.columns = max(1, columns)
     }
 
     static let margin = (left: 64.0, right: 16.0, top: 8.0, bottom: 46.0)
@@ -87,7 +106,8 @@ public struct Figure: Sendable {
         for item in items {
             let w = 28 + Self.textWidth(item.0, size: 11) + 14
             if width + w > panelWidth - Self.margin.left - Self.margin.right, !rows[rows.count - 1].isEmpty {
-                rows.append([]); width = 0
+                rows.append([])
+                width = 0
             }
             rows[rows.count - 1].append(item)
             width += w
@@ -100,16 +120,16 @@ public struct Figure: Sendable {
     public func render() -> String {
         let rows = (panels.count + columns - 1) / columns
         var rowHeights: [Double] = []
-        for r in 0 ..< rows {
-            let inRow = panels[(r * columns) ..< min(panels.count, (r + 1) * columns)]
+        for r in 0..<rows {
+            let inRow = panels[(r * columns)..<min(panels.count, (r + 1) * columns)]
             rowHeights.append(inRow.map(panelHeightWithLegend).max() ?? panelHeight)
         }
         let width = Double(min(columns, max(panels.count, 1))) * panelWidth
         var svg = SVG(width: width, height: Self.figureTitle + rowHeights.reduce(0, +))
         svg.text(title, width / 2, 20, size: 15, anchor: .middle, weight: "bold")
         var y0 = Self.figureTitle
-        for r in 0 ..< rows {
-            for c in 0 ..< columns {
+        for r in 0..<rows {
+            for c in 0..<columns {
                 let i = r * columns + c
                 guard i < panels.count else { break }
                 draw(panels[i], into: &svg, x0: Double(c) * panelWidth, y0: y0)
@@ -121,7 +141,8 @@ public struct Figure: Sendable {
 
     func draw(_ p: Panel, into svg: inout SVG, x0: Double, y0: Double) {
         let legend = legendRows(p)
-        let left = x0 + Self.margin.left, right = x0 + panelWidth - Self.margin.right
+        let left = x0 + Self.margin.left
+        let right = x0 + panelWidth - Self.margin.right
         let top = y0 + Self.titleHeight + Double(legend.count) * Self.legendRow + Self.margin.top
         let bottom = y0 + panelHeightWithLegend(p) - Self.margin.bottom
         svg.text(p.title, (left + right) / 2, y0 + 15, size: 13, anchor: .middle, weight: "bold")
@@ -142,9 +163,13 @@ public struct Figure: Sendable {
         }
 
         // Domains from the finite data (and spreads).
-        var xs: [Double] = [], ys: [Double] = []
+        var xs: [Double] = []
+        var ys: [Double] = []
         for s in p.series {
-            for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite && (!p.logY || y > 0) { xs.append(x); ys.append(y) }
+            for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite && (!p.logY || y > 0) {
+                xs.append(x)
+                ys.append(y)
+            }
             if let sp = s.spread {
                 for v in sp.lower + sp.upper where v.isFinite && (!p.logY || v > 0) { ys.append(v) }
             }
@@ -155,14 +180,17 @@ public struct Figure: Sendable {
             return
         }
         let xScale = NiceScale(low: xmin, high: xmax, count: 6)
-        let yScale = p.logY ? NiceScale(logLow: ymin, high: ymax)
+        let yScale =
+            p.logY
+            ? NiceScale(logLow: ymin, high: ymax)
             : p.yDomain.map { NiceScale(low: $0.0, high: $0.1, count: 6) } ?? NiceScale(low: ymin, high: ymax, count: 6)
         func px(_ x: Double) -> Double { left + xScale.fraction(x) * (right - left) }
         func py(_ y: Double) -> Double { bottom - yScale.fraction(y) * (bottom - top) }
 
         for b in p.bands {
-            svg.rect(px(max(b.from, xScale.lower)), top, max(0, px(min(b.to, xScale.upper)) - px(max(b.from, xScale.lower))),
-                     bottom - top, fill: b.color, opacity: 0.15)
+            svg.rect(
+                px(max(b.from, xScale.lower)), top, max(0, px(min(b.to, xScale.upper)) - px(max(b.from, xScale.lower))),
+                bottom - top, fill: b.color, opacity: 0.15)
         }
         // Gridlines and ticks.
         for t in yScale.ticks {
@@ -201,10 +229,16 @@ public struct Figure: Sendable {
 
     /// Runs of consecutive finite points (x, a, b).
     static func segments(_ x: [Double], _ a: [Double], _ b: [Double], log: Bool) -> [[(Double, Double, Double)]] {
-        var out: [[(Double, Double, Double)]] = [], cur: [(Double, Double, Double)] = []
-        for i in 0 ..< min(x.count, a.count, b.count) {
+        var out: [[(Double, Double, Double)]] = []
+        var cur: [(Double, Double, Double)] = []
+        for i in 0..<min(x.count, a.count, b.count) {
             let ok = x[i].isFinite && a[i].isFinite && b[i].isFinite && (!log || (a[i] > 0 && b[i] > 0))
-            if ok { cur.append((x[i], a[i], b[i])) } else if !cur.isEmpty { out.append(cur); cur = [] }
+            if ok {
+                cur.append((x[i], a[i], b[i]))
+            } else if !cur.isEmpty {
+                out.append(cur)
+                cur = []
+            }
         }
         if !cur.isEmpty { out.append(cur) }
         return out

@@ -11,7 +11,8 @@ public struct NiceScale: Equatable, Sendable {
 
     /// A linear scale covering `low…high` with about `count` ticks.
     public init(low: Double, high: Double, count: Int = 6) {
-        var lo = low, hi = high
+        var lo = low
+        var hi = high
         if !(lo.isFinite && hi.isFinite) { (lo, hi) = (0, 1) }
         if lo == hi { (lo, hi) = lo == 0 ? (0, 1) : (lo - abs(lo) * 0.5, hi + abs(hi) * 0.5) }
         let step = Self.niceStep((hi - lo) / Double(max(count - 1, 1)))
@@ -22,7 +23,7 @@ public struct NiceScale: Equatable, Sendable {
         self.upper = upper
         self.step = step
         let n = Int(((upper - lower) / step).rounded())
-        ticks = (0 ... n).map { Self.clean(lower + Double($0) * step, step: step) }
+        ticks = (0...n).map { Self.clean(lower + Double($0) * step, step: step) }
         logarithmic = false
     }
 
@@ -63,7 +64,7 @@ public struct NiceScale: Equatable, Sendable {
     public func label(_ v: Double) -> String {
         if logarithmic {
             let e = Int(log10(v).rounded())
-            return (-3 ... 3).contains(e) ? SVGNumber.format(v, decimals: max(0, -e)) : "1e\(e)"
+            return (-3...3).contains(e) ? SVGNumber.format(v, decimals: max(0, -e)) : "1e\(e)"
         }
         return SVGNumber.format(v, decimals: max(0, -Int(floor(log10(step)))))
     }

@@ -41,7 +41,8 @@ public struct DataLocator: Sendable {
                 throw DatasetError.incompleteFolder(dataset: dataset.rawValue, folder: f, missing: missing.map(\.rawValue))
             }
         }
-        throw DatasetError.notFound(dataset: dataset.rawValue,
-                                    searched: roots.map { ($0 as NSString).appendingPathComponent(dataset.folder) })
+        throw DatasetError.notFound(
+            dataset: dataset.rawValue,
+            searched: roots.map { ($0 as NSString).appendingPathComponent(dataset.folder) })
     }
 }

@@ -27,8 +27,10 @@ public struct DataSplit: Sendable {
     /// Loads and splits a dataset. `trainSize` (optional) keeps a seeded subset
     /// of the training split, for quick runs; validation and test stay whole
     /// unless `evalSize` limits them too.
-    public static func load(_ dataset: DatasetName, locator: DataLocator = DataLocator(), seed: UInt64,
-                            trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
+    public static func load(
+        _ dataset: DatasetName, locator: DataLocator = DataLocator(), seed: UInt64,
+        trainSize: Int? = nil, evalSize: Int? = nil
+    ) throws -> DataSplit {
         let folder = try locator.folder(for: dataset)
         func path(_ p: DatasetName.Part) -> String { DataLocator.file(p, in: folder)! }
         var files: [DataSource.File] = []
@@ -38,8 +40,10 @@ public struct DataSplit: Sendable {
             return try IDXArray.decode(data, path: path(p))
         }
         var split = try {
-            let full = try ImageSet.make(images: read(.trainImages), from: path(.trainImages), labels: read(.trainLabels), from: path(.trainLabels))
-            let test = try ImageSet.make(images: read(.testImages), from: path(.testImages), labels: read(.testLabels), from: path(.testLabels))
+            let full = try ImageSet.make(
+                images: read(.trainImages), from: path(.trainImages), labels: read(.trainLabels), from: path(.trainLabels))
+            let test = try ImageSet.make(
+                images: read(.testImages), from: path(.testImages), labels: read(.testLabels), from: path(.testLabels))
             return try make(dataset, full: full, test: test, seed: seed, trainSize: trainSize, evalSize: evalSize)
         }()
         split.source = DataSource(dataset: dataset, folder: URL(fileURLWithPath: folder).standardizedFileURL.path, files: files)
@@ -50,8 +54,10 @@ public struct DataSplit: Sendable {
     }
 
     /// Splits already-read images (tests build small ones).
-    public static func make(_ dataset: DatasetName, full: ImageSet, test: ImageSet, seed: UInt64,
-                            trainCount: Int? = nil, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
+    public static func make(
+        _ dataset: DatasetName, full: ImageSet, test: ImageSet, seed: UInt64,
+        trainCount: Int? = nil, trainSize: Int? = nil, evalSize: Int? = nil
+    ) throws -> DataSplit {
         let nTrain = trainCount ?? min(Self.trainCount, full.count * 5 / 6)
         var rng = Xoshiro256StarStar(seed: seed, stream: "split")
         let perm = rng.permutation(full.count)
@@ -71,7 +77,7 @@ public struct DataSplit: Sendable {
         if let e = evalSize {
             guard e > 0 else { throw DataSplitError(message: "eval size \(e) must be positive") }
             valIdx = Array(valIdx.prefix(e))
-            testSet = test.subset(Array(0 ..< min(e, test.count)))
+            testSet = test.subset(Array(0..<min(e, test.count)))
         }
         var train = full.subset(trainIdx)
         var validation = full.subset(valIdx)
@@ -79,22 +85,27 @@ public struct DataSplit: Sendable {
         standardise(&validation, mean: mean, std: std)
         standardise(&testSet, mean: mean, std: std)
         let maxValue = (maxPixel - mean) / std
-        return DataSplit(dataset: dataset, train: train, validation: validation, test: testSet,
-                         mean: mean, std: std, overlayValue: maxValue,
-                         trainIndices: trainIdx, validationIndices: valIdx)
+        return DataSplit(
+            dataset: dataset, train: train, validation: validation, test: testSet,
+            mean: mean, std: std, overlayValue: maxValue,
+            trainIndices: trainIdx, validationIndices: valIdx)
     }
 
     /// Mean, (population) standard deviation and maximum of the given rows'
     /// values, the sums accumulated in Double.
     static func statistics(_ set: ImageSet, rows: [Int]) -> (mean: Float, std: Float, max: Float) {
-        var s = 0.0, s2 = 0.0
+        var s = 0.0
+        var s2 = 0.0
         var mx = -Float.infinity
         let row = UnsafeMutablePointer<Float>.allocate(capacity: set.cols)
         defer { row.deallocate() }
         for i in rows {
-            set.copyRows(i ..< i + 1, into: row)
+            set.copyRows(i..<i + 1, into: row)
             var rs: Float = 0
-            for j in 0 ..< set.cols { rs += row[j]; mx = max(mx, row[j]) }
+            for j in 0..<set.cols {
+                rs += row[j]
+                mx = max(mx, row[j])
+            }
             s += Double(rs)
             s2 += Double(RowKernels.sumOfSquares(row, set.cols))
         }
@@ -129,7 +140,8 @@ public struct DataSource: Sendable, Equatable {
     /// One line for a log: where, and whether the digests matched.
     public var summary: String {
         "\(dataset.rawValue) read from \(folder) (\(files.count) files; SHA-256 "
-            + (matchesPublishedDigests ? "matches the published digests)" : "DOES NOT match the published digests: not the published dataset)")
+            + (matchesPublishedDigests
+                ? "matches the published digests)" : "DOES NOT match the published digests: not the published dataset)")
     }
 
     /// `{"dataset": …, "folder": …, "files": {"train-images-idx3-ubyte": "<sha256>", …}, "published": true}`,
@@ -139,7 +151,8 @@ public struct DataSource: Sendable, Equatable {
             "dataset": dataset.rawValue, "folder": folder, "published": matchesPublishedDigests,
             "files": Dictionary(uniqueKeysWithValues: files.map { ($0.part.rawValue, $0.sha256) }),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 }
@@ -170,7 +183,7 @@ public enum LabelOverlay {
     public static func overlaid(_ images: Matrix<Float>, labels: [Int], value: Float) -> Matrix<Float> {
         var m = images
         m.storage.withUnsafeMutableBufferPointer { p in
-            for i in 0 ..< m.rows { apply(p.baseAddress! + i * m.cols, label: labels[i], value: value) }
+            for i in 0..<m.rows { apply(p.baseAddress! + i * m.cols, label: labels[i], value: value) }
         }
         return m
     }

@@ -31,8 +31,10 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
     public var classCounts: (train: [Int], test: [Int]) {
         switch self {
         case .mnist:
-            return ([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
-                    [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+            return (
+                [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949],
+                [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+            )
         case .fashionMNIST:
             return (Array(repeating: 6000, count: 10), Array(repeating: 1000, count: 10))
         }
@@ -42,9 +44,11 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
     public var mirrors: [String] {
         switch self {
         case .mnist:
-            return ["https://ossci-datasets.s3.amazonaws.com/mnist/",
-                    "https://storage.googleapis.com/cvdf-datasets/mnist/",
-                    "http://yann.lecun.com/exdb/mnist/"]
+            return [
+                "https://ossci-datasets.s3.amazonaws.com/mnist/",
+                "https://storage.googleapis.com/cvdf-datasets/mnist/",
+                "http://yann.lecun.com/exdb/mnist/",
+            ]
         case .fashionMNIST:
             return ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]
         }
@@ -52,8 +56,14 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
 
     public init(parsing text: String) throws {
         let t = text.lowercased()
-        if let d = DatasetName(rawValue: t) { self = d; return }
-        if t == "fashion" || t == "fashionmnist" || t == "fmnist" { self = .fashionMNIST; return }
+        if let d = DatasetName(rawValue: t) {
+            self = d
+            return
+        }
+        if t == "fashion" || t == "fashionmnist" || t == "fmnist" {
+            self = .fashionMNIST
+            return
+        }
         throw DatasetNameError(text: text)
     }
 }

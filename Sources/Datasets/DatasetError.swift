@@ -20,7 +20,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case .missingFile(let p): return "\(p): no such file"
         case .unreadable(let p, let r): return "\(p): cannot be read (\(r))"
         case .badMagic(let p, let f):
-            return "\(p): not an IDX file (magic number \(f.map { String(format2: $0) }.joined(separator: " ")), expected 00 00 <type> <rank>)"
+            return
+                "\(p): not an IDX file (magic number \(f.map { String(format2: $0) }.joined(separator: " ")), expected 00 00 <type> <rank>)"
         case .unsupportedType(let p, let c):
             return "\(p): IDX element type 0x\(String(format2: c)) is not supported (only 0x08, unsigned byte)"
         case .truncated(let p, let e, let a):

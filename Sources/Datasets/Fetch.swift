@@ -1,21 +1,25 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Downloads a dataset's gzip files from its mirrors into `<root>/<dataset>/`,
 /// verifies each against its uncompressed SHA-256, and only then moves it into
 /// place, so that a failed or partial download never leaves a file behind.
 public enum Fetch {
-    public static func fetch(_ dataset: DatasetName, into root: String,
-                             log: (String) -> Void = { print($0) }) throws {
+    public static func fetch(
+        _ dataset: DatasetName, into root: String,
+        log: (String) -> Void = { print($0) }
+    ) throws {
         let folder = (root as NSString).appendingPathComponent(dataset.folder)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for part in DatasetName.Part.allCases {
             let name = part.rawValue + ".gz"
             let target = (folder as NSString).appendingPathComponent(name)
             if let existing = try? readUncompressed(path: target),
-               Verification.sha256Hex(existing) == dataset.sha256(part) {
+                Verification.sha256Hex(existing) == dataset.sha256(part)
+            {
                 log("\(target): already present and verified")
                 continue
             }

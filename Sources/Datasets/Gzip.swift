@@ -32,7 +32,7 @@ public enum Gzip {
                     stream.avail_out = uInt(chunk)
                     return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
-                out.append(contentsOf: buffer[0 ..< chunk - Int(stream.avail_out)])
+                out.append(contentsOf: buffer[0..<chunk - Int(stream.avail_out)])
                 switch status {
                 case Z_STREAM_END:
                     // Another gzip member may follow (as `gzip -c a b` writes).
@@ -75,7 +75,7 @@ public enum Gzip {
                     stream.avail_out = uInt(chunk)
                     return CZlib.deflate(&stream, Z_FINISH)
                 }
-                out.append(contentsOf: buffer[0 ..< chunk - Int(stream.avail_out)])
+                out.append(contentsOf: buffer[0..<chunk - Int(stream.avail_out)])
             } while status == Z_OK || status == Z_BUF_ERROR
             precondition(status == Z_STREAM_END, "zlib deflate failed with \(status)")
         }

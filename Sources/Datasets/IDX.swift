@@ -39,7 +39,8 @@ public struct IDXArray: Equatable, Sendable {
         for d in shape {
             let (p, overflow) = elements.multipliedReportingOverflow(by: d)
             guard !overflow, p <= b.count else {
-                throw DatasetError.unexpectedShape(path: path, shape: shape, expected: "dimensions whose product fits the file's \(b.count) bytes")
+                throw DatasetError.unexpectedShape(
+                    path: path, shape: shape, expected: "dimensions whose product fits the file's \(b.count) bytes")
             }
             elements = p
         }
@@ -57,8 +58,10 @@ public struct IDXArray: Equatable, Sendable {
     public func encoded() -> Data {
         var out = Data([0, 0, 0x08, UInt8(shape.count)])
         for d in shape {
-            out.append(contentsOf: [UInt8(truncatingIfNeeded: d >> 24), UInt8(truncatingIfNeeded: d >> 16),
-                                    UInt8(truncatingIfNeeded: d >> 8), UInt8(truncatingIfNeeded: d)])
+            out.append(contentsOf: [
+                UInt8(truncatingIfNeeded: d >> 24), UInt8(truncatingIfNeeded: d >> 16),
+                UInt8(truncatingIfNeeded: d >> 8), UInt8(truncatingIfNeeded: d),
+            ])
         }
         out.append(contentsOf: bytes)
         return out

@@ -29,7 +29,8 @@ public struct ImageSet: Sendable {
     }
 
     init(codes: [UInt8], table: [Float], cols: Int, labels: [UInt8]) {
-        precondition(codes.count == cols * labels.count && table.count == 256, "\(codes.count) pixel bytes for \(labels.count) images of \(cols)")
+        precondition(
+            codes.count == cols * labels.count && table.count == 256, "\(codes.count) pixel bytes for \(labels.count) images of \(cols)")
         pixels = .coded(codes, table: table)
         self.labels = labels
         self.cols = cols
@@ -42,7 +43,7 @@ public struct ImageSet: Sendable {
         case .floats(let m): return m
         case .coded:
             var m = Matrix<Float>(rows: count, cols: cols)
-            m.storage.withUnsafeMutableBufferPointer { copyRows(0 ..< count, into: $0.baseAddress!) }
+            m.storage.withUnsafeMutableBufferPointer { copyRows(0..<count, into: $0.baseAddress!) }
             return m
         }
     }
@@ -57,7 +58,7 @@ public struct ImageSet: Sendable {
             codes.withUnsafeBufferPointer { c in
                 table.withUnsafeBufferPointer { t in
                     let src = c.baseAddress! + range.lowerBound * cols
-                    for i in 0 ..< range.count * cols { dst[i] = t[Int(src[i])] }
+                    for i in 0..<range.count * cols { dst[i] = t[Int(src[i])] }
                 }
             }
         }
@@ -67,7 +68,7 @@ public struct ImageSet: Sendable {
     public func gathering(rows indices: [Int]) -> Matrix<Float> {
         var m = Matrix<Float>(rows: indices.count, cols: cols)
         m.storage.withUnsafeMutableBufferPointer { p in
-            for (k, i) in indices.enumerated() { copyRows(i ..< i + 1, into: p.baseAddress! + k * cols) }
+            for (k, i) in indices.enumerated() { copyRows(i..<i + 1, into: p.baseAddress! + k * cols) }
         }
         return m
     }
@@ -98,14 +99,15 @@ public struct ImageSet: Sendable {
             throw DatasetError.unexpectedShape(path: labelPath, shape: lab.shape, expected: "N")
         }
         guard img.shape[0] == lab.shape[0] else {
-            throw DatasetError.countMismatch(images: imagePath, imageCount: img.shape[0],
-                                             labels: labelPath, labelCount: lab.shape[0])
+            throw DatasetError.countMismatch(
+                images: imagePath, imageCount: img.shape[0],
+                labels: labelPath, labelCount: lab.shape[0])
         }
         if let bad = lab.bytes.firstIndex(where: { $0 > 9 }) {
             throw DatasetError.labelOutOfRange(path: labelPath, index: bad, label: lab.bytes[bad])
         }
         let d = img.shape[1] * img.shape[2]
-        return ImageSet(codes: img.bytes, table: (0 ..< 256).map { Float($0) * (1 / 255) }, cols: d, labels: lab.bytes)
+        return ImageSet(codes: img.bytes, table: (0..<256).map { Float($0) * (1 / 255) }, cols: d, labels: lab.bytes)
     }
 
     /// The images at `indices`, in that order.

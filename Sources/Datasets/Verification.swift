@@ -26,8 +26,13 @@ public enum Verification {
             do {
                 let digest = sha256Hex(try readUncompressed(path: path))
                 let expected = dataset.sha256(part)
-                files.append((part, path, digest == expected ? nil
-                              : DatasetError.checksumMismatch(path: path, expected: expected, actual: digest).description))
+                files.append(
+                    (
+                        part, path,
+                        digest == expected
+                            ? nil
+                            : DatasetError.checksumMismatch(path: path, expected: expected, actual: digest).description
+                    ))
             } catch {
                 files.append((part, path, "\(error)"))
             }

@@ -24,33 +24,48 @@ public struct Adam<T: BLASScalar>: Sendable {
     }
 
     @inlinable
-    public mutating func update(_ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
-                                learningRate lr: Double, weightDecay lambda: Double = 0, decayed: Int = 0) {
+    public mutating func update(
+        _ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
+        learningRate lr: Double, weightDecay lambda: Double = 0, decayed: Int = 0
+    ) {
         precondition(params.count == m.count && g.count == m.count, "Adam: parameter count changed")
-        precondition((0 ... params.count).contains(decayed), "Adam: decayed count out of range")
+        precondition((0...params.count).contains(decayed), "Adam: decayed count out of range")
         step += 1
-        let b1 = T(beta1), b2 = T(beta2)
-        let c1 = 1 - b1, c2 = 1 - b2
+        let b1 = T(beta1)
+        let b2 = T(beta2)
+        let c1 = 1 - b1
+        let c2 = 1 - b2
         let stepSize = T(lr / (1 - pow(beta1, Double(step))))
         let invSqrtBC2 = T(1 / (1 - pow(beta2, Double(step))).squareRoot())
         let eps = T(epsilon)
-        let shrink = T(1 - lr * lambda), keep = T(1)
-        let shrinkAll = SIMD8(repeating: shrink), keepAll = SIMD8(repeating: keep)
+        let shrink = T(1 - lr * lambda)
+        let keep = T(1)
+        let shrinkAll = SIMD8(repeating: shrink)
+        let keepAll = SIMD8(repeating: keep)
         m.withUnsafeMutableBufferPointer { mp in
             v.withUnsafeMutableBufferPointer { vp in
                 let n = params.count
                 let s = MemoryLayout<T>.stride
-                let pr = UnsafeMutableRawPointer(params.baseAddress!), gr = UnsafeRawPointer(g.baseAddress!)
-                let mr = UnsafeMutableRawPointer(mp.baseAddress!), vr = UnsafeMutableRawPointer(vp.baseAddress!)
-                let mb = mp.baseAddress!, vb = vp.baseAddress!, pb = params.baseAddress!, gb = g.baseAddress!
+                let pr = UnsafeMutableRawPointer(params.baseAddress!)
+                let gr = UnsafeRawPointer(g.baseAddress!)
+                let mr = UnsafeMutableRawPointer(mp.baseAddress!)
+                let vr = UnsafeMutableRawPointer(vp.baseAddress!)
+                let mb = mp.baseAddress!
+                let vb = vp.baseAddress!
+                let pb = params.baseAddress!
+                let gb = g.baseAddress!
                 // Each value on its own: split over the threads in whole vectors, same bits at any count.
                 Parallel.forEachChunk((n + 7) / 8, cost: n) { blocks in
                     let hi = min(blocks.upperBound * 8, n)
                     var j = blocks.lowerBound * 8
                     while j + 8 <= hi {
                         let o = j * s
-                        let factor = j + 8 <= decayed ? shrinkAll : j >= decayed ? keepAll
-                            : SIMD8((0 ..< 8).map { j + $0 < decayed ? shrink : keep })  // the one block across the boundary
+                        let factor =
+                            j + 8 <= decayed
+                            ? shrinkAll
+                            : j >= decayed
+                                ? keepAll
+                                : SIMD8((0..<8).map { j + $0 < decayed ? shrink : keep })  // the one block across the boundary
                         let gv = gr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
                         let mv = b1 * mr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c1 * gv
                         let vv = b2 * vr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + c2 * gv * gv

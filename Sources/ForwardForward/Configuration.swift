@@ -176,8 +176,10 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 // MARK: - Presets (the paper's protocols)
 
 extension FFConfiguration {
-    public static let presetNames = ["baseline-mnist", "baseline-fashion", "amsga-mnist", "amsga-fashion", "hinton-mnist", "hinton-fashion",
-                                     "hinton-text-mnist", "hinton-text-fashion"]
+    public static let presetNames = [
+        "baseline-mnist", "baseline-fashion", "amsga-mnist", "amsga-fashion", "hinton-mnist", "hinton-fashion",
+        "hinton-text-mnist", "hinton-text-fashion",
+    ]
 
     public static func preset(_ name: String) throws -> FFConfiguration {
         switch name {
@@ -190,8 +192,9 @@ extension FFConfiguration {
         case "hinton-text-mnist": return hintonText(.mnist)
         case "hinton-text-fashion": return hintonText(.fashionMNIST)
         default:
-            throw ConfigurationError(parameter: "preset",
-                                     problem: "unknown preset '\(name)'; known: \(presetNames.joined(separator: ", "))")
+            throw ConfigurationError(
+                parameter: "preset",
+                problem: "unknown preset '\(name)'; known: \(presetNames.joined(separator: ", "))")
         }
     }
 

@@ -4,7 +4,9 @@ public struct Accuracies: Sendable, Equatable {
     public var validation = Double.nan
     public var test = Double.nan
     public init(train: Double = .nan, validation: Double = .nan, test: Double = .nan) {
-        self.train = train; self.validation = validation; self.test = test
+        self.train = train
+        self.validation = validation
+        self.test = test
     }
 }
 
@@ -35,9 +37,11 @@ public struct EpochTrace: Sendable, Equatable {
     public var accuracyBatch = Accuracies()
     public var wallSeconds: Double = .nan
 
-    public init(epoch: Int, layerEpoch: Int, trainingLayer: Int, learningRate: Double, progress: Double,
-                stage: NegativeMining.Stage, bandRadius: Double, candidates: Int, keptFromBand: Int,
-                keptFromHard: Int, keptFromTopUp: Int, negativesUsed: Int, layers: [LayerStatistics]) {
+    public init(
+        epoch: Int, layerEpoch: Int, trainingLayer: Int, learningRate: Double, progress: Double,
+        stage: NegativeMining.Stage, bandRadius: Double, candidates: Int, keptFromBand: Int,
+        keptFromHard: Int, keptFromTopUp: Int, negativesUsed: Int, layers: [LayerStatistics]
+    ) {
         self.epoch = epoch
         self.layerEpoch = layerEpoch
         self.trainingLayer = trainingLayer

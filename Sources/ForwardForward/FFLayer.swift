@@ -22,8 +22,10 @@ public struct FFLayer<T: BLASScalar>: Sendable {
     }
 
     /// A freshly initialised layer drawing from `rng`.
-    public init(inputSize: Int, outputSize: Int, initialisation: FFConfiguration.Initialisation,
-                rng: inout Xoshiro256StarStar) {
+    public init(
+        inputSize: Int, outputSize: Int, initialisation: FFConfiguration.Initialisation,
+        rng: inout Xoshiro256StarStar
+    ) {
         var p = [T](repeating: 0, count: inputSize * outputSize + outputSize)
         let fanIn = Double(inputSize)
         p.withUnsafeMutableBufferPointer { buf in
@@ -32,10 +34,10 @@ public struct FFLayer<T: BLASScalar>: Sendable {
                 let bound = T(1 / fanIn.squareRoot())
                 rng.fillUniform(buf, low: -bound, high: bound)
             case .kaimingNormal:
-                let w = UnsafeMutableBufferPointer(rebasing: buf[0 ..< inputSize * outputSize])
+                let w = UnsafeMutableBufferPointer(rebasing: buf[0..<inputSize * outputSize])
                 rng.fillNormal(w, mean: 0, std: T((2 / fanIn).squareRoot()))
             case .normalFanIn:
-                let w = UnsafeMutableBufferPointer(rebasing: buf[0 ..< inputSize * outputSize])
+                let w = UnsafeMutableBufferPointer(rebasing: buf[0..<inputSize * outputSize])
                 rng.fillNormal(w, mean: 0, std: T((1 / fanIn).squareRoot()))
             }
         }
@@ -43,7 +45,7 @@ public struct FFLayer<T: BLASScalar>: Sendable {
     }
 
     public var weight: Matrix<T> {
-        Matrix(rows: outputSize, cols: inputSize, storage: Array(parameters[0 ..< weightCount]))
+        Matrix(rows: outputSize, cols: inputSize, storage: Array(parameters[0..<weightCount]))
     }
     public var bias: [T] { Array(parameters[weightCount...]) }
 
@@ -59,9 +61,11 @@ public struct FFLayer<T: BLASScalar>: Sendable {
 
     /// `forward`, then `goodness.goodness(h, …)` in the same pass over h.
     @inlinable
-    public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
-                        scoring goodness: MultiScaleGoodness<T>, into g: UnsafeMutablePointer<T>,
-                        rowSums: UnsafeMutablePointer<T>) {
+    public func forward(
+        _ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
+        scoring goodness: MultiScaleGoodness<T>, into g: UnsafeMutablePointer<T>,
+        rowSums: UnsafeMutablePointer<T>
+    ) {
         guard rows > 0 else { return }
         linear(xhat, rows: rows, into: h)
         parameters.withUnsafeBufferPointer {
@@ -71,9 +75,11 @@ public struct FFLayer<T: BLASScalar>: Sendable {
 
     /// `forward`, then `goodness.evaluate(h, …)` in the same pass over h.
     @inlinable
-    public func forward(_ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
-                        evaluating goodness: MultiScaleGoodness<T>, part: UnsafeMutablePointer<T>,
-                        rowSums: UnsafeMutablePointer<T>) {
+    public func forward(
+        _ xhat: UnsafePointer<T>, rows: Int, into h: UnsafeMutablePointer<T>,
+        evaluating goodness: MultiScaleGoodness<T>, part: UnsafeMutablePointer<T>,
+        rowSums: UnsafeMutablePointer<T>
+    ) {
         guard rows > 0 else { return }
         linear(xhat, rows: rows, into: h)
         parameters.withUnsafeBufferPointer {
@@ -85,28 +91,34 @@ public struct FFLayer<T: BLASScalar>: Sendable {
     @inlinable
     func linear(_ xhat: UnsafePointer<T>, rows: Int, into z: UnsafeMutablePointer<T>) {
         parameters.withUnsafeBufferPointer { p in
-            T.gemm(transA: false, transB: true, m: rows, n: outputSize, k: inputSize,
-                   alpha: 1, a: xhat, lda: inputSize, b: p.baseAddress!, ldb: inputSize,
-                   beta: 0, c: z, ldc: outputSize)
+            T.gemm(
+                transA: false, transB: true, m: rows, n: outputSize, k: inputSize,
+                alpha: 1, a: xhat, lda: inputSize, b: p.baseAddress!, ldb: inputSize,
+                beta: 0, c: z, ldc: outputSize)
         }
     }
 
     /// Adds dW = dZᵀ x̂ and db = Σ_rows dZ (given: the `columnSums` of dZ, which
     /// the goodness backward pass takes) into `gradient`; `accumulate: false` overwrites.
     @inlinable
-    public mutating func accumulateGradient(dz: UnsafePointer<T>, xhat: UnsafePointer<T>, rows: Int,
-                                            accumulate: Bool, columnSums: UnsafePointer<T>) {
-        let wc = weightCount, out = outputSize, inp = inputSize
+    public mutating func accumulateGradient(
+        dz: UnsafePointer<T>, xhat: UnsafePointer<T>, rows: Int,
+        accumulate: Bool, columnSums: UnsafePointer<T>
+    ) {
+        let wc = weightCount
+        let out = outputSize
+        let inp = inputSize
         gradient.withUnsafeMutableBufferPointer { g in
             let gp = g.baseAddress!
             if rows == 0 {
                 if !accumulate { gp.update(repeating: 0, count: g.count) }
                 return
             }
-            T.gemm(transA: true, transB: false, m: out, n: inp, k: rows,
-                   alpha: 1, a: dz, lda: out, b: xhat, ldb: inp,
-                   beta: accumulate ? 1 : 0, c: gp, ldc: inp)
-            for j in 0 ..< out { gp[wc + j] = (accumulate ? gp[wc + j] : 0) + columnSums[j] }
+            T.gemm(
+                transA: true, transB: false, m: out, n: inp, k: rows,
+                alpha: 1, a: dz, lda: out, b: xhat, ldb: inp,
+                beta: accumulate ? 1 : 0, c: gp, ldc: inp)
+            for j in 0..<out { gp[wc + j] = (accumulate ? gp[wc + j] : 0) + columnSums[j] }
         }
     }
 }

@@ -59,8 +59,9 @@ public final class FFTrainer {
     public init(config: FFConfiguration, data: DataSplit) throws {
         try config.validate()
         guard data.train.cols == config.layerSizes[0] else {
-            throw ConfigurationError(parameter: "layerSizes",
-                                     problem: "input size \(config.layerSizes[0]) but the images have \(data.train.cols) pixels")
+            throw ConfigurationError(
+                parameter: "layerSizes",
+                problem: "input size \(config.layerSizes[0]) but the images have \(data.train.cols) pixels")
         }
         guard data.train.count > 0 else { throw ConfigurationError(parameter: "trainSize", problem: "no training images") }
         self.config = config
@@ -69,25 +70,28 @@ public final class FFTrainer {
         let sizes = config.layerSizes
         let count = sizes.count - 1
         var initRNG = Xoshiro256StarStar(seed: config.seed, stream: "init")
-        layers = (0 ..< count).map {
+        layers = (0..<count).map {
             FFLayer(inputSize: sizes[$0], outputSize: sizes[$0 + 1], initialisation: config.initialisation, rng: &initRNG)
         }
         optimizers = layers.map {
             Adam(count: $0.parameters.count, beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEpsilon)
         }
-        peerMeans = config.peerNormalisation == nil ? []
+        peerMeans =
+            config.peerNormalisation == nil
+            ? []
             : sizes.dropFirst().map { [Float](repeating: PeerNormalisation.initialMean, count: $0) }
         peerTerm = Buffer(config.peerNormalisation == nil ? 1 : sizes.dropFirst().max()!)
         negativesRNG = Xoshiro256StarStar(seed: config.seed, stream: "negatives")
         miningRNG = Xoshiro256StarStar(seed: config.seed, stream: "mining")
-        goodness = (0 ..< count).map { l in
+        goodness = (0..<count).map { l in
             config.multiScaleGoodness
                 ? .multiScale(width: sizes[l + 1], depth: ThresholdSchedule.depth(layer: l + 1, of: count))
                 : .baseline(width: sizes[l + 1])
         }
         thresholds = ThresholdSchedule(theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count)
-        schedule = LearningRateSchedule(eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule,
-                                        decay: config.learningRateDecay)
+        schedule = LearningRateSchedule(
+            eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule,
+            decay: config.learningRateDecay)
         normalise = RowNormaliser(config)
 
         let n = data.train.count
@@ -98,11 +102,12 @@ public final class FFTrainer {
         pos = ActivationSlots(rows: batchRows, sizes: sizes)
         // The predictor evaluates in the negatives' slots, chunk rows at a time.
         neg = ActivationSlots(rows: max(batchRows, chunk), sizes: sizes)
-        workspaces = (0 ..< count).map { StepWorkspace(rows: batchRows, width: sizes[$0 + 1]) }
+        workspaces = (0..<count).map { StepWorkspace(rows: batchRows, width: sizes[$0 + 1]) }
         candidateGoodness = Buffer(batchRows)
         candidateScratch = Buffer(batchRows)
         predictor = Predictor(sizes: sizes, chunk: chunk, slots: neg)
-        readout = config.negativeLabels == .readout
+        readout =
+            config.negativeLabels == .readout
             ? SoftmaxReadout(widths: Array(sizes[min(config.scoredFromLayer ?? 1, count)...]), rows: batchRows) : nil
         trainProbeRows = min(10_000, n)
         trueLabels = data.train.labels.map(Int.init)
@@ -125,13 +130,13 @@ public final class FFTrainer {
     func fillOverlaid(labels: [Int], rows: ArraySlice<Int>? = nil, into dst: UnsafeMutablePointer<Float>) {
         let d0 = config.layerSizes[0]
         guard let rows else {
-            data.train.copyRows(0 ..< n, into: dst)
-            for i in 0 ..< n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
+            data.train.copyRows(0..<n, into: dst)
+            for i in 0..<n { LabelOverlay.apply(dst + i * d0, label: labels[i], value: data.overlayValue) }
             normalise(dst, dst, rows: n, cols: d0)
             return
         }
         for (k, i) in rows.enumerated() {
-            data.train.copyRows(i ..< i + 1, into: dst + k * d0)
+            data.train.copyRows(i..<i + 1, into: dst + k * d0)
             LabelOverlay.apply(dst + k * d0, label: labels[i], value: data.overlayValue)
         }
         normalise(dst, dst, rows: rows.count, cols: d0)
@@ -145,7 +150,7 @@ public final class FFTrainer {
         guard batchRows < n else { return nil }
         var rng = Xoshiro256StarStar(seed: config.seed, stream: "batches \(step)")
         let order = rng.permutation(n)
-        return stride(from: 0, to: n, by: batchRows).map { order[$0 ..< min($0 + batchRows, n)] }
+        return stride(from: 0, to: n, by: batchRows).map { order[$0..<min($0 + batchRows, n)] }
     }
 
     /// One step: an epoch of every layer (interleaved) or of one layer (greedy).
@@ -174,8 +179,10 @@ public final class FFTrainer {
     /// `onStep` first; a step whose loss, goodness or gradient is NaN or
     /// infinite ends training with `DivergenceError` (after `onStep` has it, so
     /// the trace keeps the steps up to there).
-    public func train(onStep: (EpochTrace) throws -> Void = { _ in },
-                      shouldStop: () -> Bool = { false }) throws {
+    public func train(
+        onStep: (EpochTrace) throws -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws {
         while !finished && !shouldStop() {
             let record = step()
             try onStep(record)
@@ -198,15 +205,17 @@ public final class FFTrainer {
 
     private func evaluateAtThreadCount(layerCount: Int?, fullTrain: Bool) -> (perSample: Accuracies, batch: Accuracies) {
         let active = Array(layers.prefix(layerCount ?? self.layerCount))
-        var ps = Accuracies(), bt = Accuracies()
+        var ps = Accuracies()
+        var bt = Accuracies()
         let sets: [(ImageSet, Int, WritableKeyPath<Accuracies, Double>)] = [
             (data.train, fullTrain ? data.train.count : trainProbeRows, \.train),
             (data.validation, data.validation.count, \.validation), (data.test, data.test.count, \.test),
         ]
         for (set, rows, key) in sets where rows > 0 {
-            let (p, b) = predictor.predict(set, rows: rows, layers: active, goodness: goodness,
-                                           scoredFrom: scoredFrom(active: active.count),
-                                           overlayValue: data.overlayValue, normalise: normalise)
+            let (p, b) = predictor.predict(
+                set, rows: rows, layers: active, goodness: goodness,
+                scoredFrom: scoredFrom(active: active.count),
+                overlayValue: data.overlayValue, normalise: normalise)
             ps[keyPath: key] = Predictor.accuracy(p, Array(set.labels.prefix(rows)))
             bt[keyPath: key] = Predictor.accuracy(b, Array(set.labels.prefix(rows)))
         }

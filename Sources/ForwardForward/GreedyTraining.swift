@@ -18,25 +18,30 @@ extension FFTrainer {
                 prepareGreedyInputs(layer: l, rows: rows)
                 return [greedyLayerStep(l, rows: rows.count, theta: theta, learningRate: lr)]
             }
-            stats[l] = LayerStatistics.combined(parts, positivesPerBatch: batches.map(\.count),
-                                                negativesPerBatch: batches.map(\.count))[0]
+            stats[l] =
+                LayerStatistics.combined(
+                    parts, positivesPerBatch: batches.map(\.count),
+                    negativesPerBatch: batches.map(\.count))[0]
         } else {
             if greedyPreparedLayer != l + 1 { prepareGreedyInputs(layer: l) }
             stats[l] = greedyLayerStep(l, rows: n, theta: theta, learningRate: lr)
         }
-        return EpochTrace(epoch: step, layerEpoch: e, trainingLayer: l + 1, learningRate: lr, progress: p,
-                          stage: .off, bandRadius: .nan, candidates: n, keptFromBand: 0, keptFromHard: 0,
-                          keptFromTopUp: 0, negativesUsed: n, layers: stats)
+        return EpochTrace(
+            epoch: step, layerEpoch: e, trainingLayer: l + 1, learningRate: lr, progress: p,
+            stage: .off, bandRadius: .nan, candidates: n, keptFromBand: 0, keptFromHard: 0,
+            keptFromTopUp: 0, negativesUsed: n, layers: stats)
     }
 
     /// One step of layer l on the `rows` positives and negatives its input slots hold.
     func greedyLayerStep(_ l: Int, rows: Int, theta: Double, learningRate lr: Double) -> LayerStatistics {
-        let positives = pos.side(l, rows: rows), negatives = neg.side(l, rows: rows)
+        let positives = pos.side(l, rows: rows)
+        let negatives = neg.side(l, rows: rows)
         var st = LayerStep.forwardAndLoss(
             layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: false,
             theta: theta, sharpness: config.sharpness, reduction: config.lossReduction, workspace: workspaces[l])
-        LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l],
-                                                 pos: positives, neg: negatives, workspace: workspaces[l])
+        LayerStep.backwardOverwritingActivations(
+            layer: &layers[l], goodness: goodness[l],
+            pos: positives, neg: negatives, workspace: workspaces[l])
         st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
         return st
     }
@@ -51,7 +56,7 @@ extension FFTrainer {
         if let rows { fillOverlaid(labels: trueLabels, rows: rows, into: pos.first.pointer) } else { preparePositives() }
         fillOverlaid(labels: fixedNegativeLabels!, rows: rows, into: neg.first.pointer)
         negativeRows = m
-        for k in 0 ..< l {
+        for k in 0..<l {
             layers[k].forward(pos.input(k), rows: m, into: pos.h.pointer)
             layers[k].forward(neg.input(k), rows: m, into: neg.h.pointer)
             normalise(pos.h.pointer, pos.input(k + 1), rows: m, cols: sizes[k + 1])

@@ -27,34 +27,39 @@ extension FFTrainer {
             }
             selection = NegativeMining.Selection.combined(parts.map(\.0))
             negativesUsed = parts.map(\.0.kept).reduce(0, +)
-            stats = LayerStatistics.combined(parts.map(\.1), positivesPerBatch: batches.map(\.count),
-                                             negativesPerBatch: parts.map(\.0.kept))
+            stats = LayerStatistics.combined(
+                parts.map(\.1), positivesPerBatch: batches.map(\.count),
+                negativesPerBatch: parts.map(\.0.kept))
         } else {
             // A batch size of at least n trains full-batch, the read-out too.
-            if readout != nil { readoutNegativeLabels(rows: Array(0 ..< n)[...], learningRate: lr, into: &labels) }
+            if readout != nil { readoutNegativeLabels(rows: Array(0..<n)[...], learningRate: lr, into: &labels) }
             (selection, stats) = interleavedBatch(rows: nil, negativeLabels: labels, progress: p, learningRate: lr)
             negativesUsed = selection.kept
         }
-        return EpochTrace(epoch: epoch, layerEpoch: epoch, trainingLayer: 0, learningRate: lr, progress: p,
-                          stage: selection.stage, bandRadius: selection.bandRadius, candidates: selection.candidates,
-                          keptFromBand: selection.fromBand, keptFromHard: selection.fromHard,
-                          keptFromTopUp: selection.fromTopUp, negativesUsed: negativesUsed, layers: stats)
+        return EpochTrace(
+            epoch: epoch, layerEpoch: epoch, trainingLayer: 0, learningRate: lr, progress: p,
+            stage: selection.stage, bandRadius: selection.bandRadius, candidates: selection.candidates,
+            keptFromBand: selection.fromBand, keptFromHard: selection.fromHard,
+            keptFromTopUp: selection.fromTopUp, negativesUsed: negativesUsed, layers: stats)
     }
 
     /// One step of every layer on a batch: all training rows (`rows` nil, the
     /// paper's full batch) or a minibatch's. Its candidate negatives carry
     /// `negativeLabels` (indexed by training row), are mined, then each layer
     /// steps on the positives and the kept negatives.
-    func interleavedBatch(rows: ArraySlice<Int>?, negativeLabels labels: [Int], progress p: Double,
-                          learningRate lr: Double) -> (NegativeMining.Selection, [LayerStatistics]) {
+    func interleavedBatch(
+        rows: ArraySlice<Int>?, negativeLabels labels: [Int], progress p: Double,
+        learningRate lr: Double
+    ) -> (NegativeMining.Selection, [LayerStatistics]) {
         let sizes = config.layerSizes
         let m = rows?.count ?? n
         // Candidates x̃⁻ = overlay(x, shuffle(y)), through layer 1 with this step's weights
         // (and scored there, for mining).
         fillOverlaid(labels: labels, rows: rows, into: neg.first.pointer)
         if config.negativeMining {
-            layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer, scoring: goodness[0],
-                              into: candidateGoodness.pointer, rowSums: candidateScratch.pointer)
+            layers[0].forward(
+                neg.first.pointer, rows: m, into: neg.h.pointer, scoring: goodness[0],
+                into: candidateGoodness.pointer, rowSums: candidateScratch.pointer)
         } else {
             layers[0].forward(neg.first.pointer, rows: m, into: neg.h.pointer)
         }
@@ -69,9 +74,10 @@ extension FFTrainer {
         if let rows { fillOverlaid(labels: trueLabels, rows: rows, into: pos.first.pointer) } else { preparePositives() }
 
         var stats: [LayerStatistics] = []
-        for l in 0 ..< layerCount {
+        for l in 0..<layerCount {
             let theta = thresholds.theta(layer: l + 1, progress: p)
-            let positives = pos.side(l, rows: m), negatives = neg.side(l, rows: negativeRows)
+            let positives = pos.side(l, rows: m)
+            let negatives = neg.side(l, rows: negativeRows)
             var st = LayerStep.forwardAndLoss(
                 layer: layers[l], goodness: goodness[l], pos: positives, neg: negatives, negativesForwarded: l == 0,
                 theta: theta, sharpness: config.sharpness, reduction: config.lossReduction, workspace: workspaces[l])
@@ -81,12 +87,14 @@ extension FFTrainer {
                 // the backward pass overwrites h.
                 let ws = workspaces[l]
                 normalise(pos.h.pointer, pos.input(l + 1), rows: m, cols: sizes[l + 1], sumsOfSquares: ws.sumsPos.pointer)
-                normalise(neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1],
-                          sumsOfSquares: ws.sumsNeg.pointer)
+                normalise(
+                    neg.h.pointer, neg.input(l + 1), rows: negativeRows, cols: sizes[l + 1],
+                    sumsOfSquares: ws.sumsNeg.pointer)
                 if (l + 1) % 2 == 0 { positivesReady = false }
             }
-            LayerStep.backwardOverwritingActivations(layer: &layers[l], goodness: goodness[l], pos: positives,
-                                                     neg: negatives, peerTerm: peer, workspace: workspaces[l])
+            LayerStep.backwardOverwritingActivations(
+                layer: &layers[l], goodness: goodness[l], pos: positives,
+                neg: negatives, peerTerm: peer, workspace: workspaces[l])
             st.gradientNorm = applyUpdate(layer: l, learningRate: lr)
             stats.append(st)
         }
@@ -104,20 +112,22 @@ extension FFTrainer {
             // Σ_l g_l over all layers, compared with Σ_l of the per-layer thresholds.
             let sizes = config.layerSizes
             positivesReady = false
-            for l in 1 ..< layerCount {
+            for l in 1..<layerCount {
                 let previous = l == 1 ? neg.h.pointer : pos.h.pointer
                 let input = l % 2 == 1 ? neg.spare.pointer : pos.first.pointer
                 // candidateScratch holds the sums of squares of `previous`, which its goodness took.
                 normalise(previous, input, rows: n, cols: sizes[l], sumsOfSquares: candidateScratch.pointer)
                 let gl = workspaces[l].gNeg.pointer
-                layers[l].forward(input, rows: n, into: pos.h.pointer, scoring: goodness[l], into: gl,
-                                  rowSums: candidateScratch.pointer)
-                for i in 0 ..< n { g[i] += gl[i] }
+                layers[l].forward(
+                    input, rows: n, into: pos.h.pointer, scoring: goodness[l], into: gl,
+                    rowSums: candidateScratch.pointer)
+                for i in 0..<n { g[i] += gl[i] }
                 theta += config.miningThreshold == .base ? config.theta0 : thresholds.theta(layer: l + 1, progress: p)
             }
         }
-        return NegativeMining.select(goodness: UnsafeBufferPointer(start: g, count: n), theta: theta,
-                                     progress: p, uniform: { miningRNG.uniformDouble() })
+        return NegativeMining.select(
+            goodness: UnsafeBufferPointer(start: g, count: n), theta: theta,
+            progress: p, uniform: { miningRNG.uniformDouble() })
     }
 
     /// Clips the layer's gradient, takes an Adam or a smoothed-SGD step (decaying
@@ -126,7 +136,9 @@ extension FFTrainer {
     func applyUpdate(layer l: Int, learningRate lr: Double) -> Double {
         let clip = config.clipNorm
         let norm = layers[l].gradient.withUnsafeMutableBufferPointer { clipByGlobalNorm($0, maxNorm: clip) }
-        let gradient = layers[l].gradient, weights = layers[l].weightCount, decay = config.weightDecay ?? 0
+        let gradient = layers[l].gradient
+        let weights = layers[l].weightCount
+        let decay = config.weightDecay ?? 0
         gradient.withUnsafeBufferPointer { g in
             layers[l].parameters.withUnsafeMutableBufferPointer { p in
                 switch config.optimiser ?? .adam {

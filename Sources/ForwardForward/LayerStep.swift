@@ -23,8 +23,13 @@ public struct LayerStatistics: Sendable, Equatable {
 final class StepWorkspace<T: BLASScalar> {
     let gPos, gNeg, dPos, dNeg, sumsPos, sumsNeg, columns: Buffer<T>
     init(rows: Int, width: Int) {
-        gPos = Buffer(rows); gNeg = Buffer(rows); dPos = Buffer(rows); dNeg = Buffer(rows)
-        sumsPos = Buffer(rows); sumsNeg = Buffer(rows); columns = Buffer(width)
+        gPos = Buffer(rows)
+        gNeg = Buffer(rows)
+        dPos = Buffer(rows)
+        dNeg = Buffer(rows)
+        sumsPos = Buffer(rows)
+        sumsNeg = Buffer(rows)
+        columns = Buffer(width)
     }
 }
 
@@ -59,8 +64,9 @@ enum LayerStep {
         }
         var st = LayerStatistics()
         st.theta = theta
-        st.loss = FFLoss.evaluate(pos: ws.gPos.pointer, nPos: nPos, neg: ws.gNeg.pointer, nNeg: nNeg,
-                                  theta: theta, sharpness: sharpness, reduction: reduction, dPos: ws.dPos.pointer, dNeg: ws.dNeg.pointer)
+        st.loss = FFLoss.evaluate(
+            pos: ws.gPos.pointer, nPos: nPos, neg: ws.gNeg.pointer, nNeg: nNeg,
+            theta: theta, sharpness: sharpness, reduction: reduction, dPos: ws.dPos.pointer, dNeg: ws.dNeg.pointer)
         (st.goodnessPositiveMean, st.goodnessPositiveStd, st.positivesAboveTheta) =
             summary(ws.gPos.pointer, nPos) { Double($0) > theta }
         (st.goodnessNegativeMean, st.goodnessNegativeStd, st.negativesBelowTheta) =
@@ -76,8 +82,9 @@ enum LayerStep {
         // Positives first, then the negatives added: the order of the sums is part of the bits.
         goodness.backward(pos.h, rows: pos.rows, dLdg: ws.dPos.pointer, columnSums: ws.columns.pointer)
         if let peerTerm {
-            PeerNormalisation.addTerm(peerTerm, toRowsOf: pos.h, rows: pos.rows, width: layer.outputSize,
-                                      columnSums: ws.columns.pointer)
+            PeerNormalisation.addTerm(
+                peerTerm, toRowsOf: pos.h, rows: pos.rows, width: layer.outputSize,
+                columnSums: ws.columns.pointer)
         }
         layer.accumulateGradient(dz: pos.h, xhat: pos.x, rows: pos.rows, accumulate: false, columnSums: ws.columns.pointer)
         goodness.backward(neg.h, rows: neg.rows, dLdg: ws.dNeg.pointer, columnSums: ws.columns.pointer)
@@ -87,10 +94,13 @@ enum LayerStep {
     /// Mean, standard deviation and the fraction meeting `test`, in Double.
     static func summary<T: BLASScalar>(_ p: UnsafePointer<T>, _ n: Int, _ test: (T) -> Bool) -> (Double, Double, Double) {
         guard n > 0 else { return (.nan, .nan, .nan) }
-        var s = 0.0, s2 = 0.0, c = 0
-        for i in 0 ..< n {
+        var s = 0.0
+        var s2 = 0.0
+        var c = 0
+        for i in 0..<n {
             let v = Double(p[i])
-            s += v; s2 += v * v
+            s += v
+            s2 += v * v
             if test(p[i]) { c += 1 }
         }
         let mean = s / Double(n)
@@ -106,23 +116,29 @@ extension FFLayer {
         positives: Matrix<T>, negatives: Matrix<T>, goodness: MultiScaleGoodness<T>, theta: Double, sharpness: Double = 1,
         reduction: FFConfiguration.LossReduction, normEpsilon: T = 1e-4, peerTerm: [T]? = nil
     ) -> Double {
-        let nPos = positives.rows, nNeg = negatives.rows
+        let nPos = positives.rows
+        let nNeg = negatives.rows
         let ws = StepWorkspace<T>(rows: max(nPos, nNeg), width: outputSize)
-        let xp = Buffer<T>(nPos * inputSize), xn = Buffer<T>(nNeg * inputSize)
-        let hp = Buffer<T>(nPos * outputSize), hn = Buffer<T>(nNeg * outputSize)
+        let xp = Buffer<T>(nPos * inputSize)
+        let xn = Buffer<T>(nNeg * inputSize)
+        let hp = Buffer<T>(nPos * outputSize)
+        let hn = Buffer<T>(nNeg * outputSize)
         positives.storage.withUnsafeBufferPointer {
             RowKernels.normalizeRows($0.baseAddress!, xp.pointer, rows: nPos, cols: inputSize, eps: normEpsilon)
         }
         negatives.storage.withUnsafeBufferPointer {
             RowKernels.normalizeRows($0.baseAddress!, xn.pointer, rows: nNeg, cols: inputSize, eps: normEpsilon)
         }
-        let pos = StepSide<T>(x: xp.pointer, h: hp.pointer, rows: nPos), neg = StepSide<T>(x: xn.pointer, h: hn.pointer, rows: nNeg)
-        let st = LayerStep.forwardAndLoss(layer: self, goodness: goodness, pos: pos, neg: neg, negativesForwarded: false,
-                                          theta: theta, sharpness: sharpness, reduction: reduction, workspace: ws)
+        let pos = StepSide<T>(x: xp.pointer, h: hp.pointer, rows: nPos)
+        let neg = StepSide<T>(x: xn.pointer, h: hn.pointer, rows: nNeg)
+        let st = LayerStep.forwardAndLoss(
+            layer: self, goodness: goodness, pos: pos, neg: neg, negativesForwarded: false,
+            theta: theta, sharpness: sharpness, reduction: reduction, workspace: ws)
         if let peerTerm {
             peerTerm.withUnsafeBufferPointer {
-                LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg,
-                                                         peerTerm: $0.baseAddress!, workspace: ws)
+                LayerStep.backwardOverwritingActivations(
+                    layer: &self, goodness: goodness, pos: pos, neg: neg,
+                    peerTerm: $0.baseAddress!, workspace: ws)
             }
         } else {
             LayerStep.backwardOverwritingActivations(layer: &self, goodness: goodness, pos: pos, neg: neg, workspace: ws)

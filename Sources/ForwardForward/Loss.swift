@@ -24,13 +24,14 @@ public enum FFLoss {
         dPos: UnsafeMutablePointer<T>, dNeg: UnsafeMutablePointer<T>
     ) -> Double {
         let (wPos, wNeg) = rowWeights(nPos: nPos, nNeg: nNeg, reduction: reduction)
-        var lPos = 0.0, lNeg = 0.0
-        for i in 0 ..< nPos {
+        var lPos = 0.0
+        var lNeg = 0.0
+        for i in 0..<nPos {
             let x = kappa * (theta - Double(pos[i]))
             lPos += softplus(x)
             dPos[i] = T(-kappa * sigmoid(x) * wPos)
         }
-        for k in 0 ..< nNeg {
+        for k in 0..<nNeg {
             let x = kappa * (Double(neg[k]) - theta)
             lNeg += softplus(x)
             dNeg[k] = T(kappa * sigmoid(x) * wNeg)

@@ -5,8 +5,9 @@ extension NegativeMining.Selection {
     /// The epoch's selection: counts summed over the batches; the stage and
     /// band radius are the epoch's (p is per epoch); indices are per batch, so none are kept.
     static func combined(_ parts: [NegativeMining.Selection]) -> NegativeMining.Selection {
-        var c = NegativeMining.Selection(stage: parts.first?.stage ?? .off, bandRadius: parts.first?.bandRadius ?? .nan,
-                                         candidates: 0, fromBand: 0, fromHard: 0, fromTopUp: 0, indices: [])
+        var c = NegativeMining.Selection(
+            stage: parts.first?.stage ?? .off, bandRadius: parts.first?.bandRadius ?? .nan,
+            candidates: 0, fromBand: 0, fromHard: 0, fromTopUp: 0, indices: [])
         for s in parts {
             c.candidates += s.candidates
             c.fromBand += s.fromBand
@@ -24,10 +25,11 @@ extension LayerStatistics {
     /// and the gradient norm the mean of the batches' norms before clipping.
     static func combined(_ batches: [[LayerStatistics]], positivesPerBatch: [Int], negativesPerBatch: [Int]) -> [LayerStatistics] {
         guard let layerCount = batches.first?.count else { return [] }
-        return (0 ..< layerCount).map { l in
+        return (0..<layerCount).map { l in
             var c = LayerStatistics()
             let parts = batches.map { $0[l] }
-            let wp = positivesPerBatch.map(Double.init), wn = negativesPerBatch.map(Double.init)
+            let wp = positivesPerBatch.map(Double.init)
+            let wn = negativesPerBatch.map(Double.init)
             let wAll = zip(wp, wn).map { $0 + $1 }
             func weighted(_ w: [Double], _ f: (LayerStatistics) -> Double) -> Double {
                 let total = w.reduce(0, +)

@@ -36,12 +36,12 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
             if bounds.count >= 3 {
                 // eq. 3: g_inter = (1/K) Σ_k (1/|G_k|) Σ_{j∈G_k} h_j²
                 let k = Double(bounds.count - 1)
-                for g in 0 ..< bounds.count - 1 {
-                    for j in bounds[g] ..< bounds[g + 1] { w[j] += inter / (k * Double(bounds[g + 1] - bounds[g])) }
+                for g in 0..<bounds.count - 1 {
+                    for j in bounds[g]..<bounds[g + 1] { w[j] += inter / (k * Double(bounds[g + 1] - bounds[g])) }
                 }
             } else {
                 // K < 2: g_inter falls back to g_local.
-                for j in 0 ..< width { w[j] += inter / Double(width) }
+                for j in 0..<width { w[j] += inter / Double(width) }
             }
         }
         unitWeights = w.map { T($0) }
@@ -55,16 +55,19 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
         let k = min(8, d / 10)
         guard k >= 2 else { return [] }
         var b = [0]
-        let base = d / k, extra = d % k
-        for g in 0 ..< k { b.append(b.last! + base + (g < extra ? 1 : 0)) }
+        let base = d / k
+        let extra = d % k
+        for g in 0..<k { b.append(b.last! + base + (g < extra ? 1 : 0)) }
         return b
     }
 
     /// Per-sample parts `part[i] = Σ_j w_j h_ij²` and the row sums `Σ_j h_ij²` of
     /// `rows` samples; returns g_global = Σ rowsum / (B·D).
     @discardableResult @inlinable
-    public func evaluate(_ h: UnsafePointer<T>, rows: Int, part: UnsafeMutablePointer<T>,
-                         rowSums: UnsafeMutablePointer<T>) -> T {
+    public func evaluate(
+        _ h: UnsafePointer<T>, rows: Int, part: UnsafeMutablePointer<T>,
+        rowSums: UnsafeMutablePointer<T>
+    ) -> T {
         Parallel.forEachChunk(rows, cost: rows * width) { range in
             for i in range { evaluateRow(h + i * width, part: part + i, rowSum: rowSums + i) }
         }
@@ -75,8 +78,10 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     /// then `evaluate`, in one pass: each row is scored while it is in cache.
     /// The same bits as the two apart.
     @discardableResult @inlinable
-    public func activateAndEvaluate(_ z: UnsafeMutablePointer<T>, rows: Int, bias: UnsafePointer<T>,
-                                    part: UnsafeMutablePointer<T>, rowSums: UnsafeMutablePointer<T>) -> T {
+    public func activateAndEvaluate(
+        _ z: UnsafeMutablePointer<T>, rows: Int, bias: UnsafePointer<T>,
+        part: UnsafeMutablePointer<T>, rowSums: UnsafeMutablePointer<T>
+    ) -> T {
         Parallel.forEachChunk(rows, cost: rows * width) { range in
             for i in range {
                 let row = z + i * width
@@ -91,7 +96,9 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     func evaluateRow(_ row: UnsafePointer<T>, part: UnsafeMutablePointer<T>, rowSum: UnsafeMutablePointer<T>) {
         let s = RowKernels.sumOfSquares(row, width)
         rowSum.pointee = s
-        part.pointee = groupBounds.isEmpty ? unitWeights[0] * s
+        part.pointee =
+            groupBounds.isEmpty
+            ? unitWeights[0] * s
             : unitWeights.withUnsafeBufferPointer { Self.weightedSumOfSquares(row, $0.baseAddress!, width) }
     }
 
@@ -99,23 +106,27 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     func globalGoodness(rowSums: UnsafePointer<T>, rows: Int) -> T {
         // Summed in row order on one thread: the same bits at any thread count.
         var total: T = 0
-        for i in 0 ..< rows { total += rowSums[i] }
+        for i in 0..<rows { total += rowSums[i] }
         return rows > 0 ? total / T(rows * width) : 0
     }
 
     /// g_i = part_i + c · g_global for a batch (training and mining); the
     /// rows' sums of squares are left in `rowSums`.
     @inlinable
-    public func goodness(_ h: UnsafePointer<T>, rows: Int, into g: UnsafeMutablePointer<T>,
-                         rowSums: UnsafeMutablePointer<T>) {
+    public func goodness(
+        _ h: UnsafePointer<T>, rows: Int, into g: UnsafeMutablePointer<T>,
+        rowSums: UnsafeMutablePointer<T>
+    ) {
         addGlobalTerm(evaluate(h, rows: rows, part: g, rowSums: rowSums), to: g, rows: rows)
     }
 
     /// `goodness` of ReLU(z + b), made from the pre-activations z in place
     /// (see `activateAndEvaluate`).
     @inlinable
-    public func activateAndScore(_ z: UnsafeMutablePointer<T>, rows: Int, bias: UnsafePointer<T>,
-                                 into g: UnsafeMutablePointer<T>, rowSums: UnsafeMutablePointer<T>) {
+    public func activateAndScore(
+        _ z: UnsafeMutablePointer<T>, rows: Int, bias: UnsafePointer<T>,
+        into g: UnsafeMutablePointer<T>, rowSums: UnsafeMutablePointer<T>
+    ) {
         addGlobalTerm(activateAndEvaluate(z, rows: rows, bias: bias, part: g, rowSums: rowSums), to: g, rows: rows)
     }
 
@@ -125,7 +136,7 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
         guard globalWeight != 0 else { return }
         // eq. 6: g = w_local g_local + 0.35 g_inter + w_global g_global
         let add = globalWeight * global
-        for i in 0 ..< rows { g[i] += add }
+        for i in 0..<rows { g[i] += add }
     }
 
     /// dL/dh_ij = 2 h_ij (s_i w_j + c S / (B·D)), with s_i = dL/dg_i and S = Σ_i s_i
@@ -139,19 +150,23 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     /// gradient on two threads followed by the column sums (5.5 + 8.2 ms →
     /// 10.7 ms on 100,000 × 600, `amsga bench kernels`).
     @inlinable
-    public func backward(_ h: UnsafeMutablePointer<T>, rows: Int, dLdg s: UnsafePointer<T>,
-                         columnSums out: UnsafeMutablePointer<T>) {
+    public func backward(
+        _ h: UnsafeMutablePointer<T>, rows: Int, dLdg s: UnsafePointer<T>,
+        columnSums out: UnsafeMutablePointer<T>
+    ) {
         out.update(repeating: 0, count: width)
         guard rows > 0 else { return }
         var sumS: T = 0
-        for i in 0 ..< rows { sumS += s[i] }
+        for i in 0..<rows { sumS += s[i] }
         let beta = 2 * globalWeight * sumS / T(rows * width)
-        let stride = MemoryLayout<T>.stride, width = width
+        let stride = MemoryLayout<T>.stride
+        let width = width
         let orr = UnsafeMutableRawPointer(out)
         let vb = SIMD8<T>(repeating: beta)
         unitWeights.withUnsafeBufferPointer { wp in
-            let w = wp.baseAddress!, wr = UnsafeRawPointer(w)
-            for i in 0 ..< rows {
+            let w = wp.baseAddress!
+            let wr = UnsafeRawPointer(w)
+            for i in 0..<rows {
                 let row = h + i * width
                 let rr = UnsafeMutableRawPointer(row)
                 let alpha = 2 * s[i]
@@ -159,7 +174,8 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
                 var j = 0
                 while j + 8 <= width {
                     let o = j * stride
-                    let dz = rr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
+                    let dz =
+                        rr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self)
                         * (va * wr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + vb)
                     rr.storeBytes(of: dz, toByteOffset: o, as: SIMD8<T>.self)
                     orr.storeBytes(of: orr.loadUnaligned(fromByteOffset: o, as: SIMD8<T>.self) + dz, toByteOffset: o, as: SIMD8<T>.self)
@@ -177,8 +193,10 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
     @inlinable
     public static func weightedSumOfSquares(_ p: UnsafePointer<T>, _ w: UnsafePointer<T>, _ n: Int) -> T {
         let stride = MemoryLayout<T>.stride
-        let pr = UnsafeRawPointer(p), wr = UnsafeRawPointer(w)
-        var a0 = SIMD8<T>(), a1 = SIMD8<T>()
+        let pr = UnsafeRawPointer(p)
+        let wr = UnsafeRawPointer(w)
+        var a0 = SIMD8<T>()
+        var a1 = SIMD8<T>()
         var j = 0
         while j + 16 <= n {
             let v0 = pr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
@@ -188,7 +206,10 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
             j += 16
         }
         var s = (a0 + a1).sum()
-        while j < n { s += p[j] * p[j] * w[j]; j += 1 }
+        while j < n {
+            s += p[j] * p[j] * w[j]
+            j += 1
+        }
         return s
     }
 }

@@ -3,7 +3,10 @@ import Tensor
 /// Curriculum negative mining (eq. 7–10): which candidate negatives an epoch trains on.
 public struct NegativeMining: Sendable {
     public enum Stage: Int, Sendable, Codable {
-        case off = 0, early = 1, middle = 2, late = 3
+        case off = 0
+        case early = 1
+        case middle = 2
+        case late = 3
     }
 
     /// What one epoch's selection did, for the trace.
@@ -42,8 +45,9 @@ public struct NegativeMining: Sendable {
         let n = g.count
         let (stage, r) = stage(progress: p)
         var keep = [Bool](repeating: false, count: n)
-        var band = 0, hard = 0
-        for i in 0 ..< n {
+        var band = 0
+        var hard = 0
+        for i in 0..<n {
             let gi = Double(g[i])
             if abs(gi - theta) <= r {
                 keep[i] = true
@@ -53,11 +57,17 @@ public struct NegativeMining: Sendable {
             case .middle:
                 // eq. 9: ∪ {g > θ + 0.5, U < 0.4}
                 let u = uniform()
-                if !keep[i] && gi > theta + 0.5 && u < 0.4 { keep[i] = true; hard += 1 }
+                if !keep[i] && gi > theta + 0.5 && u < 0.4 {
+                    keep[i] = true
+                    hard += 1
+                }
             case .late:
                 // eq. 10: ∪ {g > θ, U < 0.5}
                 let u = uniform()
-                if !keep[i] && gi > theta && u < 0.5 { keep[i] = true; hard += 1 }
+                if !keep[i] && gi > theta && u < 0.5 {
+                    keep[i] = true
+                    hard += 1
+                }
             default:
                 break
             }
@@ -66,7 +76,7 @@ public struct NegativeMining: Sendable {
         var topUp = 0
         let need = minimum(of: n) - (band + hard)
         if need > 0 {
-            var rest = (0 ..< n).filter { !keep[$0] }
+            var rest = (0..<n).filter { !keep[$0] }
             // Highest goodness first; ties by index so that the choice is deterministic.
             rest.sort { g[$0] != g[$1] ? g[$0] > g[$1] : $0 < $1 }
             for i in rest.prefix(need) { keep[i] = true }
@@ -74,14 +84,16 @@ public struct NegativeMining: Sendable {
         }
         var indices: [Int] = []
         indices.reserveCapacity(band + hard + topUp)
-        for i in 0 ..< n where keep[i] { indices.append(i) }
-        return Selection(stage: stage, bandRadius: r, candidates: n, fromBand: band, fromHard: hard,
-                         fromTopUp: topUp, indices: indices)
+        for i in 0..<n where keep[i] { indices.append(i) }
+        return Selection(
+            stage: stage, bandRadius: r, candidates: n, fromBand: band, fromHard: hard,
+            fromTopUp: topUp, indices: indices)
     }
 
     /// Every candidate kept (mining switched off).
     public static func all(_ n: Int) -> Selection {
-        Selection(stage: .off, bandRadius: .nan, candidates: n, fromBand: 0, fromHard: 0, fromTopUp: 0,
-                  indices: Array(0 ..< n))
+        Selection(
+            stage: .off, bandRadius: .nan, candidates: n, fromBand: 0, fromHard: 0, fromTopUp: 0,
+            indices: Array(0..<n))
     }
 }

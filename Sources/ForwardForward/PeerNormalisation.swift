@@ -21,38 +21,45 @@ public enum PeerNormalisation {
 
     /// μ ← 0.9 μ + 0.1 · (column means of the `rows` × `width` activations `h`);
     /// `columnSums` is scratch of `width` values.
-    public static func updateRunningMeans<T: BLASScalar>(_ means: UnsafeMutablePointer<T>, activations h: UnsafePointer<T>,
-                                                         rows: Int, width: Int, columnSums: UnsafeMutablePointer<T>) {
+    public static func updateRunningMeans<T: BLASScalar>(
+        _ means: UnsafeMutablePointer<T>, activations h: UnsafePointer<T>,
+        rows: Int, width: Int, columnSums: UnsafeMutablePointer<T>
+    ) {
         guard rows > 0 else { return }
         columnSums.update(repeating: 0, count: width)
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             let row = h + i * width
-            for k in 0 ..< width { columnSums[k] += row[k] }
+            for k in 0..<width { columnSums[k] += row[k] }
         }
-        let keep = T(momentum), take = (1 - T(momentum)) / T(rows)
-        for k in 0 ..< width { means[k] = keep * means[k] + take * columnSums[k] }
+        let keep = T(momentum)
+        let take = (1 - T(momentum)) / T(rows)
+        for k in 0..<width { means[k] = keep * means[k] + take * columnSums[k] }
     }
 
     /// c_k = 2ρ w (μ_k − μ̄) into `term`: what each positive row adds to ∂L/∂z.
-    public static func gradientTerm<T: BLASScalar>(means: UnsafePointer<T>, width: Int, strength rho: Double,
-                                                   rowWeight w: Double, into term: UnsafeMutablePointer<T>) {
+    public static func gradientTerm<T: BLASScalar>(
+        means: UnsafePointer<T>, width: Int, strength rho: Double,
+        rowWeight w: Double, into term: UnsafeMutablePointer<T>
+    ) {
         var total = 0.0
-        for k in 0 ..< width { total += Double(means[k]) }
+        for k in 0..<width { total += Double(means[k]) }
         let layerMean = total / Double(width)
         let scale = 2 * rho * w
-        for k in 0 ..< width { term[k] = T(scale * (Double(means[k]) - layerMean)) }
+        for k in 0..<width { term[k] = T(scale * (Double(means[k]) - layerMean)) }
     }
 
     /// Adds c to every row of the positives' ∂L/∂z and rows · c to its column
     /// sums (the bias gradient), ungated by the ReLU.
-    static func addTerm<T: BLASScalar>(_ term: UnsafePointer<T>, toRowsOf dz: UnsafeMutablePointer<T>, rows: Int,
-                                       width: Int, columnSums: UnsafeMutablePointer<T>) {
-        for i in 0 ..< rows {
+    static func addTerm<T: BLASScalar>(
+        _ term: UnsafePointer<T>, toRowsOf dz: UnsafeMutablePointer<T>, rows: Int,
+        width: Int, columnSums: UnsafeMutablePointer<T>
+    ) {
+        for i in 0..<rows {
             let row = dz + i * width
-            for k in 0 ..< width { row[k] += term[k] }
+            for k in 0..<width { row[k] += term[k] }
         }
         let n = T(rows)
-        for k in 0 ..< width { columnSums[k] += n * term[k] }
+        for k in 0..<width { columnSums[k] += n * term[k] }
     }
 }
 
@@ -66,10 +73,12 @@ extension FFTrainer {
         let (rowWeight, _) = FFLoss.rowWeights(nPos: m, nNeg: negativeRows, reduction: config.lossReduction)
         let scratch = workspaces[l].columns.pointer  // free until the backward pass
         peerMeans[l].withUnsafeMutableBufferPointer { mu in
-            PeerNormalisation.updateRunningMeans(mu.baseAddress!, activations: pos.h.pointer, rows: m, width: width,
-                                                 columnSums: scratch)
-            PeerNormalisation.gradientTerm(means: mu.baseAddress!, width: width, strength: rho, rowWeight: rowWeight,
-                                           into: peerTerm.pointer)
+            PeerNormalisation.updateRunningMeans(
+                mu.baseAddress!, activations: pos.h.pointer, rows: m, width: width,
+                columnSums: scratch)
+            PeerNormalisation.gradientTerm(
+                means: mu.baseAddress!, width: width, strength: rho, rowWeight: rowWeight,
+                into: peerTerm.pointer)
         }
         return UnsafePointer(peerTerm.pointer)
     }

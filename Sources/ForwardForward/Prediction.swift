@@ -27,43 +27,51 @@ final class Predictor {
 
     /// Predicted labels of the first `rows` images in both goodness modes, using
     /// the first `layers.count` layers and scoring those from index `scoredFrom` on.
-    func predict(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
-                 scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser) -> (perSample: [Int], batch: [Int]) {
-        let s = scores(images, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom, overlayValue: overlayValue,
-                       normalise: normalise)
+    func predict(
+        _ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+        scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser
+    ) -> (perSample: [Int], batch: [Int]) {
+        let s = scores(
+            images, rows: n, layers: layers, goodness: goodness, scoredFrom: scoredFrom, overlayValue: overlayValue,
+            normalise: normalise)
         return (argmax(s.perSample, LabelOverlay.classes), argmax(s.batch, LabelOverlay.classes))
     }
 
     /// Every label's score for each of the first `rows` images (row-major, 10
     /// per image), in both goodness modes.
-    func scores(_ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
-                scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser) -> (perSample: [Double], batch: [Double]) {
+    func scores(
+        _ images: ImageSet, rows n: Int, layers: [FFLayer<Float>], goodness: [MultiScaleGoodness<Float>],
+        scoredFrom: Int = 0, overlayValue: Float, normalise: RowNormaliser
+    ) -> (perSample: [Double], batch: [Double]) {
         precondition(n <= images.count, "predicting \(n) of \(images.count) images")
-        let d0 = sizes[0], classes = LabelOverlay.classes
+        let d0 = sizes[0]
+        let classes = LabelOverlay.classes
         let input = slots.first
         var perSample = [Double](repeating: 0, count: n * classes)
         var batchPart = [Double](repeating: 0, count: n * classes)
-        for c in 0 ..< classes {
+        for c in 0..<classes {
             var sumSquares = [Double](repeating: 0, count: layers.count)
             var r0 = 0
             while r0 < n {
                 let rows = min(chunk, n - r0)
-                images.copyRows(r0 ..< r0 + rows, into: input.pointer)
-                for i in 0 ..< rows {
+                images.copyRows(r0..<r0 + rows, into: input.pointer)
+                for i in 0..<rows {
                     LabelOverlay.apply(input.pointer + i * d0, label: c, value: overlayValue)
                 }
                 normalise(input.pointer, input.pointer, rows: rows, cols: d0)
                 for (l, layer) in layers.enumerated() {
                     // Every layer's sums of squares serve its output's normalisation; only scored layers add to the scores.
-                    let gd = goodness[l], h = slots.h.pointer
+                    let gd = goodness[l]
+                    let h = slots.h.pointer
                     layer.forward(slots.input(l), rows: rows, into: h, evaluating: gd, part: part.pointer, rowSums: rowSums.pointer)
                     if l + 1 < layers.count {
                         normalise(h, slots.input(l + 1), rows: rows, cols: layer.outputSize, sumsOfSquares: rowSums.pointer)
                     }
                     guard l >= scoredFrom else { continue }
                     let localWeight = Double(gd.globalWeight) / Double(layer.outputSize)
-                    for i in 0 ..< rows {
-                        let p = Double(part.pointer[i]), s = Double(rowSums.pointer[i])
+                    for i in 0..<rows {
+                        let p = Double(part.pointer[i])
+                        let s = Double(rowSums.pointer[i])
                         // .perSample: g_global replaced by the sample's own g_local.
                         perSample[(r0 + i) * classes + c] += p + localWeight * s
                         batchPart[(r0 + i) * classes + c] += p
@@ -77,15 +85,15 @@ final class Predictor {
             for (l, layer) in layers.enumerated() where n > 0 && l >= scoredFrom {
                 globalTerm += Double(goodness[l].globalWeight) * sumSquares[l] / Double(n * layer.outputSize)
             }
-            for i in 0 ..< n { batchPart[i * classes + c] += globalTerm }
+            for i in 0..<n { batchPart[i * classes + c] += globalTerm }
         }
         return (perSample, batchPart)
     }
 
     private func argmax(_ scores: [Double], _ k: Int) -> [Int] {
-        (0 ..< scores.count / k).map { i in
+        (0..<scores.count / k).map { i in
             var best = 0
-            for c in 1 ..< k where scores[i * k + c] > scores[i * k + best] { best = c }
+            for c in 1..<k where scores[i * k + c] > scores[i * k + best] { best = c }
             return best
         }
     }

@@ -21,8 +21,10 @@ struct RowNormaliser {
     }
 
     /// For rows whose sums of squares the goodness pass took.
-    func callAsFunction(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
-                        sumsOfSquares: UnsafePointer<Float>) {
+    func callAsFunction(
+        _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+        sumsOfSquares: UnsafePointer<Float>
+    ) {
         RowKernels.normalizeRows(src, dst, rows: rows, cols: cols, sumsOfSquares: sumsOfSquares, eps: eps, length: length(cols))
     }
 }

@@ -10,16 +10,23 @@ import Tensor
 /// is small in the gradient stays small in the step.
 extension Adam {
     @inlinable
-    public mutating func smoothedGradientUpdate(_ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
-                                                learningRate lr: Double, weightDecay lambda: Double = 0, decayed: Int = 0) {
+    public mutating func smoothedGradientUpdate(
+        _ params: UnsafeMutableBufferPointer<T>, gradient g: UnsafeBufferPointer<T>,
+        learningRate lr: Double, weightDecay lambda: Double = 0, decayed: Int = 0
+    ) {
         precondition(params.count == m.count && g.count == m.count, "SGD: parameter count changed")
-        precondition((0 ... params.count).contains(decayed), "SGD: decayed count out of range")
+        precondition((0...params.count).contains(decayed), "SGD: decayed count out of range")
         step += 1
-        let b1 = T(beta1), c1 = 1 - T(beta1), rate = T(lr)
-        let shrink = T(1 - lr * lambda), keep = T(1)
+        let b1 = T(beta1)
+        let c1 = 1 - T(beta1)
+        let rate = T(lr)
+        let shrink = T(1 - lr * lambda)
+        let keep = T(1)
         m.withUnsafeMutableBufferPointer { mp in
             let n = params.count
-            let mb = mp.baseAddress!, pb = params.baseAddress!, gb = g.baseAddress!
+            let mb = mp.baseAddress!
+            let pb = params.baseAddress!
+            let gb = g.baseAddress!
             // Each value on its own: split over the threads, same bits at any count.
             Parallel.forEachChunk((n + 7) / 8, cost: n) { blocks in
                 let hi = min(blocks.upperBound * 8, n)
@@ -28,8 +35,12 @@ extension Adam {
                     let gv = UnsafeRawPointer(gb + j).loadUnaligned(as: SIMD8<T>.self)
                     let mv = b1 * UnsafeRawPointer(mb + j).loadUnaligned(as: SIMD8<T>.self) + c1 * gv
                     UnsafeMutableRawPointer(mb + j).storeBytes(of: mv, as: SIMD8<T>.self)
-                    let factor = j + 8 <= decayed ? SIMD8(repeating: shrink) : j >= decayed ? SIMD8(repeating: keep)
-                        : SIMD8((0 ..< 8).map { j + $0 < decayed ? shrink : keep })
+                    let factor =
+                        j + 8 <= decayed
+                        ? SIMD8(repeating: shrink)
+                        : j >= decayed
+                            ? SIMD8(repeating: keep)
+                            : SIMD8((0..<8).map { j + $0 < decayed ? shrink : keep })
                     let pv = UnsafeRawPointer(pb + j).loadUnaligned(as: SIMD8<T>.self) * factor - rate * mv
                     UnsafeMutableRawPointer(pb + j).storeBytes(of: pv, as: SIMD8<T>.self)
                     j += 8

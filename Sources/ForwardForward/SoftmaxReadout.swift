@@ -44,8 +44,9 @@ public final class SoftmaxReadout {
     /// L and ∂L/∂V for `features` (the blocks one after the other, each [rows, width_l]) and `labels`.
     public func lossAndGradient(features x: [Float], labels: [Int]) -> (loss: Double, gradient: [Float]) {
         let total = widths.reduce(0, +)
-        precondition(x.count == labels.count * total && x.count <= features.capacity && weights.count == total * LabelOverlay.classes,
-                     "read-out: features or weights do not match \(labels.count) rows of widths \(widths)")
+        precondition(
+            x.count == labels.count * total && x.count <= features.capacity && weights.count == total * LabelOverlay.classes,
+            "read-out: features or weights do not match \(labels.count) rows of widths \(widths)")
         features.pointer.update(from: x, count: x.count)
         computeLogits(rows: labels.count)
         let loss = lossGradientOverwritingLogits(labels: labels, rows: labels.count)
@@ -63,8 +64,9 @@ public final class SoftmaxReadout {
         weights.withUnsafeBufferPointer { v in
             var offset = 0
             for (b, w) in widths.enumerated() {
-                Float.gemm(transA: false, transB: false, m: m, n: k, k: w, alpha: 1, a: featureBlock(b, rows: m), lda: w,
-                           b: v.baseAddress! + offset * k, ldb: k, beta: b == 0 ? 0 : 1, c: logits.pointer, ldc: k)
+                Float.gemm(
+                    transA: false, transB: false, m: m, n: k, k: w, alpha: 1, a: featureBlock(b, rows: m), lda: w,
+                    b: v.baseAddress! + offset * k, ldb: k, beta: b == 0 ? 0 : 1, c: logits.pointer, ldc: k)
                 offset += w
             }
         }
@@ -74,20 +76,25 @@ public final class SoftmaxReadout {
     /// returns L.
     @discardableResult
     func lossGradientOverwritingLogits(labels: [Int], rows m: Int) -> Double {
-        let k = LabelOverlay.classes, z = logits.pointer
+        let k = LabelOverlay.classes
+        let z = logits.pointer
         var loss = 0.0
-        for i in 0 ..< m {
+        for i in 0..<m {
             let row = z + i * k
-            let top = (0 ..< k).map { row[$0] }.max()!
+            let top = (0..<k).map { row[$0] }.max()!
             var sum: Float = 0
-            for c in 0 ..< k { row[c] = exp(row[c] - top); sum += row[c] }
+            for c in 0..<k {
+                row[c] = exp(row[c] - top)
+                sum += row[c]
+            }
             loss -= Double(log(row[labels[i]] / sum))
-            for c in 0 ..< k { row[c] = (row[c] / sum - (c == labels[i] ? 1 : 0)) / Float(m) }
+            for c in 0..<k { row[c] = (row[c] / sum - (c == labels[i] ? 1 : 0)) / Float(m) }
         }
         var offset = 0
         for (b, w) in widths.enumerated() {
-            Float.gemm(transA: true, transB: false, m: w, n: k, k: m, alpha: 1, a: featureBlock(b, rows: m), lda: w,
-                       b: z, ldb: k, beta: 0, c: gradient.pointer + offset * k, ldc: k)
+            Float.gemm(
+                transA: true, transB: false, m: w, n: k, k: m, alpha: 1, a: featureBlock(b, rows: m), lda: w,
+                b: z, ldb: k, beta: 0, c: gradient.pointer + offset * k, ldc: k)
             offset += w
         }
         return loss / Double(m)
@@ -97,8 +104,9 @@ public final class SoftmaxReadout {
     func step(learningRate rate: Double) {
         let g = UnsafeBufferPointer(start: gradient.pointer, count: weights.count)
         weights.withUnsafeMutableBufferPointer {
-            optimiser.smoothedGradientUpdate($0, gradient: g, learningRate: rate, weightDecay: Self.weightCost,
-                                             decayed: $0.count)
+            optimiser.smoothedGradientUpdate(
+                $0, gradient: g, learningRate: rate, weightDecay: Self.weightCost,
+                decayed: $0.count)
         }
     }
 }
@@ -110,17 +118,19 @@ extension FFTrainer {
     /// refills after.
     func readoutNegativeLabels(rows: ArraySlice<Int>, learningRate lr: Double, into labels: inout [Int]) {
         guard let readout else { return }
-        let sizes = config.layerSizes, m = rows.count, d0 = sizes[0]
+        let sizes = config.layerSizes
+        let m = rows.count
+        let d0 = sizes[0]
         let x = pos.first.pointer
         for (k, i) in rows.enumerated() {
-            data.train.copyRows(i ..< i + 1, into: x + k * d0)
+            data.train.copyRows(i..<i + 1, into: x + k * d0)
             LabelOverlay.applyNeutral(x + k * d0, value: data.overlayValue)
         }
         normalise(x, x, rows: m, cols: d0)
         positivesReady = false
         let from = scoredFrom(active: layerCount)
         var input = x
-        for l in 0 ..< layerCount {
+        for l in 0..<layerCount {
             layers[l].forward(input, rows: m, into: pos.h.pointer)
             let out = l >= from ? readout.featureBlock(l - from, rows: m) : pos.input(l + 1)
             normalise(pos.h.pointer, out, rows: m, cols: sizes[l + 1])
@@ -128,8 +138,9 @@ extension FFTrainer {
         }
         readout.computeLogits(rows: m)
         let z = readout.logits.pointer
-        let drawn = NegativeLabels.hard(scores: (0 ..< m * LabelOverlay.classes).map { Double(z[$0]) },
-                                        labels: rows.map { data.train.labels[$0] }, rng: &negativesRNG)
+        let drawn = NegativeLabels.hard(
+            scores: (0..<m * LabelOverlay.classes).map { Double(z[$0]) },
+            labels: rows.map { data.train.labels[$0] }, rng: &negativesRNG)
         for (k, i) in rows.enumerated() { labels[i] = drawn[k] }
         readout.lossGradientOverwritingLogits(labels: rows.map { trueLabels[$0] }, rows: m)
         readout.step(learningRate: SoftmaxReadout.learningRate * lr / config.learningRate)

@@ -40,8 +40,10 @@ public struct HDF5Storage: Sendable {
 extension HDF5Group {
     /// Writes a numeric dataset of any rank (`shape` defaults to 1-D).
     @discardableResult
-    public func write<T: HDF5Scalar>(_ name: String, _ values: [T], shape: [Int]? = nil,
-                                     storage: HDF5Storage = .contiguous) throws -> HDF5Dataset {
+    public func write<T: HDF5Scalar>(
+        _ name: String, _ values: [T], shape: [Int]? = nil,
+        storage: HDF5Storage = .contiguous
+    ) throws -> HDF5Dataset {
         let shape = shape ?? [values.count]
         guard shape.reduce(1, *) == values.count else {
             throw HDF5Error(operation: "write \(childPath(name))", messages: ["shape \(shape) does not hold \(values.count) values"])
@@ -49,8 +51,9 @@ extension HDF5Group {
         let d = try create(name, type: T.fileType, shape: shape, storage: storage)
         if !values.isEmpty {
             _ = try values.withUnsafeBufferPointer {
-                try check(H5Dwrite(d.id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
-                          "write \(d.path)")
+                try check(
+                    H5Dwrite(d.id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
+                    "write \(d.path)")
             }
         }
         return d
@@ -93,8 +96,9 @@ extension HDF5Group {
         let lcpl = try check(H5Pcreate(amsga_H5P_LINK_CREATE()), "link property list")
         defer { H5Pclose(lcpl) }
         H5Pset_create_intermediate_group(lcpl, 1)
-        let id = try check(H5Dcreate2(self.id, name, type, space, lcpl, dcpl, amsga_H5P_DEFAULT()),
-                           "create dataset \(childPath(name))")
+        let id = try check(
+            H5Dcreate2(self.id, name, type, space, lcpl, dcpl, amsga_H5P_DEFAULT()),
+            "create dataset \(childPath(name))")
         return HDF5Dataset(id: id, path: childPath(name))
     }
 }
@@ -121,8 +125,9 @@ public final class HDF5Dataset: HDF5Object {
         var values = [T](repeating: T.zero, count: count)
         if values.isEmpty { return values }
         _ = try values.withUnsafeMutableBufferPointer {
-            try check(H5Dread(id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
-                      "read \(path)")
+            try check(
+                H5Dread(id, T.memoryType, amsga_H5S_ALL(), amsga_H5S_ALL(), amsga_H5P_DEFAULT(), $0.baseAddress),
+                "read \(path)")
         }
         return values
     }
@@ -149,7 +154,8 @@ public final class HDF5Dataset: HDF5Object {
         try check(H5Dset_extent(id, &newSize), "extend \(path) (is it extendible?)")
         let file = try check(H5Dget_space(id), "dataspace of \(path)")
         defer { H5Sclose(file) }
-        var start = [hsize_t(old[0])], count = [hsize_t(values.count)]
+        var start = [hsize_t(old[0])]
+        var count = [hsize_t(values.count)]
         try check(H5Sselect_hyperslab(file, H5S_SELECT_SET, &start, nil, &count, nil), "select the new rows of \(path)")
         let memory = try check(H5Screate_simple(1, &count, nil), "memory dataspace")
         defer { H5Sclose(memory) }
@@ -173,15 +179,18 @@ public final class HDF5Dataset: HDF5Object {
         final class Box { var names: [String] = [] }
         let box = Box()
         var idx: Int32 = 0
-        try check(H5DSiterate_scales(id, UInt32(dimension), &idx, { _, _, scale, data in
-            guard let data else { return 0 }
-            let n = H5Iget_name(scale, nil, 0)
-            var buf = [CChar](repeating: 0, count: n + 1)
-            H5Iget_name(scale, &buf, buf.count)
-            let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().names.append(name)
-            return 0
-        }, Unmanaged.passUnretained(box).toOpaque()), "scales of \(path)")
+        try check(
+            H5DSiterate_scales(
+                id, UInt32(dimension), &idx,
+                { _, _, scale, data in
+                    guard let data else { return 0 }
+                    let n = H5Iget_name(scale, nil, 0)
+                    var buf = [CChar](repeating: 0, count: n + 1)
+                    H5Iget_name(scale, &buf, buf.count)
+                    let name = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    Unmanaged<Box>.fromOpaque(data).takeUnretainedValue().names.append(name)
+                    return 0
+                }, Unmanaged.passUnretained(box).toOpaque()), "scales of \(path)")
         return box.names
     }
 }

@@ -43,15 +43,17 @@ public enum HDF5Library {
         final class Box { var messages: [String] = [] }
         let box = Box()
         let unmanaged = Unmanaged.passUnretained(box)
-        H5Ewalk2(amsga_H5E_DEFAULT(), H5E_WALK_UPWARD, { _, err, data in
-            guard let err, let data else { return 0 }
-            let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
-            if let desc = err.pointee.desc {
-                let text = String(cString: desc)
-                if !text.isEmpty && !box.messages.contains(text) { box.messages.append(text) }
-            }
-            return 0
-        }, unmanaged.toOpaque())
+        H5Ewalk2(
+            amsga_H5E_DEFAULT(), H5E_WALK_UPWARD,
+            { _, err, data in
+                guard let err, let data else { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(data).takeUnretainedValue()
+                if let desc = err.pointee.desc {
+                    let text = String(cString: desc)
+                    if !text.isEmpty && !box.messages.contains(text) { box.messages.append(text) }
+                }
+                return 0
+            }, unmanaged.toOpaque())
         H5Eclear2(amsga_H5E_DEFAULT())
         return box.messages
     }
@@ -65,4 +67,3 @@ func check<I: BinaryInteger>(_ call: @autoclosure () -> I, _ operation: @autoclo
     if value < 0 { throw HDF5Error(operation: operation(), messages: HDF5Library.errorStack()) }
     return value
 }
-

@@ -14,7 +14,10 @@ public final class HDF5Group: HDF5Object {
         var prefix = ""
         for part in name.split(separator: "/") {
             prefix += prefix.isEmpty ? String(part) : "/" + part
-            if H5Lexists(id, prefix, amsga_H5P_DEFAULT()) <= 0 { H5Eclear2(amsga_H5E_DEFAULT()); return false }
+            if H5Lexists(id, prefix, amsga_H5P_DEFAULT()) <= 0 {
+                H5Eclear2(amsga_H5E_DEFAULT())
+                return false
+            }
         }
         return true
     }
@@ -24,14 +27,16 @@ public final class HDF5Group: HDF5Object {
         let lcpl = try check(H5Pcreate(amsga_H5P_LINK_CREATE()), "link property list")
         defer { H5Pclose(lcpl) }
         H5Pset_create_intermediate_group(lcpl, 1)
-        let g = try check(H5Gcreate2(id, name, lcpl, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
-                          "create group \(childPath(name))")
+        let g = try check(
+            H5Gcreate2(id, name, lcpl, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
+            "create group \(childPath(name))")
         return HDF5Group(id: g, path: childPath(name))
     }
 
     public func group(_ name: String) throws -> HDF5Group {
-        HDF5Group(id: try check(H5Gopen2(id, name, amsga_H5P_DEFAULT()), "open group \(childPath(name))"),
-                  path: childPath(name))
+        HDF5Group(
+            id: try check(H5Gopen2(id, name, amsga_H5P_DEFAULT()), "open group \(childPath(name))"),
+            path: childPath(name))
     }
 
     /// The group `name`, created if missing.
@@ -43,8 +48,10 @@ public final class HDF5Group: HDF5Object {
     public func children() throws -> [String] {
         let collector = NameCollector()
         var idx: hsize_t = 0
-        try check(H5Literate(id, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, _, data in collectName(name, data) },
-                             Unmanaged.passUnretained(collector).toOpaque()), "list the members of \(path)")
+        try check(
+            H5Literate(
+                id, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, _, data in collectName(name, data) },
+                Unmanaged.passUnretained(collector).toOpaque()), "list the members of \(path)")
         return collector.names
     }
 
@@ -53,14 +60,18 @@ public final class HDF5Group: HDF5Object {
         guard contains(name) else { return false }
         HDF5Library.silence()
         let o = H5Oopen(id, name, amsga_H5P_DEFAULT())
-        guard o >= 0 else { H5Eclear2(amsga_H5E_DEFAULT()); return false }
+        guard o >= 0 else {
+            H5Eclear2(amsga_H5E_DEFAULT())
+            return false
+        }
         defer { H5Oclose(o) }
         return H5Iget_type(o) == H5I_GROUP
     }
 
     public func dataset(_ name: String) throws -> HDF5Dataset {
-        HDF5Dataset(id: try check(H5Dopen2(id, name, amsga_H5P_DEFAULT()), "open dataset \(childPath(name))"),
-                    path: childPath(name))
+        HDF5Dataset(
+            id: try check(H5Dopen2(id, name, amsga_H5P_DEFAULT()), "open dataset \(childPath(name))"),
+            path: childPath(name))
     }
 
     public func delete(_ name: String) throws {

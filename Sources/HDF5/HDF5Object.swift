@@ -17,7 +17,10 @@ public class HDF5Object {
 
     /// Closes the identifier now (it is also closed when the object is released).
     public func close() {
-        if open { _ = closer(id); open = false }
+        if open {
+            _ = closer(id)
+            open = false
+        }
     }
 
     deinit { close() }
@@ -34,7 +37,11 @@ public enum HDF5AttributeValue: Equatable, Sendable {
     case doubles([Double])
     case strings([String])
 
-    public var int: Int64? { if case .int(let v) = self { return v }; if case .ints(let v) = self, v.count == 1 { return v[0] }; return nil }
+    public var int: Int64? {
+        if case .int(let v) = self { return v }
+        if case .ints(let v) = self, v.count == 1 { return v[0] }
+        return nil
+    }
     public var double: Double? {
         switch self {
         case .double(let v): return v
@@ -51,7 +58,11 @@ public enum HDF5AttributeValue: Equatable, Sendable {
         default: return nil
         }
     }
-    public var string: String? { if case .string(let v) = self { return v }; if case .strings(let v) = self, v.count == 1 { return v[0] }; return nil }
+    public var string: String? {
+        if case .string(let v) = self { return v }
+        if case .strings(let v) = self, v.count == 1 { return v[0] }
+        return nil
+    }
 }
 
 extension HDF5Object {
@@ -84,8 +95,9 @@ extension HDF5Object {
     private func writeAttribute<T: HDF5Scalar>(_ name: String, _ values: [T], scalar: Bool) throws {
         let s = try space(count: values.count, scalar: scalar)
         defer { H5Sclose(s) }
-        let a = try check(H5Acreate2(id, name, T.fileType, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
-                          "create attribute '\(name)' on \(path)")
+        let a = try check(
+            H5Acreate2(id, name, T.fileType, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
+            "create attribute '\(name)' on \(path)")
         defer { H5Aclose(a) }
         _ = try values.withUnsafeBufferPointer { try check(H5Awrite(a, T.memoryType, $0.baseAddress), "write attribute '\(name)'") }
     }
@@ -95,8 +107,9 @@ extension HDF5Object {
         defer { H5Tclose(t) }
         let s = try space(count: values.count, scalar: scalar)
         defer { H5Sclose(s) }
-        let a = try check(H5Acreate2(id, name, t, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
-                          "create attribute '\(name)' on \(path)")
+        let a = try check(
+            H5Acreate2(id, name, t, s, amsga_H5P_DEFAULT(), amsga_H5P_DEFAULT()),
+            "create attribute '\(name)' on \(path)")
         defer { H5Aclose(a) }
         _ = try withCStrings(values) { ptrs in try check(H5Awrite(a, t, ptrs), "write attribute '\(name)'") }
     }
@@ -137,8 +150,10 @@ extension HDF5Object {
     public func attributeNames() throws -> [String] {
         let collector = NameCollector()
         var idx: hsize_t = 0
-        try check(H5Aiterate2(id, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, _, data in collectName(name, data) },
-                              Unmanaged.passUnretained(collector).toOpaque()), "list the attributes of \(path)")
+        try check(
+            H5Aiterate2(
+                id, H5_INDEX_NAME, H5_ITER_INC, &idx, { _, name, _, data in collectName(name, data) },
+                Unmanaged.passUnretained(collector).toOpaque()), "list the attributes of \(path)")
         return collector.names
     }
 }
@@ -170,7 +185,7 @@ func readStringValues(count: Int, type t: hid_t, read: (hid_t, UnsafeMutableRawP
     H5Tset_strpad(mt, H5T_STR_NULLTERM)
     var buf = [CChar](repeating: 0, count: count * (size + 1))
     _ = try buf.withUnsafeMutableBytes { try check(read(mt, $0.baseAddress!), "read strings") }
-    return (0 ..< count).map { i in
+    return (0..<count).map { i in
         buf.withUnsafeBufferPointer { String(cString: $0.baseAddress! + i * (size + 1)) }
     }
 }
@@ -184,4 +199,3 @@ func collectName(_ name: UnsafePointer<CChar>?, _ data: UnsafeMutableRawPointer?
     Unmanaged<NameCollector>.fromOpaque(data).takeUnretainedValue().names.append(String(cString: name))
     return 0
 }
-

@@ -36,14 +36,18 @@ extension NotebookRunner {
             let current = entry(i)?.directory
             let found = entries(i)
             let listed = found.readable.sorted { $0.state.ranAt > $1.state.ranAt }.map { e in
-                CachedEntry(entry: e, parameters: e.state.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                                .joined(separator: " "),
-                            bytes: e.bytes, lastUsed: e.lastUsed, current: e.directory == current)
+                CachedEntry(
+                    entry: e,
+                    parameters: e.state.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                        .joined(separator: " "),
+                    bytes: e.bytes, lastUsed: e.lastUsed, current: e.directory == current)
             }
-            return CachedCell(index: i, name: notebook.cells[i].name, entries: listed,
-                              unreadable: found.unreadable.map(\.0), runFiles: runFiles(i).map { p in
-                                  CachedRunFile(path: p, bytes: CacheStore.bytes(under: p), progress: RunFile.progress(path: p))
-                              })
+            return CachedCell(
+                index: i, name: notebook.cells[i].name, entries: listed,
+                unreadable: found.unreadable.map(\.0),
+                runFiles: runFiles(i).map { p in
+                    CachedRunFile(path: p, bytes: CacheStore.bytes(under: p), progress: RunFile.progress(path: p))
+                })
         }
     }
 
@@ -66,16 +70,21 @@ extension NotebookRunner {
     public func clean(cells: [Int] = [], keepDefaults: Bool = false, unusedSince: Date? = nil) throws -> CleanSummary {
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, shared: false)
         defer { lock.release() }
-        let defaults = keepDefaults ? try NotebookRunner(notebook, source: source,
-                                                          parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
-                                                          outputs: (notebookDirectory as NSString).deletingLastPathComponent,
-                                                          locator: locator, threads: threads, store: store) : nil
+        let defaults =
+            keepDefaults
+            ? try NotebookRunner(
+                notebook, source: source,
+                parameters: Dictionary(uniqueKeysWithValues: notebook.parameters.map { ($0.name, $0.value) }),
+                outputs: (notebookDirectory as NSString).deletingLastPathComponent,
+                locator: locator, threads: threads, store: store) : nil
         if let defaults {
             // Which entries the defaults use can only be told when every input
             // of theirs can be read (the data found, say); when it cannot, none is removed.
-            for i in cells.isEmpty ? Array(notebook.cells.indices) : cells where defaults.entry(i) == nil && !store.entryDirectories(slug(i)).isEmpty {
-                throw NotebookError("cannot tell which entry of cell \(i + 1) (\(notebook.cells[i].name)) the defaults use: "
-                    + defaults.status(i).reasons.joined(separator: "; ") + "; nothing was removed")
+            for i in cells.isEmpty ? Array(notebook.cells.indices) : cells
+            where defaults.entry(i) == nil && !store.entryDirectories(slug(i)).isEmpty {
+                throw NotebookError(
+                    "cannot tell which entry of cell \(i + 1) (\(notebook.cells[i].name)) the defaults use: "
+                        + defaults.status(i).reasons.joined(separator: "; ") + "; nothing was removed")
             }
         }
         let used = defaults?.usedEntries() ?? []

@@ -97,7 +97,11 @@ public enum CacheMigration {
         defer { try? f.close() }
         let root = f.root
         let runs: [String]
-        switch try root.attribute("runs") { case .strings(let v): runs = v; case .string(let v): runs = [v]; default: runs = [] }
+        switch try root.attribute("runs") {
+        case .strings(let v): runs = v
+        case .string(let v): runs = [v]
+        default: runs = []
+        }
         let configurations = try runs.map { r -> (String, String) in
             let t = entry + "/traces/" + r + ".h5"
             guard let s = RunFile.summary(path: t) else { throw NotebookError("run \(r) has no complete trace (\(t))") }
@@ -108,9 +112,10 @@ public enum CacheMigration {
             try root.setAttribute("run_parameters", .string(CanonicalJSON.string(hashes)))
         }
         if !root.hasAttribute("threads") {
-            let threads = configurations.compactMap { c in
-                (try? JSONSerialization.jsonObject(with: Data(c.1.utf8)) as? [String: Any])?["threads"] as? Int
-            }.first ?? 0
+            let threads =
+                configurations.compactMap { c in
+                    (try? JSONSerialization.jsonObject(with: Data(c.1.utf8)) as? [String: Any])?["threads"] as? Int
+                }.first ?? 0
             try root.setAttribute("threads", .int(Int64(threads)))
         }
         if !root.hasAttribute("git_commit") { try root.setAttribute("git_commit", .string("")) }
@@ -147,8 +152,10 @@ public enum CacheMigration {
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
                 throw NotebookError("parameters '\(text)' are neither JSON nor name=value pairs")
             }
-            let name = String(pair[..<eq]), value = String(pair[pair.index(after: eq)...])
-            values[name] = Int(value).map(Scalar.int) ?? Double(value).map(Scalar.double)
+            let name = String(pair[..<eq])
+            let value = String(pair[pair.index(after: eq)...])
+            values[name] =
+                Int(value).map(Scalar.int) ?? Double(value).map(Scalar.double)
                 ?? (value == "true" || value == "false" ? .flag(value == "true") : .text(value))
         }
         return CanonicalJSON.string(values)

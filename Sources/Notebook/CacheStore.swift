@@ -85,7 +85,7 @@ struct CacheStore {
         generation.value += 1
         if rename(staging, target) == 0 { return target }
         let problem = errno
-        if (problem == ENOTEMPTY || problem == EEXIST), FileManager.default.fileExists(atPath: target + "/state.h5") { return target }
+        if problem == ENOTEMPTY || problem == EEXIST, FileManager.default.fileExists(atPath: target + "/state.h5") { return target }
         throw NotebookError("cannot move \(staging) into place at \(target): \(String(cString: strerror(problem)))")
     }
 
@@ -109,9 +109,11 @@ struct CacheStore {
 
     /// Git keeps the entries the notebook's defaults use and nothing else of the cache.
     func writeGitignore(keeping entries: [String]) throws {
-        var lines = ["# Written by amsga. The cache keeps the results of every parameter set;",
-                     "# git keeps those of the notebook's defaults only (`amsga cache` lists all).",
-                     "/*/*/", "/.locks/", "*.run.h5", "*.lock"]
+        var lines = [
+            "# Written by amsga. The cache keeps the results of every parameter set;",
+            "# git keeps those of the notebook's defaults only (`amsga cache` lists all).",
+            "/*/*/", "/.locks/", "*.run.h5", "*.lock",
+        ]
         lines += entries.sorted().map { "!/" + $0 + "/" }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/.gitignore"), options: .atomic)
     }

@@ -1,6 +1,6 @@
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
 
@@ -75,7 +75,9 @@ public final class CellContext {
     }
 
     private func wrongType(_ name: String, _ accessor: String, _ what: String) -> NotebookError {
-        NotebookError("cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(inputs.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")")
+        NotebookError(
+            "cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(inputs.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")"
+        )
     }
 
     // MARK: Output
@@ -138,7 +140,8 @@ public final class CellContext {
 
     static func run(_ name: String, in e: CacheEntry, cell i: Int, inputs: CellInputs) throws -> RunContents {
         guard let path = inputs.runFile(i, name, entry: e) else {
-            throw NotebookError("cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
+            throw NotebookError(
+                "cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
         }
         return try RunFile.read(path: path)
     }
@@ -188,7 +191,8 @@ public final class CellContext {
             return reuse(previous, at: path, as: name, what: "the finished run of this configuration")
         }
         if previous == nil, let trace = inputs.finishedTrace(configuration: config, dataFingerprint: dataRead[config.dataset.rawValue]),
-           let contents = try? RunFile.read(path: trace), contents.config == config, contents.finalPerSample != nil {
+            let contents = try? RunFile.read(path: trace), contents.config == config, contents.finalPerSample != nil
+        {
             return reuse(contents, at: trace, as: name, what: "the committed trace of this configuration's finished run")
         }
         let trainer = try FFTrainer(config: config, data: data)
@@ -200,8 +204,9 @@ public final class CellContext {
         }
         // The checkpoint resumed from goes into every write until the next one
         // replaces it: a second kill before then must not lose it.
-        let recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: previous?.checkpoint,
-                                       attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
+        let recorder = try RunRecorder(
+            path: path, checkpointEvery: checkpointEvery, resumingFrom: previous?.checkpoint,
+            attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         let progress = inputs.progress(name: name, total: trainer.totalSteps)
         try trainer.train(onStep: { record in
             progress(record)
@@ -233,7 +238,9 @@ struct SavedTensor {
     var units: String
 
     var shape: [Int] {
-        switch data { case .float(_, let s), .double(_, let s), .int64(_, let s): return s }
+        switch data {
+        case .float(_, let s), .double(_, let s), .int64(_, let s): return s
+        }
     }
 
     /// The dimension names: given, else `<name>_dim<k>` with the name's slashes as underscores.

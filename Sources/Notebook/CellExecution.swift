@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
 
@@ -15,8 +15,9 @@ extension NotebookRunner {
         let ctx = CellContext(inputs: self, index: i, staging: staging)
         let start = Date()
         try cell.body(ctx)
-        let key = CellState.key(sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead,
-                                data: ctx.dataRead, sweeps: ctx.sweepsRead)
+        let key = CellState.key(
+            sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead,
+            data: ctx.dataRead, sweeps: ctx.sweepsRead)
         var state = CellState(
             key: key, sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs.map(\.name),
@@ -37,10 +38,12 @@ extension NotebookRunner {
     /// Writes the trace-only copy of a run (marked with the cell's key).
     func exportTrace(from run: String, to path: String, cell i: Int, key: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try RunFile.writeTraceOnly(try RunFile.read(path: run), to: path, attributes: [
-            "notebook": .string(notebook.name), "cell": .int(Int64(i + 1)),
-            "cell_name": .string(notebook.cells[i].name), "cell_key": .string(key),
-        ])
+        try RunFile.writeTraceOnly(
+            try RunFile.read(path: run), to: path,
+            attributes: [
+                "notebook": .string(notebook.name), "cell": .int(Int64(i + 1)),
+                "cell_name": .string(notebook.cells[i].name), "cell_key": .string(key),
+            ])
     }
 
     /// Writes a state file; it lives in a staging folder until the entry is committed.
@@ -55,28 +58,35 @@ extension NotebookRunner {
             try f.root.setAttribute("uncommitted_diff_sha256", .string(CellState.sha256(diff)))
         }
         if !dataSources.isEmpty {
-            try f.root.setAttribute("data_sources", .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
+            try f.root.setAttribute(
+                "data_sources",
+                .string("{" + dataSources.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"))
         }
         try f.root.setAttribute("parameters", .string(ParameterValue.json(parameters)))
         var scales: [String: HDF5Dataset] = [:]
         for t in tensors {
             let d: HDF5Dataset
             switch t.data {
-            case .float(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 4))
-            case .double(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
-            case .int64(let v, let shape): d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
+            case .float(let v, let shape):
+                d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 4))
+            case .double(let v, let shape):
+                d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
+            case .int64(let v, let shape):
+                d = try f.root.write("tensors/" + t.name, v, shape: shape, storage: .automatic(shape: shape, elementSize: 8))
             }
             try d.setAttribute("units", .string(t.units))
             // Each dimension: an index coordinate beside the tensors, made a dimension scale.
             for (k, (dim, length)) in zip(t.dimensionNames, t.shape).enumerated() {
                 if scales[dim] == nil {
-                    let scale = try f.root.write("tensors/" + dim, (0 ..< length).map { Int64($0) })
+                    let scale = try f.root.write("tensors/" + dim, (0..<length).map { Int64($0) })
                     try scale.makeScale(dim)
                     try scale.setAttribute("units", .string("1"))
                     scales[dim] = scale
                 }
                 guard let scale = scales[dim], scale.count == length else {
-                    throw NotebookError("cell \(i + 1): tensor '\(t.name)' gives dimension '\(dim)' length \(length), another tensor gave it \(scales[dim]?.count ?? 0)")
+                    throw NotebookError(
+                        "cell \(i + 1): tensor '\(t.name)' gives dimension '\(dim)' length \(length), another tensor gave it \(scales[dim]?.count ?? 0)"
+                    )
                 }
                 try d.attachScale(scale, dimension: k)
             }
@@ -92,19 +102,23 @@ extension NotebookRunner {
         let tty = progressOnTerminal
         var pace = StepPace()
         var lastLine = Date()
-        let log = self.log, interval = progressInterval
+        let log = self.log
+        let interval = progressInterval
         return { t in
             let (perStep, left) = pace.after(step: t.epoch, of: total)
             let acc = t.accuracyPerSample.validation.isNaN ? "" : String(format: "  val %.2f%%", 100 * t.accuracyPerSample.validation)
             if tty {
-                let line = String(format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)
+                let line = String(
+                    format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)
                 FileHandle.standardError.write(Data(line.utf8))
                 if t.epoch == total { FileHandle.standardError.write(Data("\n".utf8)) }
             } else if Date().timeIntervalSince(lastLine) >= interval || t.epoch == total {
                 lastLine = Date()
-                log(String(format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss,
-                           acc.replacingOccurrences(of: "  val", with: ", val"),
-                           perStep, Sweep.duration(left)))
+                log(
+                    String(
+                        format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss,
+                        acc.replacingOccurrences(of: "  val", with: ", val"),
+                        perStep, Sweep.duration(left)))
             }
         }
     }

@@ -26,7 +26,8 @@ extension NotebookRunner {
     func entries(_ i: Int) -> (readable: [CacheEntry], unreadable: [(String, Error)]) {
         current()
         if let m = lookups.entries[i] { return m }
-        var readable: [CacheEntry] = [], unreadable: [(String, Error)] = []
+        var readable: [CacheEntry] = []
+        var unreadable: [(String, Error)] = []
         for dir in store.entryDirectories(slug(i)) {
             do { readable.append(try CacheStore.readEntry(dir)) } catch { unreadable.append((dir, error)) }
         }
@@ -51,7 +52,9 @@ extension NotebookRunner {
     /// ran; nil when that cannot be known (an input gone or stale).
     func keyNow(_ e: CacheEntry, cell i: Int) -> String? {
         let s = e.state
-        var params: [String: String] = [:], reads: [Int: String] = [:], data: [String: String] = [:]
+        var params: [String: String] = [:]
+        var reads: [Int: String] = [:]
+        var data: [String: String] = [:]
         for name in s.parameters.keys {
             guard let v = parameters[name] else { return nil }
             params[name] = v.description
@@ -67,7 +70,8 @@ extension NotebookRunner {
         var sweeps: [SweepRead] = []
         for r in s.sweepReads {
             guard r.cell < notebook.cells.count, let c = try? child(r.point),
-                  let k = c.currentKey(r.cell) else { return nil }
+                let k = c.currentKey(r.cell)
+            else { return nil }
             sweeps.append(SweepRead(cell: r.cell, point: r.point, key: k))
         }
         return CellState.key(sourceHash: sourceHash(i), parameters: params, reads: reads, data: data, sweeps: sweeps)
@@ -112,13 +116,17 @@ extension NotebookRunner {
         for (name, old) in s.parameters.sorted(by: { $0.key < $1.key }) {
             if let now = parameters[name]?.description {
                 if now != old { reasons.append("parameter \(name) changed (\(old) → \(now))") }
-            } else { reasons.append("parameter \(name) no longer declared") }
+            } else {
+                reasons.append("parameter \(name) no longer declared")
+            }
         }
         for (up, old) in s.reads.sorted(by: { $0.key < $1.key }) {
             // The key the upstream cell has now, or would have if it ran as its closest entry did.
             if let now = currentKey(up) ?? closest(up).flatMap({ keyNow($0.entry, cell: up) }) {
                 if now != old { reasons.append("upstream cell \(up + 1) changed") }
-            } else { reasons.append("upstream cell \(up + 1) is stale") }
+            } else {
+                reasons.append("upstream cell \(up + 1) is stale")
+            }
         }
         for (d, old) in s.data.sorted(by: { $0.key < $1.key }) {
             let now = DatasetName(rawValue: d).flatMap { try? dataFingerprint($0) }

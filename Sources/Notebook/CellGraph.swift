@@ -37,16 +37,19 @@ public final class Cells<P: NotebookParameters> {
     ///         try ctx.train(config, data: …, as: "baseline")
     ///     }
     @discardableResult
-    public func cell<C: CheckedBeforeRunning>(_ name: String, line: Int = #line, _ configuration: @escaping @Sendable (P) throws -> C,
-                                              run body: @escaping @Sendable (CellContext, P, C) throws -> Void) -> CellRef<P> {
+    public func cell<C: CheckedBeforeRunning>(
+        _ name: String, line: Int = #line, _ configuration: @escaping @Sendable (P) throws -> C,
+        run body: @escaping @Sendable (CellContext, P, C) throws -> Void
+    ) -> CellRef<P> {
         let ref = CellRef<P>(index: cells.count, name: name)
         let check: @Sendable ([String: ParameterValue]) throws -> Void = { values in
             try configuration(try P.bound(to: values) { _, _ in }).validate()
         }
-        cells.append(Cell(name, line: line, check: check) { ctx in
-            let p = try ctx.parameters(P.self)
-            try body(ctx, p, try configuration(p))
-        })
+        cells.append(
+            Cell(name, line: line, check: check) { ctx in
+                let p = try ctx.parameters(P.self)
+                try body(ctx, p, try configuration(p))
+            })
         return ref
     }
 }
@@ -74,9 +77,10 @@ extension Notebook {
         let cells = Cells<P>()
         define(cells)
         let declared = P.declared()
-        self.init(name: name, file: SourceTree.locate(fileID: file), parameters: declared.map { ($0.name, $0.defaultParameterValue) },
-                  ranges: Dictionary(uniqueKeysWithValues: declared.compactMap { p in p.range.map { (p.name, $0) } }),
-                  cells: cells.cells)
+        self.init(
+            name: name, file: SourceTree.locate(fileID: file), parameters: declared.map { ($0.name, $0.defaultParameterValue) },
+            ranges: Dictionary(uniqueKeysWithValues: declared.compactMap { p in p.range.map { (p.name, $0) } }),
+            cells: cells.cells)
         checkDefaults()
     }
 }
@@ -105,8 +109,9 @@ extension CellContext {
 
     static func onlyRun(of e: CacheEntry, cell i: Int) throws -> String {
         guard e.state.runs.count == 1 else {
-            throw NotebookError("cell \(i + 1) trained \(e.state.runs.isEmpty ? "no run" : "the runs " + e.state.runs.joined(separator: ", ")); "
-                + "ctx.run(from:) reads a cell that trains one")
+            throw NotebookError(
+                "cell \(i + 1) trained \(e.state.runs.isEmpty ? "no run" : "the runs " + e.state.runs.joined(separator: ", ")); "
+                    + "ctx.run(from:) reads a cell that trains one")
         }
         return e.state.runs[0]
     }

@@ -21,11 +21,15 @@ struct CellReferences {
             for m in section.code.matches(of: cellLiteral) {
                 guard let name = m.output[1].substring.map(String.init) else { continue }
                 guard let j = try? notebook.cell(name) else {
-                    problems.append(Problem(description: "\(cellLabel(i)) reads cell '\(name)', which the notebook does not have; its cells: \(cells)"))
+                    problems.append(
+                        Problem(description: "\(cellLabel(i)) reads cell '\(name)', which the notebook does not have; its cells: \(cells)"))
                     continue
                 }
                 if j >= i {
-                    problems.append(Problem(description: "\(cellLabel(i)) reads cell '\(name)', which is not before it: a cell reads only the cells above it"))
+                    problems.append(
+                        Problem(
+                            description:
+                                "\(cellLabel(i)) reads cell '\(name)', which is not before it: a cell reads only the cells above it"))
                 }
             }
         }

@@ -47,8 +47,10 @@ public struct CellState: Sendable {
     static func sha256(_ s: String) -> String { Verification.sha256Hex(Data(s.utf8)) }
 
     /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
-    static func key(sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],
-                    sweeps: [SweepRead] = []) -> String {
+    static func key(
+        sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],
+        sweeps: [SweepRead] = []
+    ) -> String {
         var parts = ["format \(keyVersion)", "source \(sourceHash)"]
         parts += parameters.sorted { $0.key < $1.key }.map { "parameter \($0.key)=\($0.value)" }
         parts += reads.sorted { $0.key < $1.key }.map { "cell \($0.key) \($0.value)" }
@@ -88,23 +90,30 @@ public struct CellState: Sendable {
         guard try root.attribute("format").string == format else { throw NotebookError("not a cell state file") }
         let version = try root.attribute("format_version").int ?? -1
         guard version == Int64(formatVersion) else {
-            throw NotebookError("cell-state format \(version), this amsga reads \(formatVersion)"
-                + (version < Int64(formatVersion) ? " (`amsga cache migrate` rewrites older ones)" : ""))
+            throw NotebookError(
+                "cell-state format \(version), this amsga reads \(formatVersion)"
+                    + (version < Int64(formatVersion) ? " (`amsga cache migrate` rewrites older ones)" : ""))
         }
         func s(_ n: String) throws -> String { try root.attribute(n).string ?? "" }
         func list(_ n: String) throws -> [String] {
-            switch try root.attribute(n) { case .strings(let v): return v; case .string(let v): return [v]; default: return [] }
+            switch try root.attribute(n) {
+            case .strings(let v): return v
+            case .string(let v): return [v]
+            default: return []
+            }
         }
         let reads = try decode(s("cells_read")).reduce(into: [Int: String]()) { $0[Int($1.key)! - 1] = $1.value }
-        let sweeps = root.hasAttribute("sweeps_read")
+        let sweeps =
+            root.hasAttribute("sweeps_read")
             ? try JSONDecoder().decode([SweepRead].self, from: Data(try s("sweeps_read").utf8)) : []
-        return CellState(key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
-                         reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
-                         figures: try list("figures"), runs: try list("runs"),
-                         runParameters: try decode(s("run_parameters")), sweepReads: sweeps,
-                         seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
-                         threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"),
-                         uncommittedDiff: root.hasAttribute("uncommitted_diff_sha256") ? try s("uncommitted_diff_sha256") : "")
+        return CellState(
+            key: try s("key"), sourceHash: try s("source_hash"), parameters: try decode(s("parameters_read")),
+            reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
+            figures: try list("figures"), runs: try list("runs"),
+            runParameters: try decode(s("run_parameters")), sweepReads: sweeps,
+            seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
+            threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"),
+            uncommittedDiff: root.hasAttribute("uncommitted_diff_sha256") ? try s("uncommitted_diff_sha256") : "")
     }
 
     private func json(_ d: [String: String]) -> String { CanonicalJSON.string(d) }
@@ -155,8 +164,9 @@ public struct CellFileSummary: Sendable {
                 tensors.append((name, try g.dataset(name).shape))
             }
         }
-        return CellFileSummary(notebook: try root.attribute("notebook").string ?? "?",
-                               cell: Int(try root.attribute("cell").int ?? 0),
-                               cellName: try root.attribute("cell_name").string ?? "?", state: state, tensors: tensors)
+        return CellFileSummary(
+            notebook: try root.attribute("notebook").string ?? "?",
+            cell: Int(try root.attribute("cell").int ?? 0),
+            cellName: try root.attribute("cell_name").string ?? "?", state: state, tensors: tensors)
     }
 }

@@ -41,7 +41,9 @@ public struct SweepArguments: Equatable, Sendable {
     public var cell: String?
     public var dataDirectory: String?
 
-    public init(notebook: String, grid: [String], jobs: Int, threads: Int, outputs: String, cell: String? = nil, dataDirectory: String? = nil) {
+    public init(
+        notebook: String, grid: [String], jobs: Int, threads: Int, outputs: String, cell: String? = nil, dataDirectory: String? = nil
+    ) {
         self.notebook = notebook
         self.grid = grid
         self.jobs = jobs

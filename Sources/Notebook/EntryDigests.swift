@@ -43,7 +43,9 @@ enum EntryDigests {
         var found: [String] = []
         for case let f as String in e where f != fileName {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory + "/" + f, isDirectory: &isDirectory), !isDirectory.boolValue { found.append(f) }
+            if FileManager.default.fileExists(atPath: directory + "/" + f, isDirectory: &isDirectory), !isDirectory.boolValue {
+                found.append(f)
+            }
         }
         return found.sorted()
     }

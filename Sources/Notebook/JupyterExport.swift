@@ -32,11 +32,15 @@ public enum JupyterExport {
             "defaults": .object(Dictionary(uniqueKeysWithValues: nb.parameters.map { ($0.name, JSONValue($0.value)) })),
             "command": .string((["amsga", "run", nb.name] + runner.overrides.flatMap { ["-p", $0] }).joined(separator: " ")),
         ]
-        return JupyterNotebook(cells: cells, metadata: [
-            "language_info": .object(["name": .string("swift"), "file_extension": .string(".swift"),
-                                      "mimetype": .string("text/x-swift")]),
-            "amsga": .object(amsga),
-        ])
+        return JupyterNotebook(
+            cells: cells,
+            metadata: [
+                "language_info": .object([
+                    "name": .string("swift"), "file_extension": .string(".swift"),
+                    "mimetype": .string("text/x-swift"),
+                ]),
+                "amsga": .object(amsga),
+            ])
     }
 
     static func codeCell(_ runner: NotebookRunner, _ i: Int) -> JupyterNotebook.Cell {
@@ -46,15 +50,21 @@ public enum JupyterExport {
         var outputs: [JupyterNotebook.Output] = []
         if !status.fresh {
             // Visible, not silent: Jupyter shows standard error on a red ground.
-            outputs.append(.stream(name: "stderr", text: "stale: " + status.reasons.joined(separator: "; ")
-                + (state == nil ? "" : "\n(the outputs below are from its last run)") + "\n"))
+            outputs.append(
+                .stream(
+                    name: "stderr",
+                    text: "stale: " + status.reasons.joined(separator: "; ")
+                        + (state == nil ? "" : "\n(the outputs below are from its last run)") + "\n"))
         }
-        var meta: [String: JSONValue] = ["cell": .int(i + 1), "name": .string(runner.notebook.cells[i].name),
-                                         "fresh": .bool(status.fresh)]
+        var meta: [String: JSONValue] = [
+            "cell": .int(i + 1), "name": .string(runner.notebook.cells[i].name),
+            "fresh": .bool(status.fresh),
+        ]
         if let s = state {
             outputs += printed(s.output)
             for f in s.figures {
-                let svg = entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
+                let svg =
+                    entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
                     ?? FileManager.default.contents(atPath: runner.outputDirectory + "/" + f)
                 outputs.append(figure(f, svg: svg ?? Data()))
             }
@@ -65,8 +75,9 @@ public enum JupyterExport {
             if !s.uncommittedDiff.isEmpty { meta["uncommitted_diff_sha256"] = .string(s.uncommittedDiff) }
         }
         if !status.fresh { meta["stale_reasons"] = .array(status.reasons.map(JSONValue.string)) }
-        return .init(kind: .code, id: String(format: "cell-%02d", i + 1), source: runner.source.sections[i].code,
-                     metadata: ["amsga": .object(meta)], executionCount: state == nil ? nil : i + 1, outputs: outputs)
+        return .init(
+            kind: .code, id: String(format: "cell-%02d", i + 1), source: runner.source.sections[i].code,
+            metadata: ["amsga": .object(meta)], executionCount: state == nil ? nil : i + 1, outputs: outputs)
     }
 
     /// A figure as its SVG and, for renderers that prefer HTML, as an `<img>`
@@ -74,7 +85,8 @@ public enum JupyterExport {
     /// through a cleaner that drops its drawing, while an image with a data
     /// URI renders in nbconvert, JupyterLab, VS Code and code hosts alike.
     static func figure(_ name: String, svg: Data) -> JupyterNotebook.Output {
-        let img = "<img src=\"data:image/svg+xml;base64," + svg.base64EncodedString() + "\" alt=\""
+        let img =
+            "<img src=\"data:image/svg+xml;base64," + svg.base64EncodedString() + "\" alt=\""
             + NotebookReport.escape(name) + "\">"
         return .displayData(["image/svg+xml": String(decoding: svg, as: UTF8.self), "text/html": img, "text/plain": name])
     }
@@ -83,8 +95,9 @@ public enum JupyterExport {
     /// "|") as display data, the rest as standard output, in order.
     static func printed(_ text: String) -> [JupyterNotebook.Output] {
         PrintedBlocks.split(text).map { block in
-            block.isTable ? .displayData(["text/markdown": block.text, "text/plain": block.text])
-                          : .stream(name: "stdout", text: block.text + "\n")
+            block.isTable
+                ? .displayData(["text/markdown": block.text, "text/plain": block.text])
+                : .stream(name: "stdout", text: block.text + "\n")
         }
     }
 

@@ -41,7 +41,11 @@ struct JupyterNotebook: Encodable {
             try c.encode(metadata, forKey: .metadata)
             guard kind == .code else { return }
             // execution_count is required for code cells, null when it never ran.
-            if let executionCount { try c.encode(executionCount, forKey: .executionCount) } else { try c.encodeNil(forKey: .executionCount) }
+            if let executionCount {
+                try c.encode(executionCount, forKey: .executionCount)
+            } else {
+                try c.encodeNil(forKey: .executionCount)
+            }
             try c.encode(outputs, forKey: .outputs)
         }
     }
@@ -92,8 +96,13 @@ struct JupyterNotebook: Encodable {
 
 /// A JSON value of the notebook's metadata.
 enum JSONValue: Encodable, Equatable {
-    case string(String), int(Int), double(Double), bool(Bool), null
-    case array([JSONValue]), object([String: JSONValue])
+    case string(String)
+    case int(Int)
+    case double(Double)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()

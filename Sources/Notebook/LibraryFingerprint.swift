@@ -33,7 +33,8 @@ extension NotebookRunner {
     /// recorded one predates per-module digests (`*`, see `CellState.library`).
     public static func changedModules(since recorded: String) -> [String]? {
         guard let then = try? JSONDecoder().decode([String: String].self, from: Data(recorded.utf8)), then["*"] == nil,
-              let now = try? JSONDecoder().decode([String: String].self, from: Data(libraryFingerprint.utf8)) else { return nil }
+            let now = try? JSONDecoder().decode([String: String].self, from: Data(libraryFingerprint.utf8))
+        else { return nil }
         return Set(then.keys).union(now.keys).filter { then[$0] != now[$0] }.sorted()
     }
 }

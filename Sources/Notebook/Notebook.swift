@@ -20,8 +20,10 @@ public struct Cell: Sendable {
         self.init(name, line: line, check: nil, body)
     }
 
-    init(_ name: String, line: Int, check: (@Sendable ([String: ParameterValue]) throws -> Void)?,
-         _ body: @escaping @Sendable (CellContext) throws -> Void) {
+    init(
+        _ name: String, line: Int, check: (@Sendable ([String: ParameterValue]) throws -> Void)?,
+        _ body: @escaping @Sendable (CellContext) throws -> Void
+    ) {
         self.name = name
         self.line = line
         self.check = check
@@ -43,11 +45,14 @@ public struct Notebook: Sendable {
     public let ranges: [String: ParameterRange]
     public let cells: [Cell]
 
-    public init(_ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
-                ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #fileID,
-                @CellBuilder cells: () -> [Cell]) {
-        self.init(name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
-                  ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
+    public init(
+        _ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
+        ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #fileID,
+        @CellBuilder cells: () -> [Cell]
+    ) {
+        self.init(
+            name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
+            ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
         checkDefaults()
     }
 
@@ -89,10 +94,11 @@ public struct Notebook: Sendable {
 
     /// The cell named `text`, or numbered `text` (1-based).
     public func cell(_ text: String) throws -> Int {
-        if let n = Int(text), (1 ... cells.count).contains(n) { return n - 1 }
+        if let n = Int(text), (1...cells.count).contains(n) { return n - 1 }
         if let i = cells.firstIndex(where: { $0.name.lowercased() == text.lowercased() }) { return i }
-        throw NotebookError("notebook '\(name)' has no cell '\(text)'; its cells: "
-            + cells.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", "))
+        throw NotebookError(
+            "notebook '\(name)' has no cell '\(text)'; its cells: "
+                + cells.enumerated().map { "\($0.offset + 1) \($0.element.name)" }.joined(separator: ", "))
     }
 
     /// Defaults overridden by `key=value` strings.
@@ -110,10 +116,12 @@ public struct Notebook: Sendable {
         guard let eq = option.firstIndex(of: "="), eq != option.startIndex else {
             throw NotebookError("malformed parameter '\(option)': write \(form)")
         }
-        let key = String(option[..<eq]), text = String(option[option.index(after: eq)...])
+        let key = String(option[..<eq])
+        let text = String(option[option.index(after: eq)...])
         guard let value = parameters.first(where: { $0.name == key })?.value else {
-            throw NotebookError("notebook '\(name)' has no parameter '\(key)'; its parameters: "
-                + parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
+            throw NotebookError(
+                "notebook '\(name)' has no parameter '\(key)'; its parameters: "
+                    + parameters.map { "\($0.name) (default \($0.value))" }.joined(separator: ", "))
         }
         return (key, text, value)
     }

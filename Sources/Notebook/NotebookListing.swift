@@ -24,7 +24,8 @@ public struct NotebookListing: Encodable {
         name = nb.name
         file = nb.file
         parameters = nb.parameters.map { p in
-            let type: String, choices: [String]?
+            let type: String
+            let choices: [String]?
             switch p.value {
             case .int: (type, choices) = ("int", nil)
             case .double: (type, choices) = ("double", nil)
@@ -32,8 +33,9 @@ public struct NotebookListing: Encodable {
             case .flag: (type, choices) = ("flag", nil)
             case .choice(_, let among): (type, choices) = ("choice", among)
             }
-            return Parameter(name: p.name, type: type, default: p.value.description, choices: choices,
-                             range: nb.ranges[p.name]?.description)
+            return Parameter(
+                name: p.name, type: type, default: p.value.description, choices: choices,
+                range: nb.ranges[p.name]?.description)
         }
         cells = nb.cells.map(\.name)
     }

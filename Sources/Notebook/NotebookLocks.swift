@@ -14,9 +14,11 @@ public final class NotebookLock {
 
     /// The whole cache: shared for runs, exclusive for `clean`.
     public convenience init(cache: String, notebook: String, shared: Bool) throws {
-        try self.init(path: cache + "/.locks/cache.lock", operation: shared ? LOCK_SH : LOCK_EX, busy: shared
-            ? "amsga clean of notebook '\(notebook)' is in progress (pid %@); wait for it"
-            : "a run of notebook '\(notebook)' is in progress (pid %@); clean when it has finished")
+        try self.init(
+            path: cache + "/.locks/cache.lock", operation: shared ? LOCK_SH : LOCK_EX,
+            busy: shared
+                ? "amsga clean of notebook '\(notebook)' is in progress (pid %@); wait for it"
+                : "a run of notebook '\(notebook)' is in progress (pid %@); clean when it has finished")
     }
 
     /// One parameter set (`overrides` empty: the defaults). `note` hears of a
@@ -24,9 +26,10 @@ public final class NotebookLock {
     public convenience init(cache: String, notebook: String, parameterSet overrides: [String], note: (String) -> Void = { _ in }) throws {
         let name = overrides.isEmpty ? "defaults" : CellState.sha256(overrides.joined(separator: "\n")).prefix(16)
         let set = overrides.isEmpty ? "its defaults" : overrides.joined(separator: " ")
-        try self.init(path: cache + "/.locks/set-\(name).lock", operation: LOCK_EX,
-                      busy: "another amsga run of notebook '\(notebook)' with \(set) is in progress (pid %@); wait for it or stop it",
-                      note: note)
+        try self.init(
+            path: cache + "/.locks/set-\(name).lock", operation: LOCK_EX,
+            busy: "another amsga run of notebook '\(notebook)' with \(set) is in progress (pid %@); wait for it or stop it",
+            note: note)
     }
 
     init(path: String, operation: Int32, busy: String, note: (String) -> Void = { _ in }) throws {
@@ -59,7 +62,7 @@ public final class NotebookLock {
     static func holder(_ fd: Int32) -> String {
         var buf = [UInt8](repeating: 0, count: 32)
         let n = pread(fd, &buf, 31, 0)
-        return n > 0 ? String(decoding: buf[0 ..< n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+        return n > 0 ? String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
     }
 
     static func writePID(_ fd: Int32) {
@@ -89,7 +92,10 @@ final class RunLock {
         NotebookLock.writePID(fd)
     }
 
-    func release() { flock(fd, LOCK_UN); close(fd) }
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
 
     /// Whether a process trains the run at `runPath` now. Asking takes a shared
     /// lock for an instant; a run starting in that instant waits for it, as

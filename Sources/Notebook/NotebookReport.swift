@@ -24,24 +24,35 @@ public enum NotebookReport {
         var body = ""
         for (i, cell) in nb.cells.enumerated() {
             let section = runner.source.sections[i]
-            if !section.prose.isEmpty { body += "<section class=\"prose\">" + ProseMarkdown.html(section.prose, parser: parser) + "</section>\n" }
+            if !section.prose.isEmpty {
+                body += "<section class=\"prose\">" + ProseMarkdown.html(section.prose, parser: parser) + "</section>\n"
+            }
             let st = runner.status(i)
             let entry = runner.entry(i)
             let state = entry?.state ?? (try? runner.storedState(i))
-            let badge = !st.fresh ? "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
-                : runner.executed.contains(i) ? "<span class=\"fresh\">computed in this run</span>" : "<span class=\"fresh\">reused from the cache</span>"
-            let timing = state.map { s in
-                String(format: "ran %@ in %.1f s", s.ranAt, s.seconds) + (s.gitCommit.isEmpty ? "" : " at commit " + String(s.gitCommit.prefix(12)))
-                    + (s.uncommittedDiff.isEmpty ? "" : " with uncommitted changes (" + CacheEntry.uncommittedDiffName + " in its entry, SHA-256 "
-                        + String(s.uncommittedDiff.prefix(12)) + ")")
-            } ?? "not run"
-            body += "<section class=\"cell\"><div class=\"cellhead\"><span class=\"num\">[\(i + 1)]</span> <b>\(escape(cell.name))</b> \(badge) <span class=\"time\">\(escape(timing))</span></div>\n"
+            let badge =
+                !st.fresh
+                ? "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
+                : runner.executed.contains(i)
+                    ? "<span class=\"fresh\">computed in this run</span>" : "<span class=\"fresh\">reused from the cache</span>"
+            let timing =
+                state.map { s in
+                    String(format: "ran %@ in %.1f s", s.ranAt, s.seconds)
+                        + (s.gitCommit.isEmpty ? "" : " at commit " + String(s.gitCommit.prefix(12)))
+                        + (s.uncommittedDiff.isEmpty
+                            ? ""
+                            : " with uncommitted changes (" + CacheEntry.uncommittedDiffName + " in its entry, SHA-256 "
+                                + String(s.uncommittedDiff.prefix(12)) + ")")
+                } ?? "not run"
+            body +=
+                "<section class=\"cell\"><div class=\"cellhead\"><span class=\"num\">[\(i + 1)]</span> <b>\(escape(cell.name))</b> \(badge) <span class=\"time\">\(escape(timing))</span></div>\n"
             body += "<pre class=\"code\"><code>" + escape(section.code) + "</code></pre>\n"
             if let s = state {
                 if !s.output.isEmpty { body += outputHTML(s.output, parser: parser) }
                 for f in s.figures {
                     // Inline, so that the report is one file that can be mailed or archived.
-                    let svg = entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
+                    let svg =
+                        entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
                         ?? FileManager.default.contents(atPath: runner.outputDirectory + "/" + f)
                     let src = svg.map { "data:image/svg+xml;base64," + $0.base64EncodedString() } ?? escape(f)
                     body += "<figure><img src=\"\(src)\" alt=\"\(escape(f))\"><figcaption>\(escape(f))</figcaption></figure>\n"
@@ -49,7 +60,9 @@ public enum NotebookReport {
             }
             body += "</section>\n"
         }
-        if !runner.source.outro.isEmpty { body += "<section class=\"prose\">" + ProseMarkdown.html(runner.source.outro, parser: parser) + "</section>\n" }
+        if !runner.source.outro.isEmpty {
+            body += "<section class=\"prose\">" + ProseMarkdown.html(runner.source.outro, parser: parser) + "</section>\n"
+        }
         if !runner.source.helpers.isEmpty {
             body += "<h2>Helpers the cells call</h2>\n<pre class=\"code\"><code>" + escape(runner.source.helpers) + "</code></pre>\n"
         }
@@ -59,35 +72,35 @@ public enum NotebookReport {
         }.joined(separator: "\n")
         let total = nb.cells.indices.compactMap { try? runner.storedState($0).seconds }.reduce(0, +)
         return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(escape(nb.name)) — amsga notebook</title>
-        <style>
-        body { font-family: -apple-system, "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }
-        h1, h2, h3 { line-height: 1.25; }
-        .meta { color: #555; font-size: 0.9em; border-bottom: 1px solid #ddd; padding-bottom: 1em; }
-        .meta table, .prose table, section.cell table { border-collapse: collapse; margin: 0.5em 0; }
-        td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
-        .cell { border-left: 3px solid #0072B2; padding-left: 0.8em; margin: 1.2em 0; }
-        .cellhead { font-size: 0.9em; margin-bottom: 0.3em; }
-        .num { color: #0072B2; font-family: monospace; }
-        .fresh { background: #e3f2e8; color: #1b5e20; padding: 0 0.4em; border-radius: 3px; }
-        .stale { background: #fdecea; color: #8a1c1c; padding: 0 0.4em; border-radius: 3px; }
-        .time { color: #777; }
-        pre { padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
-        pre.code { background: #f6f8fa; border: 1px solid #e1e4e8; }
-        pre.output { background: #fff; border: 1px dashed #ccc; }
-        figure { margin: 0.8em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-        figcaption { color: #777; font-size: 0.8em; font-family: monospace; }
-        </style></head><body>
-        <div class="meta"><h1>Notebook <code>\(escape(nb.name))</code></h1>
-        <p>git commit <code>\(escape(Provenance.gitCommit))</code> · report made \(escape(ISO8601DateFormatter().string(from: Date()))) · cells' total run time \(String(format: "%.1f", total)) s</p>
-        <table><tr><th>parameter</th><th>value</th><th>default</th></tr>
-        \(params)
-        </table></div>
-        \(body)
-        </body></html>
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape(nb.name)) — amsga notebook</title>
+            <style>
+            body { font-family: -apple-system, "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1000px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.5; }
+            h1, h2, h3 { line-height: 1.25; }
+            .meta { color: #555; font-size: 0.9em; border-bottom: 1px solid #ddd; padding-bottom: 1em; }
+            .meta table, .prose table, section.cell table { border-collapse: collapse; margin: 0.5em 0; }
+            td, th { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
+            .cell { border-left: 3px solid #0072B2; padding-left: 0.8em; margin: 1.2em 0; }
+            .cellhead { font-size: 0.9em; margin-bottom: 0.3em; }
+            .num { color: #0072B2; font-family: monospace; }
+            .fresh { background: #e3f2e8; color: #1b5e20; padding: 0 0.4em; border-radius: 3px; }
+            .stale { background: #fdecea; color: #8a1c1c; padding: 0 0.4em; border-radius: 3px; }
+            .time { color: #777; }
+            pre { padding: 0.6em; overflow-x: auto; font-size: 0.85em; }
+            pre.code { background: #f6f8fa; border: 1px solid #e1e4e8; }
+            pre.output { background: #fff; border: 1px dashed #ccc; }
+            figure { margin: 0.8em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+            figcaption { color: #777; font-size: 0.8em; font-family: monospace; }
+            </style></head><body>
+            <div class="meta"><h1>Notebook <code>\(escape(nb.name))</code></h1>
+            <p>git commit <code>\(escape(Provenance.gitCommit))</code> · report made \(escape(ISO8601DateFormatter().string(from: Date()))) · cells' total run time \(String(format: "%.1f", total)) s</p>
+            <table><tr><th>parameter</th><th>value</th><th>default</th></tr>
+            \(params)
+            </table></div>
+            \(body)
+            </body></html>
 
-        """
+            """
     }
 
     /// Writes the report and returns its path.

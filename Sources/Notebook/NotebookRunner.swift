@@ -1,6 +1,6 @@
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
 
@@ -47,14 +47,19 @@ public final class NotebookRunner {
 
     /// A runner for the notebook's defaults overridden by `overrides`
     /// (`name=value`); it reads the notebook's source file.
-    public convenience init(_ notebook: Notebook, overrides: [String] = [], outputs: String = "outputs",
-                            locator: DataLocator = DataLocator(), threads: Int = FFConfiguration.defaultThreads) throws {
-        try self.init(notebook, source: try NotebookSource(notebook), parameters: try notebook.resolveParameters(overrides),
-                      outputs: outputs, locator: locator, threads: threads, store: nil)
+    public convenience init(
+        _ notebook: Notebook, overrides: [String] = [], outputs: String = "outputs",
+        locator: DataLocator = DataLocator(), threads: Int = FFConfiguration.defaultThreads
+    ) throws {
+        try self.init(
+            notebook, source: try NotebookSource(notebook), parameters: try notebook.resolveParameters(overrides),
+            outputs: outputs, locator: locator, threads: threads, store: nil)
     }
 
-    init(_ notebook: Notebook, source: NotebookSource, parameters: [String: ParameterValue], outputs: String, locator: DataLocator,
-         threads: Int, store shared: CacheStore?) throws {
+    init(
+        _ notebook: Notebook, source: NotebookSource, parameters: [String: ParameterValue], outputs: String, locator: DataLocator,
+        threads: Int, store shared: CacheStore?
+    ) throws {
         guard threads > 0 else { throw NotebookError("threads must be positive, got \(threads)") }
         self.notebook = notebook
         self.source = source
@@ -63,7 +68,9 @@ public final class NotebookRunner {
             parameters[p.name].flatMap { $0.description == p.value.description ? nil : "\(p.name)=\($0)" }
         }.sorted()
         notebookDirectory = outputs + "/" + notebook.name
-        outputDirectory = overrides.isEmpty ? notebookDirectory
+        outputDirectory =
+            overrides.isEmpty
+            ? notebookDirectory
             : notebookDirectory + "/sets/" + ParameterSetLabel.sanitise(overrides.joined(separator: "_"))
         cacheDirectory = notebookDirectory + "/cache"
         store = shared ?? CacheStore(directory: cacheDirectory)
@@ -86,8 +93,9 @@ public final class NotebookRunner {
             let (name, text, kind) = try notebook.declaredParameter(o, write: "name=value")
             values[name] = try notebook.value(text, of: name, like: kind)
         }
-        let c = try NotebookRunner(notebook, source: source, parameters: values, outputs: (notebookDirectory as NSString).deletingLastPathComponent,
-                                   locator: locator, threads: threads, store: store)
+        let c = try NotebookRunner(
+            notebook, source: source, parameters: values, outputs: (notebookDirectory as NSString).deletingLastPathComponent,
+            locator: locator, threads: threads, store: store)
         c.log = log
         children[label] = c
         return c
@@ -137,7 +145,7 @@ public final class NotebookRunner {
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
         let problems = referenceProblems
         guard problems.isEmpty else { throw NotebookError(problems.joined(separator: "\n")) }
-        try checkBeforeRunning(cells: Array(0 ... (target ?? notebook.cells.count - 1)))
+        try checkBeforeRunning(cells: Array(0...(target ?? notebook.cells.count - 1)))
         do {
             try WritableFolder.require(cacheDirectory, for: "notebook \(notebook.name)'s cache")
             try WritableFolder.require(outputDirectory, for: "notebook \(notebook.name)'s outputs")
@@ -147,9 +155,9 @@ public final class NotebookRunner {
         let lock = try NotebookLock(cache: cacheDirectory, notebook: notebook.name, parameterSet: overrides, note: log)
         defer { lock.release() }
         try store.writeGitignoreIfMissing()
-        if let from { forced.formUnion(from ..< notebook.cells.count) }
-        if force { if let target { forced.insert(target) } else { forced.formUnion(0 ..< notebook.cells.count) } }
-        let targets = target.map { [$0] } ?? Array(0 ..< notebook.cells.count)
+        if let from { forced.formUnion(from..<notebook.cells.count) }
+        if force { if let target { forced.insert(target) } else { forced.formUnion(0..<notebook.cells.count) } }
+        let targets = target.map { [$0] } ?? Array(0..<notebook.cells.count)
         for t in targets { try ensureFresh(t, announceFresh: true) }
         if isDefaults { try writeGitignore() }
     }
@@ -158,11 +166,12 @@ public final class NotebookRunner {
     /// up front for this parameter set: a configuration that would fail is
     /// refused here, before any data is read or any cell runs.
     public func checkBeforeRunning(cells: [Int]) throws {
-        for i in 0 ... (cells.max() ?? -1) {
+        for i in 0...(cells.max() ?? -1) {
             guard let check = notebook.cells[i].check else { continue }
             do { try check(parameters) } catch {
                 let set = isDefaults ? "the defaults" : overrides.joined(separator: " ")
-                throw NotebookError("notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name)) with \(set): \(error); nothing was run")
+                throw NotebookError(
+                    "notebook '\(notebook.name)', cell \(i + 1) (\(notebook.cells[i].name)) with \(set): \(error); nothing was run")
             }
         }
     }
@@ -177,13 +186,15 @@ public final class NotebookRunner {
             store.touch(e)
             try publish(i, e)
             if announceFresh {
-                log("[\(i + 1)] \(notebook.cells[i].name): fresh, reused\(st.notes.isEmpty ? "" : " (\(st.notes.joined(separator: "; ")))")")
+                log(
+                    "[\(i + 1)] \(notebook.cells[i].name): fresh, reused\(st.notes.isEmpty ? "" : " (\(st.notes.joined(separator: "; ")))")"
+                )
                 if !e.state.output.isEmpty { log(e.state.output.trimmingCharacters(in: .newlines)) }
             }
             return
         }
         if entries(i).readable.isEmpty {
-            for j in 0 ..< i { try ensureFresh(j) }
+            for j in 0..<i { try ensureFresh(j) }
         }
         try execute(i, reasons: forced.contains(i) && st.fresh ? ["forced"] : st.reasons)
     }

@@ -36,7 +36,7 @@ public struct NotebookSource: Sendable {
         let lines = text.components(separatedBy: "\n")
         let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? 0
         let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
-        let found = (start ..< end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
+        let found = (start..<end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count
         let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
         let prose = Self.prose(lines)
@@ -62,25 +62,27 @@ public struct NotebookSource: Sendable {
         // The prose of a file's first notebook starts at the top; a later
         // notebook's, after the code before its `Notebook(` line.
         let isLater = lines[..<start].contains { $0.contains("Notebook(") }
-        var proseStart = isLater ? ((0 ..< start).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1 : 0
+        var proseStart =
+            isLater ? ((0..<start).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1 : 0
         for (k, s) in starts.enumerated() {
             let end = k + 1 < starts.count ? starts[k + 1] : lines.count
             // A cell's code runs to its last code line; the prose after it introduces the next cell.
-            let lastCode = (s ..< end).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? s
-            sections.append(Section(prose: proseText(proseStart ..< s), code: codeText(s ..< lastCode + 1)))
+            let lastCode = (s..<end).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? s
+            sections.append(Section(prose: proseText(proseStart..<s), code: codeText(s..<lastCode + 1)))
             proseStart = lastCode + 1
         }
-        outro = proseText(proseStart ..< lines.count)
+        outro = proseText(proseStart..<lines.count)
         // Code after the notebook's closing brace: helpers its cells call.
         if let last = starts.last {
             let base = indent(lines[last])
-            let close = (last + 1 ..< lines.count).first {
+            let close = (last + 1..<lines.count).first {
                 prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty && indent(lines[$0]) < base
             }
-            helpers = close.map { c in
-                (c + 1 ..< lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-            } ?? ""
+            helpers =
+                close.map { c in
+                    (c + 1..<lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
+                        .trimmingCharacters(in: .whitespacesAndNewlines)
+                } ?? ""
         } else {
             helpers = ""
         }
@@ -112,7 +114,12 @@ public struct NotebookSource: Sendable {
                 }
             } else if t.hasPrefix("/*:") {
                 let rest = String(t.dropFirst(3))
-                if let end = rest.range(of: "*/") { prose[i] = String(rest[..<end.lowerBound]) } else { prose[i] = rest; inBlock = true }
+                if let end = rest.range(of: "*/") {
+                    prose[i] = String(rest[..<end.lowerBound])
+                } else {
+                    prose[i] = rest
+                    inBlock = true
+                }
             } else if t.hasPrefix("//:") {
                 prose[i] = String(t.dropFirst(3)).trimmingLeadingSpace()
             }

@@ -26,15 +26,17 @@ public struct ParameterGrid: Sendable {
             throw NotebookError("parameter '\(name)' has no values: write \(name)=0,1,2 or \(name)=0..4")
         }
         if let range = text.range(of: "..") {
-            let lo = Int(text[..<range.lowerBound]), hi = Int(text[range.upperBound...])
+            let lo = Int(text[..<range.lowerBound])
+            let hi = Int(text[range.upperBound...])
             guard case .int = kind else {
-                throw NotebookError("range '\(text)' of parameter '\(name)': ranges are for whole-number parameters; list the values: \(name)=a,b")
+                throw NotebookError(
+                    "range '\(text)' of parameter '\(name)': ranges are for whole-number parameters; list the values: \(name)=a,b")
             }
             guard let lo, let hi else {
                 throw NotebookError("range '\(text)' of parameter '\(name)' needs whole numbers at both ends, e.g. \(name)=0..4")
             }
             guard lo <= hi else { throw NotebookError("range '\(text)' of parameter '\(name)' is empty: its start is above its end") }
-            return (lo ... hi).map { .int($0) }
+            return (lo...hi).map { .int($0) }
         }
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         if let blank = items.firstIndex(where: \.isEmpty) {
@@ -57,8 +59,9 @@ public struct ParameterGrid: Sendable {
 
     /// A short name for the grid, e.g. `seed=0,1,2_epochs=4,8` (file-name safe).
     public var label: String {
-        ParameterSetLabel.sanitise(axes.map { "\($0.name)=" + $0.values.map(\.description).joined(separator: ",") }
-            .joined(separator: "_"))
+        ParameterSetLabel.sanitise(
+            axes.map { "\($0.name)=" + $0.values.map(\.description).joined(separator: ",") }
+                .joined(separator: "_"))
     }
 }
 

@@ -1,6 +1,6 @@
 import Figures
-import Foundation
 import ForwardForward
+import Foundation
 import RunStore
 
 // Helpers the notebooks share: formatting, the paper-table rows, trace figures.
@@ -31,18 +31,26 @@ public struct PaperRow {
     public var test: String
     public var epochs: Int
     public init(method: String, train: String, test: String, epochs: Int) {
-        self.method = method; self.train = train; self.test = test; self.epochs = epochs
+        self.method = method
+        self.train = train
+        self.test = test
+        self.epochs = epochs
     }
 }
 
 /// The rows of Table I/II: the paper's numbers next to ours, in both prediction modes.
 public func paperTable(_ ctx: CellContext, _ rows: [(paper: PaperRow, run: RunContents)]) {
-    ctx.table(["method", "architecture", "epochs (paper / ours)", "train (paper)", "test (paper)",
-               "train (ours)", "test (ours, per-sample)", "test (ours, batch)"],
-              rows.map { p, r in
-                  [p.method, "\(r.config.layerSizes)", "\(p.epochs) / \(r.config.epochs)", p.train, p.test,
-                   pct(r.finalPerSample?.train), pct(r.finalPerSample?.test), pct(r.finalBatch?.test)]
-              })
+    ctx.table(
+        [
+            "method", "architecture", "epochs (paper / ours)", "train (paper)", "test (paper)",
+            "train (ours)", "test (ours, per-sample)", "test (ours, batch)",
+        ],
+        rows.map { p, r in
+            [
+                p.method, "\(r.config.layerSizes)", "\(p.epochs) / \(r.config.epochs)", p.train, p.test,
+                pct(r.finalPerSample?.train), pct(r.finalPerSample?.test), pct(r.finalBatch?.test),
+            ]
+        })
 }
 
 /// Every trace figure of `runs`, written to the notebook's outputs.

@@ -12,7 +12,8 @@ public struct SeedComparison {
         /// The name of its runs, which labels them "<run>-s<seed>" in the figures over seeds.
         public var run: String
         public init(_ label: String, run: String) {
-            self.label = label; self.run = run
+            self.label = label
+            self.run = run
         }
     }
 
@@ -24,14 +25,16 @@ public struct SeedComparison {
     /// Reads the run of each training cell at seeds 0 ..< `seeds` (the
     /// parameter `seed` names) through a sweep: cached points are read,
     /// missing ones train here.
-    public init<P>(_ ctx: CellContext, seeds: Int, seed: KeyPath<P, Int>,
-                   baseline: (label: String, cell: CellRef<P>), method: (label: String, cell: CellRef<P>)) throws {
-        let points = (0 ..< seeds).map { [Assign(seed, $0)] }
+    public init<P>(
+        _ ctx: CellContext, seeds: Int, seed: KeyPath<P, Int>,
+        baseline: (label: String, cell: CellRef<P>), method: (label: String, cell: CellRef<P>)
+    ) throws {
+        let points = (0..<seeds).map { [Assign(seed, $0)] }
         func read(_ label: String, _ cell: CellRef<P>) throws -> (Method, [RunContents]) {
             let results = try ctx.sweep(cell, over: points)
             return (Method(label, run: try results.first?.runName() ?? cell.name), try results.map { try $0.run() })
         }
-        self.init(seeds: Array(0 ..< seeds), baseline: try read(baseline.label, baseline.cell), method: try read(method.label, method.cell))
+        self.init(seeds: Array(0..<seeds), baseline: try read(baseline.label, baseline.cell), method: try read(method.label, method.cell))
     }
 
     /// Runs already read, the i-th of each at `seeds[i]` (for a grid that trains both methods in one cell).
@@ -48,25 +51,38 @@ public struct SeedComparison {
         let ps: (RunContents) -> Double = { $0.finalPerSample?.test ?? .nan }
         let bt: (RunContents) -> Double = { $0.finalBatch?.test ?? .nan }
         func row(_ label: String, _ a: [Double], _ b: [Double]) -> [String] {
-            [label, "\(a.count)", a.map { String(format: "%.2f", 100 * $0) }.joined(separator: ", "),
-             meanSD(a), meanSD(b)]
+            [
+                label, "\(a.count)", a.map { String(format: "%.2f", 100 * $0) }.joined(separator: ", "),
+                meanSD(a), meanSD(b),
+            ]
         }
-        ctx.table(["", "seeds", "test % per seed (per-sample)", "test (per-sample), mean ± sd", "test (batch), mean ± sd"], [
-            row(names.baseline.label, baseline.map(ps), baseline.map(bt)),
-            row(names.method.label, method.map(ps), method.map(bt)),
-        ])
+        ctx.table(
+            ["", "seeds", "test % per seed (per-sample)", "test (per-sample), mean ± sd", "test (batch), mean ± sd"],
+            [
+                row(names.baseline.label, baseline.map(ps), baseline.map(bt)),
+                row(names.method.label, method.map(ps), method.map(bt)),
+            ])
         ctx.print("\nThe difference, paired by seed (the same split, initialisation and draws for both):\n")
-        ctx.table(["\(names.method.label) − \(names.baseline.label)", "seeds", "per seed (points)", "mean ± sd (points)", "95% interval (points)"],
-                  [("per-sample", ps), ("batch", bt)].map { mode, f in
-                      let d = zip(method.map(f), baseline.map(f)).map { 100 * ($0 - $1) }
-                      let interval = Self.interval(d)
-                      return ["test, \(mode)", "\(d.count)", d.map { String(format: "%+.2f", $0) }.joined(separator: ", "),
-                              d.count > 1 ? String(format: "%+.2f ± %.2f", SeedFigures.mean(d), SeedFigures.sd(d)) : String(format: "%+.2f", d.first ?? .nan),
-                              interval.map { String(format: "[%+.2f, %+.2f]", $0.lower, $0.upper) } ?? "— (one seed)"]
-                  })
-        ctx.print(seeds.count < 2 ? "\nOne seed: the difference is a single draw, with no interval."
-            : "\nThe interval is mean ± t(0.975, n − 1) · sd / √n over n = \(seeds.count) seeds; with so few seeds it is wide, "
-            + "and it covers the variation between seeds (split, initialisation, random draws) only.")
+        ctx.table(
+            [
+                "\(names.method.label) − \(names.baseline.label)", "seeds", "per seed (points)", "mean ± sd (points)",
+                "95% interval (points)",
+            ],
+            [("per-sample", ps), ("batch", bt)].map { mode, f in
+                let d = zip(method.map(f), baseline.map(f)).map { 100 * ($0 - $1) }
+                let interval = Self.interval(d)
+                return [
+                    "test, \(mode)", "\(d.count)", d.map { String(format: "%+.2f", $0) }.joined(separator: ", "),
+                    d.count > 1
+                        ? String(format: "%+.2f ± %.2f", SeedFigures.mean(d), SeedFigures.sd(d)) : String(format: "%+.2f", d.first ?? .nan),
+                    interval.map { String(format: "[%+.2f, %+.2f]", $0.lower, $0.upper) } ?? "— (one seed)",
+                ]
+            })
+        ctx.print(
+            seeds.count < 2
+                ? "\nOne seed: the difference is a single draw, with no interval."
+                : "\nThe interval is mean ± t(0.975, n − 1) · sd / √n over n = \(seeds.count) seeds; with so few seeds it is wide, "
+                    + "and it covers the variation between seeds (split, initialisation, random draws) only.")
     }
 
     /// The runs labelled "<label>-s<seed>", as the figures over seeds group them.
@@ -84,8 +100,10 @@ public struct SeedComparison {
 
     /// The 0.975 quantile of Student's t with `df` degrees of freedom (two-sided 95%).
     public static func tQuantile975(degreesOfFreedom df: Int) -> Double {
-        let table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                     2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086]
+        let table = [
+            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+        ]
         precondition(df >= 1, "t quantile needs at least one degree of freedom")
         return df <= table.count ? table[df - 1] : 1.96 + 2.4 / Double(df)  // within 0.006 of the exact value beyond 20
     }

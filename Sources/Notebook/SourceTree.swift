@@ -11,7 +11,8 @@ public enum SourceTree {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 
     /// The package root, or nil when neither the executable nor the current folder is inside one.
-    public static let root: String? = packageRoot(above: (executable as NSString).deletingLastPathComponent)
+    public static let root: String? =
+        packageRoot(above: (executable as NSString).deletingLastPathComponent)
         ?? packageRoot(above: FileManager.default.currentDirectoryPath)
 
     /// Whether the executable was built inside `root` (its `.build` folder), so that rebuilding `root` replaces it.

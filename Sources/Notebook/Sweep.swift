@@ -55,8 +55,9 @@ public final class Sweep {
 
     /// The runner of point i (what `amsga run` with its overrides sees).
     public func runner(_ i: Int) throws -> NotebookRunner {
-        let r = try NotebookRunner(notebook, overrides: points[i].overrides, outputs: options.outputs,
-                                   locator: DataLocator(explicit: options.dataDirectory), threads: options.threads)
+        let r = try NotebookRunner(
+            notebook, overrides: points[i].overrides, outputs: options.outputs,
+            locator: DataLocator(explicit: options.dataDirectory), threads: options.threads)
         r.log = { _ in }
         return r
     }
@@ -93,15 +94,18 @@ public final class Sweep {
         }
     }
 
-    public func logPath(_ i: Int) -> String { directory + "/" + ParameterSetLabel.sanitise(points[i].overrides.joined(separator: "_")) + ".log" }
+    public func logPath(_ i: Int) -> String {
+        directory + "/" + ParameterSetLabel.sanitise(points[i].overrides.joined(separator: "_")) + ".log"
+    }
 
     /// Runs every point that is not cached, `jobs` at a time; returns when all have ended.
     public func run(live: Bool) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var pending = try plan().map(\.index)
         let cached = points.count - pending.count
-        report("sweep \(notebook.name): \(points.count) points, \(cached) cached, \(pending.count) to run, "
-            + "\(options.jobs) at a time with \(options.threads) thread\(options.threads == 1 ? "" : "s") each; logs in \(directory)/")
+        report(
+            "sweep \(notebook.name): \(points.count) points, \(cached) cached, \(pending.count) to run, "
+                + "\(options.jobs) at a time with \(options.threads) thread\(options.threads == 1 ? "" : "s") each; logs in \(directory)/")
         let start = Date()
         let stop = StopSignal()
         var lastLine = Date.distantPast
@@ -132,16 +136,19 @@ public final class Sweep {
         guard FileManager.default.createFile(atPath: logPath(i), contents: nil) else { throw NotebookError("cannot write \(logPath(i))") }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath(i)))
         defer { try? log.close() }
-        let p = try Subprocess.start([options.executable] + runArguments(i, threads: options.threads).arguments, environment: env,
-                                     output: .file(log)).process
+        let p = try Subprocess.start(
+            [options.executable] + runArguments(i, threads: options.threads).arguments, environment: env,
+            output: .file(log)
+        ).process
         running.append((i, p, Date()))
         if !live { report("[start] \(points[i].label)") }
     }
 
     /// The `amsga run` of point i.
     public func runArguments(_ i: Int, threads: Int) -> RunArguments {
-        RunArguments(notebook: notebook.name, overrides: points[i].overrides, threads: threads, outputs: options.outputs,
-                     cell: options.cell, dataDirectory: options.dataDirectory)
+        RunArguments(
+            notebook: notebook.name, overrides: points[i].overrides, threads: threads, outputs: options.outputs,
+            cell: options.cell, dataDirectory: options.dataDirectory)
     }
 
     private func finish(_ i: Int, status: Int32, started: Date, live: Bool) {
@@ -153,8 +160,9 @@ public final class Sweep {
             report(String(format: "[%d/%d] %@: done in %.1f s", done, points.count, points[i].label, seconds))
         } else {
             let tail = ((try? String(contentsOfFile: logPath(i), encoding: .utf8)) ?? "").split(separator: "\n").suffix(5)
-            report("[\(done)/\(points.count)] \(points[i].label): FAILED (exit \(status)); log: \(logPath(i))\n"
-                + tail.map { "    " + $0 }.joined(separator: "\n"))
+            report(
+                "[\(done)/\(points.count)] \(points[i].label): FAILED (exit \(status)); log: \(logPath(i))\n"
+                    + tail.map { "    " + $0 }.joined(separator: "\n"))
         }
     }
 
@@ -162,7 +170,8 @@ public final class Sweep {
         let ran = points.compactMap { if case .ran(let s)? = $0.outcome { return s } else { return nil } }
         let done = points.filter { $0.outcome != nil }.count
         let failed = points.filter { if case .failed? = $0.outcome { return true } else { return false } }.count
-        var line = "\(done)/\(points.count) done, \(running.count) running, \(failed) failed, "
+        var line =
+            "\(done)/\(points.count) done, \(running.count) running, \(failed) failed, "
             + Self.duration(Date().timeIntervalSince(start)) + " elapsed"
         if !ran.isEmpty {
             let mean = ran.reduce(0, +) / Double(ran.count)

@@ -23,7 +23,7 @@ extension Sweep {
         }
         // One column per run slot, named by the run when every point names it alike.
         let slots = found.map(\.count).max() ?? 0
-        let names: [String?] = (0 ..< slots).map { k in
+        let names: [String?] = (0..<slots).map { k in
             let n = Set(found.compactMap { $0.count > k ? $0[k].name : nil })
             return n.count == 1 ? n.first : nil
         }
@@ -34,10 +34,11 @@ extension Sweep {
         }
         var rows: [[String]] = points.indices.map { i in
             points[i].overrides.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
-                + [Self.describe(points[i].outcome)] + (0 ..< slots).map { value(i, $0) }
+                + [Self.describe(points[i].outcome)] + (0..<slots).map { value(i, $0) }
         }
         if let seedAxis = axes.firstIndex(of: "seed"), grid.axes[seedAxis].values.count > 1 {
-            var groups: [[String]: [Int]] = [:], order: [[String]] = []
+            var groups: [[String]: [Int]] = [:]
+            var order: [[String]] = []
             for i in points.indices {
                 var rest = points[i].overrides
                 rest.remove(at: seedAxis)
@@ -49,10 +50,12 @@ extension Sweep {
                 for (k, a) in axes.indices.filter({ $0 != seedAxis }).enumerated() {
                     cells[a] = String(g[k].split(separator: "=", maxSplits: 1).last ?? "")
                 }
-                rows.append(cells + ["\(groups[g]!.count) seeds"] + (0 ..< slots).map { k in
-                    let v = groups[g]!.compactMap { found[$0].count > k ? found[$0][k].test : nil }
-                    return v.count < 2 ? "—" : String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v))
-                })
+                rows.append(
+                    cells + ["\(groups[g]!.count) seeds"]
+                        + (0..<slots).map { k in
+                            let v = groups[g]!.compactMap { found[$0].count > k ? found[$0][k].test : nil }
+                            return v.count < 2 ? "—" : String(format: "%.2f ± %.2f%%", 100 * SeedFigures.mean(v), 100 * SeedFigures.sd(v))
+                        })
             }
         }
         return (headers, rows)

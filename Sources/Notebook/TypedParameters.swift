@@ -24,22 +24,34 @@ public protocol ParameterType {
 
 extension Int: ParameterType {
     public var parameterValue: ParameterValue { .int(self) }
-    public init?(parameterValue v: ParameterValue) { guard case .int(let x) = v else { return nil }; self = x }
+    public init?(parameterValue v: ParameterValue) {
+        guard case .int(let x) = v else { return nil }
+        self = x
+    }
 }
 
 extension Double: ParameterType {
     public var parameterValue: ParameterValue { .double(self) }
-    public init?(parameterValue v: ParameterValue) { guard case .double(let x) = v else { return nil }; self = x }
+    public init?(parameterValue v: ParameterValue) {
+        guard case .double(let x) = v else { return nil }
+        self = x
+    }
 }
 
 extension Bool: ParameterType {
     public var parameterValue: ParameterValue { .flag(self) }
-    public init?(parameterValue v: ParameterValue) { guard case .flag(let x) = v else { return nil }; self = x }
+    public init?(parameterValue v: ParameterValue) {
+        guard case .flag(let x) = v else { return nil }
+        self = x
+    }
 }
 
 extension String: ParameterType {
     public var parameterValue: ParameterValue { .string(self) }
-    public init?(parameterValue v: ParameterValue) { guard case .string(let x) = v else { return nil }; self = x }
+    public init?(parameterValue v: ParameterValue) {
+        guard case .string(let x) = v else { return nil }
+        self = x
+    }
 }
 
 extension ParameterType where Self: RawRepresentable & CaseIterable, RawValue == String {

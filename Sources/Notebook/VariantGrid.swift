@@ -19,7 +19,7 @@ extension CellContext {
         _ cell: CellRef<P>, variant: KeyPath<P, V>, seed: KeyPath<P, Int>, seeds: (V) -> Int, fixed: [Assign<P>] = []
     ) throws -> [VariantRuns<V>] {
         let plan = V.allCases.map { v in (v, seeds(v)) }
-        let results = try sweep(cell, over: plan.flatMap { v, n in (0 ..< n).map { fixed + [Assign(variant, v), Assign(seed, $0)] } })
+        let results = try sweep(cell, over: plan.flatMap { v, n in (0..<n).map { fixed + [Assign(variant, v), Assign(seed, $0)] } })
         var next = results[...]
         return try plan.map { v, n in
             defer { next = next.dropFirst(n) }

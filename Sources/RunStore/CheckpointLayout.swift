@@ -1,7 +1,7 @@
 import Crypto
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 
 /// `/checkpoints/<run>/epoch_NNNNN/`, after the Keras weight-file convention:
@@ -15,7 +15,7 @@ enum CheckpointLayout {
 
     static func write(_ c: TrainingCheckpoint, sizes: [Int], into parent: HDF5Group) throws {
         let g = try parent.createGroup(groupName(step: c.stepsDone))
-        let names = (1 ..< sizes.count).map { "layer\($0)" }
+        let names = (1..<sizes.count).map { "layer\($0)" }
         try g.setAttribute("layer_names", .strings(names))
         try g.setAttribute("steps_done", .int(Int64(c.stepsDone)))
         for (l, name) in names.enumerated() {
@@ -24,7 +24,7 @@ enum CheckpointLayout {
             let p = c.parameters[l]
             try lg.setAttribute("weight_names", .strings(["weight", "bias"]))
             try lg.setAttribute("adam_step", .int(Int64(c.adamSteps[l])))
-            let w = try write("weight", Array(p[0 ..< inp * out]), shape: [out, inp], in: lg)
+            let w = try write("weight", Array(p[0..<inp * out]), shape: [out, inp], in: lg)
             try w.setAttribute("description", .string("W, [out, in]: h = ReLU(W x̂ + b)"))
             try write("bias", Array(p[(inp * out)...]), in: lg)
             try write("adam_m", c.adamFirstMoments[l], in: lg)
@@ -40,9 +40,12 @@ enum CheckpointLayout {
         }
         if !c.readoutWeights.isEmpty {
             let rg = try g.createGroup("readout")
-            let w = try write("weight", c.readoutWeights, shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
+            let w = try write(
+                "weight", c.readoutWeights, shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
             try w.setAttribute("description", .string("V, [features, 10]: the hard negatives' softmax read-out, z = [x̂_2 … x̂_L] V"))
-            try write("smoothed_gradient", c.readoutSmoothedGradient, shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
+            try write(
+                "smoothed_gradient", c.readoutSmoothedGradient,
+                shape: [c.readoutWeights.count / LabelOverlay.classes, LabelOverlay.classes], in: rg)
         }
         let rng = try g.createGroup("rng")
         try rng.setAttribute("generator", .string("xoshiro256** state words"))
@@ -83,16 +86,22 @@ enum CheckpointLayout {
         guard case .strings(let names) = try g.attribute("layer_names") else {
             throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["layer_names is not a list of strings"])
         }
-        var params: [[Float]] = [], m: [[Float]] = [], v: [[Float]] = [], steps: [Int] = [], peer: [[Float]] = []
+        var params: [[Float]] = []
+        var m: [[Float]] = []
+        var v: [[Float]] = []
+        var steps: [Int] = []
+        var peer: [[Float]] = []
         for name in names {
             let lg = try g.group(name)
             params.append(try lg.dataset("weight").read(as: Float.self) + lg.dataset("bias").read(as: Float.self))
             m.append(try lg.dataset("adam_m").read(as: Float.self))
-            v.append(lg.contains("adam_v") ? try lg.dataset("adam_v").read(as: Float.self) : [Float](repeating: 0, count: m[m.count - 1].count))
+            v.append(
+                lg.contains("adam_v") ? try lg.dataset("adam_v").read(as: Float.self) : [Float](repeating: 0, count: m[m.count - 1].count))
             steps.append(Int(try lg.attribute("adam_step").int ?? 0))
             if lg.contains("peer_mean") { peer.append(try lg.dataset("peer_mean").read(as: Float.self)) }
         }
-        var readoutWeights: [Float] = [], readoutGradient: [Float] = []
+        var readoutWeights: [Float] = []
+        var readoutGradient: [Float] = []
         if g.contains("readout") {
             let rg = try g.group("readout")
             readoutWeights = try rg.dataset("weight").read(as: Float.self)
@@ -107,7 +116,8 @@ enum CheckpointLayout {
             readoutWeights: readoutWeights, readoutSmoothedGradient: readoutGradient)
         // Checkpoints written before digests have none and are read as they are.
         if g.hasAttribute("sha256"), try g.attribute("sha256").string != digest(c) {
-            throw HDF5Error(operation: "read checkpoint \(g.path)", messages: ["it changed after it was written (SHA-256 differs); not trusted"])
+            throw HDF5Error(
+                operation: "read checkpoint \(g.path)", messages: ["it changed after it was written (SHA-256 differs); not trusted"])
         }
         return c
     }

@@ -6,13 +6,13 @@ import Tensor
 public enum Provenance {
     public static var swiftVersion: String {
         #if compiler(>=6.3)
-        return "6.3+"
+            return "6.3+"
         #elseif compiler(>=6.2)
-        return "6.2"
+            return "6.2"
         #elseif compiler(>=6.1)
-        return "6.1"
+            return "6.1"
         #else
-        return "6.0"
+            return "6.0"
         #endif
     }
 
@@ -27,7 +27,9 @@ public enum Provenance {
     /// How the checkout's tracked files differ from its commit (outputs/
     /// excluded), as `git diff` prints it; nil when they do not, or outside a checkout.
     public static let uncommittedDiff: String? = {
-        guard let diff = git(["diff", "--no-color", "--no-ext-diff", "HEAD", "--", ".", ":(exclude)outputs"]), !diff.isEmpty else { return nil }
+        guard let diff = git(["diff", "--no-color", "--no-ext-diff", "HEAD", "--", ".", ":(exclude)outputs"]), !diff.isEmpty else {
+            return nil
+        }
         return diff + "\n"
     }()
 

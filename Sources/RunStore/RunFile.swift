@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 
 /// What a run file holds.
@@ -12,8 +12,10 @@ public struct RunContents: Sendable {
     public var finalBatch: Accuracies?
     public var attributes: [String: HDF5AttributeValue]
 
-    public init(config: FFConfiguration, run: String, trace: [EpochTrace], checkpoint: TrainingCheckpoint?,
-                finalPerSample: Accuracies?, finalBatch: Accuracies?, attributes: [String: HDF5AttributeValue]) {
+    public init(
+        config: FFConfiguration, run: String, trace: [EpochTrace], checkpoint: TrainingCheckpoint?,
+        finalPerSample: Accuracies?, finalBatch: Accuracies?, attributes: [String: HDF5AttributeValue]
+    ) {
         self.config = config
         self.run = run
         self.trace = trace
@@ -42,18 +44,22 @@ public enum RunFile {
     public static let format = "amsga-run"
     public static let formatVersion = 1
 
-    public static func write(path: String, config: FFConfiguration, trace: [EpochTrace],
-                             checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
-                             durable: Bool = false, attributes: [String: HDF5AttributeValue] = [:]) throws {
+    public static func write(
+        path: String, config: FFConfiguration, trace: [EpochTrace],
+        checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
+        durable: Bool = false, attributes: [String: HDF5AttributeValue] = [:]
+    ) throws {
         try stage(path: path, config: config, trace: trace, checkpoint: checkpoint, final: final, attributes: attributes)
             .publish(durable: durable)
     }
 
     /// Writes the run file complete under a temporary name beside `path`
     /// (`publish` moves it into place), built in memory and written in one go.
-    public static func stage(path: String, config: FFConfiguration, trace: [EpochTrace],
-                             checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
-                             attributes: [String: HDF5AttributeValue] = [:]) throws -> StagedRunFile {
+    public static func stage(
+        path: String, config: FFConfiguration, trace: [EpochTrace],
+        checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
+        attributes: [String: HDF5AttributeValue] = [:]
+    ) throws -> StagedRunFile {
         let staged = StagedRunFile(temporary: path + ".tmp-\(getpid())", path: path)
         let run = config.name
         do {
@@ -78,8 +84,10 @@ public enum RunFile {
     /// Writes `run` without its checkpoints: the provenance of the original
     /// file, the configuration, the trace and the final accuracies, plus
     /// `attributes`. Small enough to commit; all that tables and figures need.
-    public static func writeTraceOnly(_ run: RunContents, to path: String,
-                                      attributes extra: [String: HDF5AttributeValue] = [:]) throws {
+    public static func writeTraceOnly(
+        _ run: RunContents, to path: String,
+        attributes extra: [String: HDF5AttributeValue] = [:]
+    ) throws {
         let tmp = path + ".tmp-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         do {
@@ -89,8 +97,9 @@ public enum RunFile {
                 try f.root.setAttribute(name, value)
             }
             let tg = try f.root.createGroup("traces/\(run.run)")
-            try writeTraceGroup(tg, config: run.config, trace: run.trace,
-                                final: run.finalPerSample.flatMap { ps in run.finalBatch.map { (ps, $0) } })
+            try writeTraceGroup(
+                tg, config: run.config, trace: run.trace,
+                final: run.finalPerSample.flatMap { ps in run.finalBatch.map { (ps, $0) } })
             try f.root.setAttribute("complete", .int(1))
             try f.close()
         }
@@ -99,8 +108,10 @@ public enum RunFile {
         }
     }
 
-    static func writeTraceGroup(_ tg: HDF5Group, config: FFConfiguration, trace: [EpochTrace],
-                                final: (Accuracies, Accuracies)?) throws {
+    static func writeTraceGroup(
+        _ tg: HDF5Group, config: FFConfiguration, trace: [EpochTrace],
+        final: (Accuracies, Accuracies)?
+    ) throws {
         try tg.setAttribute("order", .string(config.order.rawValue))
         try tg.setAttribute("layer_sizes", .ints(config.layerSizes.map(Int64.init)))
         try tg.setAttribute("total_steps", .int(Int64(totalSteps(config))))
@@ -128,8 +139,9 @@ public enum RunFile {
         guard isComplete(path: path), let f = try? HDF5File.open(path) else { return nil }
         defer { try? f.close() }
         guard let json = try? f.root.attribute("parameters").string,
-              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)),
-              let tg = try? f.root.group("traces/\(config.name)") else { return nil }
+            let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)),
+            let tg = try? f.root.group("traces/\(config.name)")
+        else { return nil }
         return (json, tg.hasAttribute("final_accuracy_per_sample"))
     }
 
@@ -177,7 +189,8 @@ public enum RunFile {
         }
         let (finalPerSample, finalBatch) = try finalAccuracies(tg)
         guard tg.hasAttribute("sha256") else {
-            throw RunFileError(path: path, problem: "its trace has no digest (written before traces carried one; `amsga cache migrate` adds it)")
+            throw RunFileError(
+                path: path, problem: "its trace has no digest (written before traces carried one; `amsga cache migrate` adds it)")
         }
         let final = finalPerSample.flatMap { ps in finalBatch.map { (ps, $0) } }
         guard try tg.attribute("sha256").string == TraceLayout.digest(trace, layers: config.weightLayerCount, final: final) else {
@@ -185,8 +198,9 @@ public enum RunFile {
         }
         var attrs: [String: HDF5AttributeValue] = [:]
         for name in try f.root.attributeNames() { attrs[name] = try f.root.attribute(name) }
-        return RunContents(config: config, run: config.name, trace: trace, checkpoint: checkpoint,
-                           finalPerSample: finalPerSample, finalBatch: finalBatch, attributes: attrs)
+        return RunContents(
+            config: config, run: config.name, trace: trace, checkpoint: checkpoint,
+            finalPerSample: finalPerSample, finalBatch: finalBatch, attributes: attrs)
     }
 
     static func finalAccuracies(_ tg: HDF5Group) throws -> (perSample: Accuracies?, batch: Accuracies?) {
@@ -203,24 +217,30 @@ public enum RunFile {
         let f = try HDF5File.open(path, writable: true)
         defer { try? f.close() }
         guard let json = try f.root.attribute("parameters").string,
-              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8)) else {
+            let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(json.utf8))
+        else {
             throw RunFileError(path: path, problem: "has no readable configuration")
         }
         let tg = try f.root.group("traces/\(config.name)")
         if tg.hasAttribute("sha256") { return false }
         let (ps, batch) = try finalAccuracies(tg)
-        try tg.setAttribute("sha256", .string(TraceLayout.digest(try TraceLayout.read(from: tg), layers: config.weightLayerCount,
-                                                                  final: ps.flatMap { p in batch.map { (p, $0) } })))
+        try tg.setAttribute(
+            "sha256",
+            .string(
+                TraceLayout.digest(
+                    try TraceLayout.read(from: tg), layers: config.weightLayerCount,
+                    final: ps.flatMap { p in batch.map { (p, $0) } })))
         return true
     }
 
     /// A little more than a run file takes: its values, and room for the metadata.
     static func estimatedBytes(trace: [EpochTrace], checkpoint: TrainingCheckpoint?) -> Int {
         let perRow = 1 + TraceLayout.columns.count + TraceLayout.layerColumns.count * (trace.first?.layers.count ?? 0)
-        let tensors = checkpoint.map { c in
-            (c.parameters + c.adamFirstMoments + c.adamSecondMoments + c.peerMeans).reduce(0) { $0 + $1.count }
-                + c.readoutWeights.count + c.readoutSmoothedGradient.count
-        } ?? 0
+        let tensors =
+            checkpoint.map { c in
+                (c.parameters + c.adamFirstMoments + c.adamSecondMoments + c.peerMeans).reduce(0) { $0 + $1.count }
+                    + c.readoutWeights.count + c.readoutSmoothedGradient.count
+            } ?? 0
         return 8 * perRow * trace.count + 4 * tensors + (512 << 10)
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 
 extension RunFile {
@@ -30,14 +30,16 @@ extension RunFile {
     /// milliseconds. Nil when the file is missing, incomplete or not a run file.
     public static func progress(path: String) -> Progress? {
         guard let s = summary(path: path),
-              let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(s.parametersJSON.utf8)),
-              let f = try? HDF5File.open(path) else { return nil }
+            let config = try? JSONDecoder().decode(FFConfiguration.self, from: Data(s.parametersJSON.utf8)),
+            let f = try? HDF5File.open(path)
+        else { return nil }
         defer { try? f.close() }
         guard let tg = try? f.root.group("traces/\(config.name)"), let epochs = try? tg.dataset("epoch") else { return nil }
         var checkpoint: Int?
         if f.root.contains("checkpoints/\(config.name)"), let cg = try? f.root.group("checkpoints/\(config.name)"),
-           let last = (try? cg.children())?.filter({ $0.hasPrefix("epoch_") }).sorted().last,
-           let steps = (try? cg.group(last).attribute("steps_done"))?.int {
+            let last = (try? cg.children())?.filter({ $0.hasPrefix("epoch_") }).sorted().last,
+            let steps = (try? cg.group(last).attribute("steps_done"))?.int
+        {
             checkpoint = Int(steps)
         }
         let total = (try? tg.attribute("total_steps"))?.int.map(Int.init) ?? totalSteps(config)

@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 
 /// Keeps a trainer's run file: the whole file, written at each checkpoint
@@ -38,8 +38,10 @@ public final class RunRecorder {
 
     /// `checkpoint` is the one a resumed trainer restored (nil for a fresh run):
     /// no default, since a resumed run that forgets it writes files without one.
-    public init(path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint?,
-                attributes: [String: HDF5AttributeValue] = [:]) throws {
+    public init(
+        path: String, checkpointEvery: Int, resumingFrom checkpoint: TrainingCheckpoint?,
+        attributes: [String: HDF5AttributeValue] = [:]
+    ) throws {
         guard checkpointEvery > 0 else {
             throw RunFileError(path: path, problem: "checkpoint interval must be positive, got \(checkpointEvery)")
         }
@@ -61,8 +63,9 @@ public final class RunRecorder {
         try waitForPublishing()
         if checkpointNow { lastCheckpoint = trainer.checkpoint() }
         // At a checkpoint and at the end, the trainer's trace ends where the checkpoint does.
-        let staged = try RunFile.stage(path: path, config: trainer.config, trace: trainer.trace, checkpoint: lastCheckpoint,
-                                       final: final, attributes: attributes)
+        let staged = try RunFile.stage(
+            path: path, config: trainer.config, trace: trainer.trace, checkpoint: lastCheckpoint,
+            final: final, attributes: attributes)
         filesWritten += 1
         if final != nil { return try staged.publish(durable: true) }
         publisher.async(group: publishing) { [published] in

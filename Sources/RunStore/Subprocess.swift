@@ -13,8 +13,10 @@ public enum Subprocess {
     }
 
     /// Starts `arguments` and returns at once; standard input is empty.
-    public static func start(_ arguments: [String], in folder: String? = nil, environment: [String: String]? = nil,
-                             output: Output, errors: Pipe? = nil) throws -> (process: Process, captured: Pipe?) {
+    public static func start(
+        _ arguments: [String], in folder: String? = nil, environment: [String: String]? = nil,
+        output: Output, errors: Pipe? = nil
+    ) throws -> (process: Process, captured: Pipe?) {
         guard let program = arguments.first else { throw SubprocessError(description: "no program to start") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
@@ -41,7 +43,9 @@ public enum Subprocess {
 
     /// Runs `arguments` to its end: its exit status and what it printed
     /// (standard output, with standard error when `includingErrors`).
-    public static func run(_ arguments: [String], in folder: String? = nil, includingErrors: Bool = true) throws -> (status: Int32, output: String) {
+    public static func run(_ arguments: [String], in folder: String? = nil, includingErrors: Bool = true) throws -> (
+        status: Int32, output: String
+    ) {
         let (p, pipe) = try start(arguments, in: folder, output: .captured(includingErrors: includingErrors))
         let data = pipe?.fileHandleForReading.readDataToEndOfFile() ?? Data()
         p.waitUntilExit()

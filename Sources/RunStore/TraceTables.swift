@@ -32,29 +32,34 @@ public enum TraceTables {
 
     static func steps(_ trace: [EpochTrace]) -> [[String]] {
         let header = ["epoch [1]"] + TraceLayout.columns.map { "\($0.name) [\($0.units)]" }
-        return [header] + trace.map { t in
-            [String(t.epoch)] + TraceLayout.columns.map { c in c.integer ? String(Int64(c.get(t))) : number(c.get(t)) }
-        }
+        return [header]
+            + trace.map { t in
+                [String(t.epoch)] + TraceLayout.columns.map { c in c.integer ? String(Int64(c.get(t))) : number(c.get(t)) }
+            }
     }
 
     static func layers(_ trace: [EpochTrace], count: Int) -> [[String]] {
         let header = ["epoch [1]", "layer [1]"] + TraceLayout.layerColumns.map { "\($0.0) [1]" }
         var rows = [header]
         for t in trace {
-            for l in 0 ..< count {
-                rows.append([String(t.epoch), String(l + 1)] + TraceLayout.layerColumns.map { _, _, key in
-                    number(l < t.layers.count ? t.layers[l][keyPath: key] : .nan)
-                })
+            for l in 0..<count {
+                rows.append(
+                    [String(t.epoch), String(l + 1)]
+                        + TraceLayout.layerColumns.map { _, _, key in
+                            number(l < t.layers.count ? t.layers[l][keyPath: key] : .nan)
+                        })
             }
         }
         return rows
     }
 
     static func final(perSample: Accuracies, batch: Accuracies) -> [[String]] {
-        [["split", "accuracy_per_sample [1]", "accuracy_batch [1]"],
-         ["train", number(perSample.train), number(batch.train)],
-         ["validation", number(perSample.validation), number(batch.validation)],
-         ["test", number(perSample.test), number(batch.test)]]
+        [
+            ["split", "accuracy_per_sample [1]", "accuracy_batch [1]"],
+            ["train", number(perSample.train), number(batch.train)],
+            ["validation", number(perSample.validation), number(batch.validation)],
+            ["test", number(perSample.test), number(batch.test)],
+        ]
     }
 
     static func number(_ x: Double) -> String {

@@ -21,9 +21,10 @@ extension Float: BLASScalar {
     ) {
         GemmRecorder.run(m: m, n: n, k: k, transA: transA, transB: transB) {
             BLASThreads.run {
-                cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                            beta, c, blasint(ldc))
+                cblas_sgemm(
+                    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
             }
         }
     }
@@ -38,9 +39,10 @@ extension Double: BLASScalar {
     ) {
         GemmRecorder.run(m: m, n: n, k: k, transA: transA, transB: transB) {
             BLASThreads.run {
-                cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                            blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
-                            beta, c, blasint(ldc))
+                cblas_dgemm(
+                    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb),
+                    beta, c, blasint(ldc))
             }
         }
     }

@@ -15,8 +15,9 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     }
 
     public init(rows: Int, cols: Int, storage: [Scalar]) {
-        precondition(storage.count == rows * cols,
-                     "storage holds \(storage.count) values, a \(rows)×\(cols) matrix needs \(rows * cols)")
+        precondition(
+            storage.count == rows * cols,
+            "storage holds \(storage.count) values, a \(rows)×\(cols) matrix needs \(rows * cols)")
         self.rows = rows
         self.cols = cols
         self.storage = storage
@@ -39,7 +40,7 @@ public struct Matrix<Scalar: BLASScalar>: Sendable, Equatable {
     }
 
     /// Row `i` as an array (a copy).
-    public func row(_ i: Int) -> [Scalar] { Array(storage[i * cols ..< (i + 1) * cols]) }
+    public func row(_ i: Int) -> [Scalar] { Array(storage[i * cols..<(i + 1) * cols]) }
 
     /// The rows at `indices`, in that order.
     public func gathering(rows indices: [Int]) -> Matrix {

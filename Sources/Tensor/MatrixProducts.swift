@@ -18,10 +18,11 @@ extension Matrix {
         a.storage.withUnsafeBufferPointer { pa in
             b.storage.withUnsafeBufferPointer { pb in
                 c.storage.withUnsafeMutableBufferPointer { pc in
-                    Scalar.gemm(transA: transposeA, transB: transposeB, m: m, n: n, k: k,
-                                alpha: alpha, a: pa.baseAddress!, lda: max(a.cols, 1),
-                                b: pb.baseAddress!, ldb: max(b.cols, 1),
-                                beta: beta, c: pc.baseAddress!, ldc: max(n, 1))
+                    Scalar.gemm(
+                        transA: transposeA, transB: transposeB, m: m, n: n, k: k,
+                        alpha: alpha, a: pa.baseAddress!, lda: max(a.cols, 1),
+                        b: pb.baseAddress!, ldb: max(b.cols, 1),
+                        beta: beta, c: pc.baseAddress!, ldc: max(n, 1))
                 }
             }
         }

@@ -18,14 +18,14 @@ public enum Parallel {
     public static func forEachChunk(_ count: Int, cost: Int = .max, _ body: (Range<Int>) -> Void) {
         let chunks = cost < minimumCost ? 1 : max(1, min(threads, count))
         if chunks == 1 {
-            if count > 0 { body(0 ..< count) }
+            if count > 0 { body(0..<count) }
             return
         }
         // The chunks are disjoint and `body` returns before this does: the
         // caller's buffers are not shared in any way the checker could see.
         nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            body(count * c / chunks ..< count * (c + 1) / chunks)
+            body(count * c / chunks..<count * (c + 1) / chunks)
         }
     }
 }

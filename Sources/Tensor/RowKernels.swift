@@ -8,7 +8,8 @@ public enum RowKernels {
     /// Σ p[j]² over n values.
     @inlinable
     public static func sumOfSquares<T: BLASScalar>(_ p: UnsafePointer<T>, _ n: Int) -> T {
-        var a0 = SIMD8<T>(), a1 = SIMD8<T>()
+        var a0 = SIMD8<T>()
+        var a1 = SIMD8<T>()
         var j = 0
         let raw = UnsafeRawPointer(p)
         let stride = MemoryLayout<T>.stride
@@ -25,7 +26,10 @@ public enum RowKernels {
             j += 8
         }
         var s = (a0 + a1).sum()
-        while j < n { s += p[j] * p[j]; j += 1 }
+        while j < n {
+            s += p[j] * p[j]
+            j += 1
+        }
         return s
     }
 
@@ -63,7 +67,8 @@ public enum RowKernels {
     public static func scaleCopy<T: BLASScalar>(
         _ s: UnsafePointer<T>, _ d: UnsafeMutablePointer<T>, _ n: Int, _ scale: T
     ) {
-        let sr = UnsafeRawPointer(s), dr = UnsafeMutableRawPointer(d)
+        let sr = UnsafeRawPointer(s)
+        let dr = UnsafeMutableRawPointer(d)
         let stride = MemoryLayout<T>.stride
         let vs = SIMD8<T>(repeating: scale)
         var j = 0
@@ -72,7 +77,10 @@ public enum RowKernels {
             dr.storeBytes(of: v * vs, toByteOffset: j * stride, as: SIMD8<T>.self)
             j += 8
         }
-        while j < n { d[j] = s[j] * scale; j += 1 }
+        while j < n {
+            d[j] = s[j] * scale
+            j += 1
+        }
     }
 
     /// `z[i, j] = max(0, z[i, j] + b[j])` in place.
@@ -94,7 +102,7 @@ public enum RowKernels {
         // The zero is a constant outside the loop: a literal inside it converts on
         // every element in generic code and the loop is not vectorised (5× slower).
         let zero: T = 0
-        for j in 0 ..< cols {
+        for j in 0..<cols {
             let v = row[j] + bias[j]
             row[j] = v > zero ? v : zero
         }
@@ -122,7 +130,8 @@ public enum RowKernels {
                 for i in range {
                     let row = h + i * cols
                     for g in 0..<k {
-                        let lo = bd[g], hi = bd[g + 1]
+                        let lo = bd[g]
+                        let hi = bd[g + 1]
                         out[i * k + g] = sumOfSquares(row + lo, hi - lo) / T(hi - lo)
                     }
                 }
@@ -145,12 +154,16 @@ public enum RowKernels {
             let rr = UnsafeRawPointer(m + i * cols)
             var j = 0
             while j + 8 <= cols {
-                let acc = orr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
+                let acc =
+                    orr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
                     + rr.loadUnaligned(fromByteOffset: j * stride, as: SIMD8<T>.self)
                 orr.storeBytes(of: acc, toByteOffset: j * stride, as: SIMD8<T>.self)
                 j += 8
             }
-            while j < cols { out[j] += m[i * cols + j]; j += 1 }
+            while j < cols {
+                out[j] += m[i * cols + j]
+                j += 1
+            }
         }
     }
 }

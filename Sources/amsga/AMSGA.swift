@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
 import Tensor
@@ -10,7 +10,10 @@ struct AMSGA: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "amsga",
         abstract: "Forward-Forward learning and AMSGA, reproducibly.",
-        subcommands: [List.self, NewNotebook.self, RunNotebook.self, SweepCommand.self, StatusCommand.self, CacheCommand.self, Clean.self, Report.self, Export.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self])
+        subcommands: [
+            List.self, NewNotebook.self, RunNotebook.self, SweepCommand.self, StatusCommand.self, CacheCommand.self, Clean.self,
+            Report.self, Export.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self,
+        ])
 
     /// Line-buffered output, so that a log or a pipe sees each line as it is printed.
     static func main() {
@@ -66,7 +69,7 @@ struct RuntimeError: Error, CustomStringConvertible {
 
 /// `--threads N` of any command: 1 to `FFConfiguration.maxThreads`.
 func validateThreads(_ threads: Int) throws {
-    guard (1 ... FFConfiguration.maxThreads).contains(threads) else {
+    guard (1...FFConfiguration.maxThreads).contains(threads) else {
         throw ValidationError("--threads must be between 1 and \(FFConfiguration.maxThreads), got \(threads)")
     }
 }

@@ -42,13 +42,17 @@ extension Bench {
                 settings.batchSize = batch
                 let split = try DataSplit.load(d, locator: locator, seed: 0, evalSize: 1)
                 if m == .cnn {
-                    result = try TrainingMemory.backprop({ CNN<Float>(architecture: .tutorial, seed: 0) }, settings: settings, data: split, steps: steps)
+                    result = try TrainingMemory.backprop(
+                        { CNN<Float>(architecture: .tutorial, seed: 0) }, settings: settings, data: split, steps: steps)
                 } else {
-                    result = try TrainingMemory.backprop({ MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0) }, settings: settings, data: split, steps: steps)
+                    result = try TrainingMemory.backprop(
+                        { MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0) }, settings: settings, data: split, steps: steps)
                 }
                 label = "\(m == .cnn ? "cnn" : "backprop")-\(dataset)-batch\(batch)"
             }
-            print(String(format: "%@ data %.1f MiB peak %.1f MiB training %.1f MiB", label, result.dataMiB, result.peakMiB, result.trainingMiB))
+            print(
+                String(
+                    format: "%@ data %.1f MiB peak %.1f MiB training %.1f MiB", label, result.dataMiB, result.peakMiB, result.trainingMiB))
         }
     }
 }

@@ -21,7 +21,8 @@ extension Bench {
         @Option(parsing: .upToNextOption, help: "Backprop models to time on MNIST, minibatches of 100: mlp, cnn.")
         var backprop: [BackpropModelKind] = [.mlp, .cnn]
         @Flag(help: "Time no backprop model.") var skipBackprop = false
-        @Option(parsing: .unconditional, help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.") var backpropSteps: Int = 50
+        @Option(parsing: .unconditional, help: "Backprop minibatch steps to time (after one warm-up), scaled to an epoch.")
+        var backpropSteps: Int = 50
         @OptionGroup var data: DataOptions
 
         func validate() throws {
@@ -41,27 +42,38 @@ extension Bench {
                 config.trainSize = trainSize
                 // Full validation and test sets: the evaluation line times a real one, and
                 // the peak memory includes them, as in a training run.
-                let split = try DataSplit.load(config.dataset, locator: DataLocator(explicit: data.directory),
-                                               seed: 0, trainSize: trainSize)
+                let split = try DataSplit.load(
+                    config.dataset, locator: DataLocator(explicit: data.directory),
+                    seed: 0, trainSize: trainSize)
                 let t = try EpochTiming.measure(config, data: split, epochs: epochs, checkpointEvery: checkpointEvery)
                 let what = t.seconds.count > 1 ? "one epoch of every layer (sum of the layers' epochs)" : "epoch"
                 print(String(format: "%@: %.3f s per %@; sgemm alone %.3f s; ratio %.3f", name, t.perEpoch, what, t.bound, t.ratio))
-                print(String(format: "  of which products %.3f s (%.2f× alone), the rest (Swift kernels) %.3f s",
-                             t.inSitu, t.inSitu / t.bound, t.perEpoch - t.inSitu))
-                let e = t.endToEnd, bare = t.seconds.last ?? .nan
-                print(String(format: "  end to end as a training cell runs it (%d %@epochs, a checkpoint every %d, run file %.1f MB): "
-                             + "%.3f s per epoch = steps %.3f s + writes %.4f s; %.3f× the steps alone, %.3f× the bare epoch above",
-                             e.epochsTimed, t.seconds.count > 1 ? "last-layer " : "", e.checkpointEvery, Double(e.runFileBytes) / 1e6,
-                             e.perEpoch, e.stepSeconds, e.writeSeconds, e.ratio, e.perEpoch / bare))
+                print(
+                    String(
+                        format: "  of which products %.3f s (%.2f× alone), the rest (Swift kernels) %.3f s",
+                        t.inSitu, t.inSitu / t.bound, t.perEpoch - t.inSitu))
+                let e = t.endToEnd
+                let bare = t.seconds.last ?? .nan
+                print(
+                    String(
+                        format: "  end to end as a training cell runs it (%d %@epochs, a checkpoint every %d, run file %.1f MB): "
+                            + "%.3f s per epoch = steps %.3f s + writes %.4f s; %.3f× the steps alone, %.3f× the bare epoch above",
+                        e.epochsTimed, t.seconds.count > 1 ? "last-layer " : "", e.checkpointEvery, Double(e.runFileBytes) / 1e6,
+                        e.perEpoch, e.stepSeconds, e.writeSeconds, e.ratio, e.perEpoch / bare))
                 let u = t.usage
-                print(String(format: "  CPU over the timed epochs: user %.2f s, system %.2f s (%.1f%% of user); page faults %d minor, %d major",
-                             u.userSeconds, u.systemSeconds, 100 * u.systemSeconds / max(u.userSeconds, 1e-9), u.minorFaults, u.majorFaults))
+                print(
+                    String(
+                        format: "  CPU over the timed epochs: user %.2f s, system %.2f s (%.1f%% of user); page faults %d minor, %d major",
+                        u.userSeconds, u.systemSeconds, 100 * u.systemSeconds / max(u.userSeconds, 1e-9), u.minorFaults, u.majorFaults))
                 print(String(format: "  one evaluation (train, validation, test; both modes): %.3f s", t.evaluationSeconds))
                 print(String(format: "  peak resident memory while training and evaluating: %.0f MiB", t.peakTrainingMiB))
                 if scaling && threads != 1 {
                     config.threads = 1
                     let s1 = try BLASThreads.with(1) { try EpochTiming.measure(config, data: split, epochs: epochs) }.perEpoch
-                    print(String(format: "  threads: 1 → %.3f s per %@, %d → %.3f s; speed-up %.2f×", s1, what, threads, t.perEpoch, s1 / t.perEpoch))
+                    print(
+                        String(
+                            format: "  threads: 1 → %.3f s per %@, %d → %.3f s; speed-up %.2f×", s1, what, threads, t.perEpoch,
+                            s1 / t.perEpoch))
                 }
                 if t.seconds.count > 1 {
                     for (l, (s, b)) in zip(t.seconds, t.boundSeconds).enumerated() {
@@ -71,7 +83,8 @@ extension Bench {
             }
             guard !skipBackprop else { return }
             guard backpropSteps > 0 else { throw ValidationError("--backprop-steps must be positive, got \(backpropSteps)") }
-            let split = try DataSplit.load(.mnist, locator: DataLocator(explicit: data.directory), seed: 0, trainSize: trainSize, evalSize: 1)
+            let split = try DataSplit.load(
+                .mnist, locator: DataLocator(explicit: data.directory), seed: 0, trainSize: trainSize, evalSize: 1)
             func time<M: Classifier>(_ model: M) throws -> BackpropTiming where M.Scalar == Float {
                 try BackpropTiming.measure(BackpropTrainer(model: model, settings: BackpropSettings(), data: split), steps: backpropSteps)
             }
@@ -81,8 +94,10 @@ extension Bench {
                 case .mlp: t = try time(MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0))
                 case .cnn: t = try time(CNN<Float>(architecture: .tutorial, seed: 0))
                 }
-                print(String(format: "%@-mnist (batch 100): %.3f s per epoch (%d steps of %.4f s, %d timed); sgemm alone %.3f s; ratio %.3f",
-                             kind.rawValue, t.perEpoch, t.stepsPerEpoch, t.secondsPerStep, t.stepsTimed, t.bound, t.ratio))
+                print(
+                    String(
+                        format: "%@-mnist (batch 100): %.3f s per epoch (%d steps of %.4f s, %d timed); sgemm alone %.3f s; ratio %.3f",
+                        kind.rawValue, t.perEpoch, t.stepsPerEpoch, t.secondsPerStep, t.stepsTimed, t.bound, t.ratio))
                 print(String(format: "  peak resident memory so far: %.0f MiB", Machine.peakResidentMiB()))
             }
         }

@@ -13,20 +13,24 @@ struct NewNotebook: ParsableCommand {
 
     func validate() throws {
         guard let first = name.first, first.isLowercase, first.isASCII,
-              name.allSatisfy({ ($0.isLowercase || $0.isNumber || $0 == "-") && $0.isASCII }), !name.hasSuffix("-") else {
+            name.allSatisfy({ ($0.isLowercase || $0.isNumber || $0 == "-") && $0.isASCII }), !name.hasSuffix("-")
+        else {
             throw ValidationError("notebook name '\(name)': use lowercase letters, digits and hyphens, starting with a letter")
         }
         // The name becomes a Swift identifier (my-notes → myNotes).
-        let keywords: Set = ["as", "break", "case", "catch", "class", "continue", "default", "defer", "do", "else", "enum",
-                             "extension", "false", "for", "func", "guard", "if", "import", "in", "init", "internal", "is", "let",
-                             "nil", "private", "protocol", "public", "repeat", "return", "self", "static", "struct", "super",
-                             "switch", "throw", "throws", "true", "try", "var", "where", "while"]
+        let keywords: Set = [
+            "as", "break", "case", "catch", "class", "continue", "default", "defer", "do", "else", "enum",
+            "extension", "false", "for", "func", "guard", "if", "import", "in", "init", "internal", "is", "let",
+            "nil", "private", "protocol", "public", "repeat", "return", "self", "static", "struct", "super",
+            "switch", "throw", "throws", "true", "try", "var", "where", "while",
+        ]
         if keywords.contains(name) { throw ValidationError("notebook name '\(name)' is a Swift keyword; choose another") }
     }
 
     func run() throws {
         guard let root = SourceTree.root else {
-            throw RuntimeError("no package found above \(SourceTree.executable) or the current folder: run `amsga new` inside the amsga checkout")
+            throw RuntimeError(
+                "no package found above \(SourceTree.executable) or the current folder: run `amsga new` inside the amsga checkout")
         }
         if allNotebooks.contains(where: { $0.name == name }) { throw RuntimeError("a notebook named '\(name)' exists already") }
         let words = name.split(separator: "-").map(String.init)

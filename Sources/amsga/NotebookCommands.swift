@@ -19,8 +19,9 @@ struct NotebookOptions: ParsableArguments {
     /// it is now, so an edited cell shows as stale) and say so.
     func runner(forRunning: Bool = false, threads: Int = FFConfiguration.defaultThreads) throws -> NotebookRunner {
         let nb = try findNotebook(notebook, forRunning: forRunning)
-        let runner = try NotebookRunner(nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory),
-                                        threads: threads)
+        let runner = try NotebookRunner(
+            nb, overrides: parameters, outputs: outputs, locator: DataLocator(explicit: data.directory),
+            threads: threads)
         if !runner.source.matchesCompiled {
             let message = "\(nb.file) has a different number of cells than this amsga was built with"
             if forRunning { throw RuntimeError("\(message); rebuild (`swift build -c release`)") }
@@ -44,12 +45,16 @@ func findNotebook(_ name: String, forRunning: Bool) throws -> Notebook {
         throw RuntimeError("no notebook '\(name)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
     }
     if let exe = try? FileManager.default.attributesOfItem(atPath: executablePath)[.modificationDate] as? Date,
-       let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe,
-       ProcessInfo.processInfo.environment[Rebuild.marker] == nil {
-        let rebuild = "a build (`swift build -c release` in the package, which `amsga run` does itself when run from the package's .build folder)"
+        let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe,
+        ProcessInfo.processInfo.environment[Rebuild.marker] == nil
+    {
+        let rebuild =
+            "a build (`swift build -c release` in the package, which `amsga run` does itself when run from the package's .build folder)"
         if forRunning {
-            throw RuntimeError("\(nb.file) changed after this amsga was built: it needs \(rebuild); "
-                + "a build that only saw comments change leaves \(executablePath) as it was, and `touch \(executablePath)` then says it is current")
+            throw RuntimeError(
+                "\(nb.file) changed after this amsga was built: it needs \(rebuild); "
+                    + "a build that only saw comments change leaves \(executablePath) as it was, and `touch \(executablePath)` then says it is current"
+            )
         }
         FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; its cells run after \(rebuild)\n".utf8))
     }
@@ -74,7 +79,10 @@ struct List: ParsableCommand {
             notebooks = [nb]
         }
         for nb in notebooks {
-            if json { print(NotebookListing(nb).json); continue }
+            if json {
+                print(NotebookListing(nb).json)
+                continue
+            }
             print("\(nb.name)  (\(nb.file))")
             print("  parameters (-p name=value):")
             for p in nb.parameters {
@@ -108,8 +116,10 @@ struct RunNotebook: ParsableCommand {
         } catch let e as NotebookError { throw RuntimeError(e.description) }
         let path = try NotebookReport.write(runner)
         try JupyterExport.write(runner)
-        print(String(format: "%d of %d cells ran; %.2f s; report: %@ (and %@ beside it)", runner.executed.count,
-                     runner.notebook.cells.count, Date().timeIntervalSince(start), path, JupyterExport.fileName(runner)))
+        print(
+            String(
+                format: "%d of %d cells ran; %.2f s; report: %@ (and %@ beside it)", runner.executed.count,
+                runner.notebook.cells.count, Date().timeIntervalSince(start), path, JupyterExport.fileName(runner)))
     }
 }
 
@@ -117,7 +127,9 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Each cell fresh or stale, and why.")
     @OptionGroup var options: NotebookOptions
     @Flag(help: "Exit with status 1 when any cell is stale (CI: the committed cache must match the code).") var check = false
-    @Option(parsing: .singleValue, help: "A cell to report (number or name; repeatable): a study whose later cells have not run yet is checked on the cells it has.")
+    @Option(
+        parsing: .singleValue,
+        help: "A cell to report (number or name; repeatable): a study whose later cells have not run yet is checked on the cells it has.")
     var cell: [String] = []
     func run() throws {
         let runner = try options.runner()
@@ -140,7 +152,8 @@ struct StatusCommand: ParsableCommand {
 
 struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete cached results: every parameter set's (all cells, or --cell), or all but the defaults', or those unused since a date.")
+        abstract:
+            "Delete cached results: every parameter set's (all cells, or --cell), or all but the defaults', or those unused since a date.")
     @OptionGroup var options: NotebookOptions
     @Option(parsing: .singleValue, help: "A cell to clean (repeatable).") var cell: [String] = []
     @Flag(help: "Keep the results the notebook's defaults use (what git keeps).") var keepDefaults = false
@@ -160,8 +173,10 @@ struct Clean: ParsableCommand {
             since = d
         }
         let s = try runner.clean(cells: try cell.map { try options.cellIndex(runner, $0)! }, keepDefaults: keepDefaults, unusedSince: since)
-        print(String(format: "%@: removed %d entries and %d run files (%.1f MiB) of %@", runner.notebook.name, s.entries, s.runFiles,
-                     Double(s.bytes) / 1_048_576, cell.isEmpty ? "every cell" : cell.joined(separator: ", ")))
+        print(
+            String(
+                format: "%@: removed %d entries and %d run files (%.1f MiB) of %@", runner.notebook.name, s.entries, s.runFiles,
+                Double(s.bytes) / 1_048_576, cell.isEmpty ? "every cell" : cell.joined(separator: ", ")))
     }
 }
 
@@ -173,7 +188,8 @@ struct CacheCommand: ParsableCommand {
 
 struct CacheMigrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "migrate", abstract: "Rewrite a notebook's cache entries and traces from older file formats to the current one (nothing re-runs).")
+        commandName: "migrate",
+        abstract: "Rewrite a notebook's cache entries and traces from older file formats to the current one (nothing re-runs).")
     @Argument(help: "Notebook names (default: every notebook with outputs).") var notebooks: [String] = []
     @Option(help: "Folder of the notebooks' outputs.") var outputs: String = "outputs"
 
@@ -202,20 +218,32 @@ struct CacheListing: ParsableCommand {
             print("[\(c.index + 1)] \(c.name): \(c.entries.count) entr\(c.entries.count == 1 ? "y" : "ies")")
             for e in c.entries {
                 total += e.bytes
-                print(String(format: "  %@ %@  %8.1f KiB  ran %@ (%.1f s)  used %@  %@", e.current ? "*" : " ",
-                             String(e.entry.state.key.prefix(16)), Double(e.bytes) / 1024, e.entry.state.ranAt, e.entry.state.seconds,
-                             f.string(from: e.lastUsed), e.parameters.isEmpty ? "(reads no parameter)" : e.parameters))
+                print(
+                    String(
+                        format: "  %@ %@  %8.1f KiB  ran %@ (%.1f s)  used %@  %@", e.current ? "*" : " ",
+                        String(e.entry.state.key.prefix(16)), Double(e.bytes) / 1024, e.entry.state.ranAt, e.entry.state.seconds,
+                        f.string(from: e.lastUsed), e.parameters.isEmpty ? "(reads no parameter)" : e.parameters))
             }
             for u in c.unreadable { print("    unreadable: \(u)") }
             for r in c.runFiles {
                 total += r.bytes
-                print(String(format: "    run file %@  %.1f MiB%@", (r.path as NSString).lastPathComponent, Double(r.bytes) / 1_048_576,
-                             r.finished ? "" : "  (unfinished: " + (r.progress.map { $0.description + ($0.lastCheckpoint == nil ? "; starts over" : "; resumes there") + " when run again" }
-                                                                  ?? "not a complete run file; its run starts over") + ")"))
+                print(
+                    String(
+                        format: "    run file %@  %.1f MiB%@", (r.path as NSString).lastPathComponent, Double(r.bytes) / 1_048_576,
+                        r.finished
+                            ? ""
+                            : "  (unfinished: "
+                                + (r.progress.map {
+                                    $0.description + ($0.lastCheckpoint == nil ? "; starts over" : "; resumes there") + " when run again"
+                                }
+                                    ?? "not a complete run file; its run starts over") + ")"))
             }
         }
-        print(String(format: "* = the result for %@; %.1f MiB in %@", runner.isDefaults ? "the defaults" : runner.overrides.joined(separator: " "),
-                     Double(total) / 1_048_576, runner.cacheDirectory))
+        print(
+            String(
+                format: "* = the result for %@; %.1f MiB in %@",
+                runner.isDefaults ? "the defaults" : runner.overrides.joined(separator: " "),
+                Double(total) / 1_048_576, runner.cacheDirectory))
     }
 }
 

@@ -19,17 +19,19 @@ enum Rebuild {
     /// `findNotebook` reports); otherwise rebuilds and replaces this process.
     static func ifSourcesChanged() throws {
         guard let root = SourceTree.root, SourceTree.executableIsBuiltFromRoot,
-              let built = try? FileManager.default.attributesOfItem(atPath: SourceTree.executable)[.modificationDate] as? Date
+            let built = try? FileManager.default.attributesOfItem(atPath: SourceTree.executable)[.modificationDate] as? Date
         else { return }
         guard ProcessInfo.processInfo.environment[disabled] == nil else { return }
         let changed = SourceTree.sources(modifiedAfter: built)
         guard !changed.isEmpty else { return }
         if ProcessInfo.processInfo.environment[marker] != nil {
-            FileHandle.standardError.write(Data("note: after a rebuild, sources are still newer than amsga: \(changed.prefix(3).joined(separator: ", "))\n".utf8))
+            FileHandle.standardError.write(
+                Data("note: after a rebuild, sources are still newer than amsga: \(changed.prefix(3).joined(separator: ", "))\n".utf8))
             return
         }
         // `.build/<triple>/release/amsga`: the folder names the configuration.
-        let configuration = ((SourceTree.executable as NSString).deletingLastPathComponent as NSString).lastPathComponent == "debug" ? "debug" : "release"
+        let configuration =
+            ((SourceTree.executable as NSString).deletingLastPathComponent as NSString).lastPathComponent == "debug" ? "debug" : "release"
         let arguments = ["swift", "build", "-c", configuration, "--product", "amsga"]
         let listed = changed.prefix(3).joined(separator: ", ") + (changed.count > 3 ? " and \(changed.count - 3) more" : "")
         print("amsga: \(listed) changed since amsga was built; rebuilding (\(arguments.joined(separator: " ")))")
@@ -45,7 +47,8 @@ enum Rebuild {
         }
         guard status == 0 else {
             FileHandle.standardError.write(Data(output.utf8))
-            throw RuntimeError("the build failed (`\(arguments.joined(separator: " "))` in \(root), exit status \(status)); nothing was run")
+            throw RuntimeError(
+                "the build failed (`\(arguments.joined(separator: " "))` in \(root), exit status \(status)); nothing was run")
         }
         // A change the compiler finds empty (a comment) leaves the binary
         // unlinked and its date old: without this, every run would build again.

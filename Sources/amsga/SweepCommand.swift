@@ -8,10 +8,10 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a notebook at every point of a parameter grid, J points at a time, or as a Slurm job array.",
         discussion: """
-        Each -p gives one parameter's values: seed=0,1,2, seed=0..4 (both ends included) or one value. \
-        Every point is run like `amsga run` (stale cells only) and cached as its own parameter set, so \
-        points already cached are not run again and a killed sweep, run again, runs only what is missing.
-        """)
+            Each -p gives one parameter's values: seed=0,1,2, seed=0..4 (both ends included) or one value. \
+            Every point is run like `amsga run` (stale cells only) and cached as its own parameter set, so \
+            points already cached are not run again and a killed sweep, run again, runs only what is missing.
+            """)
     @Argument(help: "Notebook name (see `amsga ls`).") var notebook: String
     @Option(name: .customShort("p"), parsing: .singleValue, help: "A parameter's values: name=v1,v2 or name=a..b (repeatable).")
     var grid: [String] = []
@@ -23,9 +23,13 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Write a Slurm job array (one task per point) and a gather job instead of running here.") var slurm = false
     @Option(help: "Slurm partition.") var partition: String?
     @Option(help: "Slurm time limit per task, e.g. 02:00:00.") var time: String?
-    @Option(parsing: .unconditional, help: "Slurm CPUs per task (the point's OpenBLAS threads; default --threads or 2).") var cpusPerTask: Int?
+    @Option(parsing: .unconditional, help: "Slurm CPUs per task (the point's OpenBLAS threads; default --threads or 2).") var cpusPerTask:
+        Int?
     @Flag(help: "Submit the array and the gather job (afterok) with sbatch and print their job ids.") var submit = false
-    @Flag(help: "Run nothing: list the points cached and those that would run (and why), the unfinished runs they would resume, and the table of what is cached so far.")
+    @Flag(
+        help:
+            "Run nothing: list the points cached and those that would run (and why), the unfinished runs they would resume, and the table of what is cached so far."
+    )
     var dryRun = false
 
     func validate() throws {
@@ -68,16 +72,19 @@ struct SweepCommand: ParsableCommand {
     func printPlan(_ sweep: Sweep) throws {
         let toRun = try sweep.plan()
         let waiting = Set(toRun.map(\.index))
-        print("sweep \(sweep.notebook.name) (dry run, nothing run): \(sweep.points.count) points, "
-            + "\(sweep.points.count - toRun.count) cached, \(toRun.count) would run")
+        print(
+            "sweep \(sweep.notebook.name) (dry run, nothing run): \(sweep.points.count) points, "
+                + "\(sweep.points.count - toRun.count) cached, \(toRun.count) would run")
         for (i, p) in sweep.points.enumerated() where !waiting.contains(i) { print("  cached   \(p.label)") }
         for (i, reasons) in toRun { print("  to run   \(sweep.points[i].label): \(reasons.first ?? "stale")") }
         let unfinished = try sweep.unfinishedRuns()
         if !unfinished.isEmpty {
             print("unfinished runs (a point that trains one resumes it at its checkpoint):")
             for (f, training) in unfinished {
-                print("  \((f.path as NSString).lastPathComponent): " + (f.progress?.description ?? "not a complete run file; its run starts over")
-                    + (training ? " (training now)" : ""))
+                print(
+                    "  \((f.path as NSString).lastPathComponent): "
+                        + (f.progress?.description ?? "not a complete run file; its run starts over")
+                        + (training ? " (training now)" : ""))
             }
         }
         let (headers, rows) = try sweep.summary()
@@ -87,8 +94,9 @@ struct SweepCommand: ParsableCommand {
     func writeSlurm(_ sweep: Sweep) throws {
         let cpus = cpusPerTask ?? threads ?? 2
         let s = SlurmSweep(partition: partition, time: time, cpusPerTask: cpus)
-        let gather = SweepArguments(notebook: notebook, grid: grid, jobs: 1, threads: cpus, outputs: outputs, cell: cell,
-                                    dataDirectory: data.directory)
+        let gather = SweepArguments(
+            notebook: notebook, grid: grid, jobs: 1, threads: cpus, outputs: outputs, cell: cell,
+            dataDirectory: data.directory)
         let scripts = try s.writeScripts(for: sweep, gather: gather)
         print("job array (\(sweep.points.count) tasks): \(scripts.array)")
         print("gather job: \(scripts.gather)")

@@ -17,22 +17,43 @@ struct TrainingOptions: ParsableArguments {
     var batchSize: Int?
     @Option(parsing: .unconditional, help: "Base threshold θ0 (default: the preset's).") var theta0: Double?
     @Option(parsing: .unconditional, help: "Base learning rate η0 (default: the preset's).") var learningRate: Double?
-    @Option(help: "Decay of the learning rate: \(FFConfiguration.LearningRateDecay.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's: constant, then linear over the second half; default: none; needs --no-schedule where the preset has AMSGA's).")
+    @Option(
+        help:
+            "Decay of the learning rate: \(FFConfiguration.LearningRateDecay.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's: constant, then linear over the second half; default: none; needs --no-schedule where the preset has AMSGA's)."
+    )
     var learningRateDecay: FFConfiguration.LearningRateDecay?
-    @Option(parsing: .unconditional, help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
+    @Option(
+        parsing: .unconditional,
+        help: "κ of the loss softplus(κ(θ − g)) (default 1; Hinton's sum-of-squares logistic is κ = layer width with θ0 = 1).")
     var lossSharpness: Double?
-    @Option(help: "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's; readout is Hinton's script's, minibatches only).")
+    @Option(
+        help:
+            "Labels of the negatives: \(FFConfiguration.NegativeLabels.allCases.map(\.rawValue).joined(separator: ", ")) (default: the preset's; readout is Hinton's script's, minibatches only)."
+    )
     var negativeLabels: FFConfiguration.NegativeLabels?
-    @Option(parsing: .unconditional, help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
+    @Option(
+        parsing: .unconditional,
+        help: "β of the hard negatives' draw ∝ exp(β · score) (default 1; with --loss-sharpness κ, β = κ draws on the loss's logits).")
     var negativeScoreScale: Double?
-    @Option(help: "Optimiser: \(FFConfiguration.Optimiser.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: smoothedSGD, the gradient smoothed over minibatches; default: adam).")
+    @Option(
+        help:
+            "Optimiser: \(FFConfiguration.Optimiser.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: smoothedSGD, the gradient smoothed over minibatches; default: adam)."
+    )
     var optimiser: FFConfiguration.Optimiser?
     @Option(parsing: .unconditional, help: "Decoupled weight decay λ of the weights, AdamW's (default: none).") var weightDecay: Double?
-    @Option(help: "Length of each layer's normalised input: \(FFConfiguration.InputNormalisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: unitMeanSquare; default: unitLength).")
+    @Option(
+        help:
+            "Length of each layer's normalised input: \(FFConfiguration.InputNormalisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: unitMeanSquare; default: unitLength)."
+    )
     var inputNormalisation: FFConfiguration.InputNormalisation?
-    @Option(help: "Initialisation: \(FFConfiguration.Initialisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: normalFanIn; default: the preset's).")
+    @Option(
+        help:
+            "Initialisation: \(FFConfiguration.Initialisation.allCases.map(\.rawValue).joined(separator: ", ")) (Hinton's script: normalFanIn; default: the preset's)."
+    )
     var initialisation: FFConfiguration.Initialisation?
-    @Option(parsing: .unconditional, help: "ρ of Hinton's peer normalisation: each unit's mean activity pulled towards its layer's (his script's 0.03; default: none).")
+    @Option(
+        parsing: .unconditional,
+        help: "ρ of Hinton's peer normalisation: each unit's mean activity pulled towards its layer's (his script's 0.03; default: none).")
     var peerNormalisation: Double?
     @Flag(help: "Switch off multi-scale goodness (ablation).") var noMultiScale = false
     @Flag(help: "Switch off negative mining (ablation).") var noMining = false
@@ -74,8 +95,9 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func loadData(_ c: FFConfiguration) throws -> DataSplit {
-        try DataSplit.load(c.dataset, locator: DataLocator(explicit: data.directory), seed: c.seed,
-                           trainSize: c.trainSize, evalSize: c.evalSize)
+        try DataSplit.load(
+            c.dataset, locator: DataLocator(explicit: data.directory), seed: c.seed,
+            trainSize: c.trainSize, evalSize: c.evalSize)
     }
 }
 
@@ -88,7 +110,9 @@ extension FFConfiguration.Initialisation: ExpressibleByArgument {}
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train baseline FF or AMSGA and print the accuracies.",
-        discussion: "With --out, the run file (trace and last checkpoint) is written every --checkpoint-every epochs and at the end; a killed run continues with --resume FILE from its last checkpoint.")
+        discussion:
+            "With --out, the run file (trace and last checkpoint) is written every --checkpoint-every epochs and at the end; a killed run continues with --resume FILE from its last checkpoint."
+    )
     @OptionGroup var options: TrainingOptions
     @Option(help: "Write the run (trace, checkpoints, final accuracies) to this HDF5 file.") var out: String?
     @Flag(help: "Replace an existing --out file.") var overwrite = false
@@ -119,22 +143,26 @@ struct Train: ParsableCommand {
                 throw RuntimeError("\(resume!) has no checkpoint to resume from")
             }
             if let recorded = r.attributes["data_source"]?.string, let now = data.source,
-               let then = try? JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any],
-               let files = then["files"] as? [String: String],
-               let changed = now.files.first(where: { f in files[f.part.rawValue].map { $0 != f.sha256 } ?? false }) {
-                throw RuntimeError("\(resume!) was trained on other data: \(changed.path) is not the file it started with (SHA-256 differs); "
-                    + "resume it with the data it recorded (\(then["folder"] as? String ?? "?"))")
+                let then = try? JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any],
+                let files = then["files"] as? [String: String],
+                let changed = now.files.first(where: { f in files[f.part.rawValue].map { $0 != f.sha256 } ?? false })
+            {
+                throw RuntimeError(
+                    "\(resume!) was trained on other data: \(changed.path) is not the file it started with (SHA-256 differs); "
+                        + "resume it with the data it recorded (\(then["folder"] as? String ?? "?"))")
             }
             try trainer.restore(c, trace: Array(r.trace.prefix(c.stepsDone)))
             print("resuming \(resume!) at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
         if let path = resume ?? out {
-            recorder = try RunRecorder(path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint,
-                                       attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
+            recorder = try RunRecorder(
+                path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint,
+                attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         }
         let progress = ProgressLine(total: trainer.totalSteps)
-        print("\(config.name): \(config.layerSizes), \(config.epochs) epochs\(trainer.greedy ? " per layer" : ""), "
-              + "\(data.train.count) training images, seed \(config.seed)")
+        print(
+            "\(config.name): \(config.layerSizes), \(config.epochs) epochs\(trainer.greedy ? " per layer" : ""), "
+                + "\(data.train.count) training images, seed \(config.seed)")
         if let source = data.source { print("data: " + source.summary) }
         try trainer.train(onStep: { record in
             progress.update(record)
@@ -143,17 +171,26 @@ struct Train: ParsableCommand {
         progress.finish()
         let (ps, bt) = trainer.evaluate()
         try recorder?.record(trainer, final: (ps, bt))
-        print(String(format: "final accuracy (per-sample goodness): train %.2f%%  validation %.2f%%  test %.2f%%",
-                     100 * ps.train, 100 * ps.validation, 100 * ps.test))
-        print(String(format: "final accuracy (batch goodness):      train %.2f%%  validation %.2f%%  test %.2f%%",
-                     100 * bt.train, 100 * bt.validation, 100 * bt.test))
+        print(
+            String(
+                format: "final accuracy (per-sample goodness): train %.2f%%  validation %.2f%%  test %.2f%%",
+                100 * ps.train, 100 * ps.validation, 100 * ps.test))
+        print(
+            String(
+                format: "final accuracy (batch goodness):      train %.2f%%  validation %.2f%%  test %.2f%%",
+                100 * bt.train, 100 * bt.validation, 100 * bt.test))
         if let r = recorder, r.writeSeconds.count > 1 {
             let writes = r.writeSeconds.dropLast()  // the last one stores the final accuracies, after training
             let epochs = trainer.trace.suffix(writes.count).map(\.wallSeconds)
-            let w = writes.reduce(0, +) / Double(writes.count), e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
-            let files = r.filesWritten - 1, each = writes.reduce(0, +) / Double(max(files, 1))
-            print(String(format: "writing %@: %.2f ms per epoch (a checkpoint every %d epochs: %d files of %.1f ms each), %.2f%% of the %.3f s epoch",
-                         r.path, 1000 * w, checkpointEvery, files, 1000 * each, 100 * w / e, e))
+            let w = writes.reduce(0, +) / Double(writes.count)
+            let e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
+            let files = r.filesWritten - 1
+            let each = writes.reduce(0, +) / Double(max(files, 1))
+            print(
+                String(
+                    format:
+                        "writing %@: %.2f ms per epoch (a checkpoint every %d epochs: %d files of %.1f ms each), %.2f%% of the %.3f s epoch",
+                    r.path, 1000 * w, checkpointEvery, files, 1000 * each, 100 * w / e, e))
         }
     }
 }
@@ -171,10 +208,11 @@ final class ProgressLine {
         if !t.accuracyPerSample.validation.isNaN { lastAccuracy = t.accuracyPerSample.validation }
         let (perEpoch, left) = pace.after(step: t.epoch, of: total)
         let layer = t.trainingLayer > 0 ? " layer \(t.trainingLayer)" : ""
-        let line = String(format: "epoch %d/%d%@  loss %.4f  val acc %@  %.2fs/epoch  left %@",
-                          t.epoch, total, layer, t.meanLoss,
-                          lastAccuracy.isNaN ? "  -   " : String(format: "%.2f%%", 100 * lastAccuracy),
-                          perEpoch, Self.duration(left))
+        let line = String(
+            format: "epoch %d/%d%@  loss %.4f  val acc %@  %.2fs/epoch  left %@",
+            t.epoch, total, layer, t.meanLoss,
+            lastAccuracy.isNaN ? "  -   " : String(format: "%.2f%%", 100 * lastAccuracy),
+            perEpoch, Self.duration(left))
         if tty {
             FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         } else if !t.accuracyPerSample.validation.isNaN {

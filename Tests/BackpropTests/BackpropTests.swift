@@ -1,8 +1,8 @@
 import Backprop
 import Datasets
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @Suite("Backpropagation MLP (Tables III–IV context)")
 struct BackpropTests {
@@ -10,23 +10,26 @@ struct BackpropTests {
     func gradient() {
         var model = MLP<Double>(sizes: [6, 5, 4, 3], seed: 3)
         // Biases away from the init so that some ReLUs are off and some on.
-        for l in 0 ..< model.layerCount { for j in model.biases[l].indices { model.biases[l][j] = 0.2 * Double(j % 3) - 0.2 } }
+        for l in 0..<model.layerCount { for j in model.biases[l].indices { model.biases[l][j] = 0.2 * Double(j % 3) - 0.2 } }
         var rng = Xoshiro256StarStar(seed: 4)
         var x = Matrix<Double>(rows: 7, cols: 6)
         x.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: -1, high: 1) }
         let labels = [0, 2, 1, 1, 0, 2, 2]
         let (_, dW, db) = model.lossAndLayerGradients(x, labels: labels)
         let h = 1e-6
-        for l in 0 ..< model.layerCount {
-            var numericW = [Double](), numericB = [Double]()
-            for k in 0 ..< model.weights[l].count {
-                var plus = model, minus = model
+        for l in 0..<model.layerCount {
+            var numericW = [Double]()
+            var numericB = [Double]()
+            for k in 0..<model.weights[l].count {
+                var plus = model
+                var minus = model
                 plus.weights[l].storage[k] += h
                 minus.weights[l].storage[k] -= h
                 numericW.append((plus.lossAndGradients(x, labels: labels).loss - minus.lossAndGradients(x, labels: labels).loss) / (2 * h))
             }
             for k in model.biases[l].indices {
-                var plus = model, minus = model
+                var plus = model
+                var minus = model
                 plus.biases[l][k] += h
                 minus.biases[l][k] -= h
                 numericB.append((plus.lossAndGradients(x, labels: labels).loss - minus.lossAndGradients(x, labels: labels).loss) / (2 * h))
@@ -57,7 +60,10 @@ struct BackpropTests {
         let model = MLP<Float>(sizes: MLP<Float>.baselineSizes, seed: 0)
         let a = try BackpropTrainer(model: model, settings: settings, data: data)
         let b = try BackpropTrainer(model: model, settings: settings, data: data)
-        for _ in 0 ..< 3 { a.trainEpoch(); b.trainEpoch() }
+        for _ in 0..<3 {
+            a.trainEpoch()
+            b.trainEpoch()
+        }
         #expect(a.model == b.model)
         let accuracy = a.accuracy(data.validation)
         #expect(accuracy > 0.8, "validation accuracy \(accuracy)")
@@ -68,7 +74,7 @@ struct BackpropTests {
         var rng = Xoshiro256StarStar(seed: 5)
         var images = Matrix<Float>(rows: 30, cols: 784)
         images.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 255) }
-        let set = ImageSet(images: images, labels: (0 ..< 30).map { UInt8($0 % 10) })
+        let set = ImageSet(images: images, labels: (0..<30).map { UInt8($0 % 10) })
         let data = try DataSplit.make(.mnist, full: set, test: set, seed: 0)
         var s = BackpropSettings()
         s.batchSize = 0

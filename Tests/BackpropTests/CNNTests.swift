@@ -1,8 +1,8 @@
 import Backprop
 import Datasets
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// ‖a − b‖ / max(‖a‖, ‖b‖).
 func relativeError(_ a: [Double], _ b: [Double]) -> Double {
@@ -14,7 +14,8 @@ func relativeError(_ a: [Double], _ b: [Double]) -> Double {
 /// Central differences of `loss` with respect to every value of `values`.
 func numericGradient(_ values: [Double], h: Double = 1e-6, _ loss: ([Double]) -> Double) -> [Double] {
     values.indices.map { k in
-        var plus = values, minus = values
+        var plus = values
+        var minus = values
         plus[k] += h
         minus[k] -= h
         return (loss(plus) - loss(minus)) / (2 * h)
@@ -47,22 +48,34 @@ struct CNNTests {
         let z = conv.forward(cols: conv.im2col(x), images: 2, relu: false)
         let pad = kernel / 2
         var worst = 0.0
-        for n in 0 ..< 2 { for oy in 0 ..< 5 { for ox in 0 ..< 4 { for o in 0 ..< 3 {
-            var sum = conv.bias[o]
-            for ky in 0 ..< kernel { for kx in 0 ..< kernel { for c in 0 ..< 2 {
-                let iy = oy + ky - pad, ix = ox + kx - pad
-                guard iy >= 0 && iy < 5 && ix >= 0 && ix < 4 else { continue }
-                sum += conv.weights[o, (ky * kernel + kx) * 2 + c] * x[n, (iy * 4 + ix) * 2 + c]
-            } } }
-            worst = max(worst, abs(sum - z[n, (oy * 4 + ox) * 3 + o]))
-        } } } }
+        for n in 0..<2 {
+            for oy in 0..<5 {
+                for ox in 0..<4 {
+                    for o in 0..<3 {
+                        var sum = conv.bias[o]
+                        for ky in 0..<kernel {
+                            for kx in 0..<kernel {
+                                for c in 0..<2 {
+                                    let iy = oy + ky - pad
+                                    let ix = ox + kx - pad
+                                    guard iy >= 0 && iy < 5 && ix >= 0 && ix < 4 else { continue }
+                                    sum += conv.weights[o, (ky * kernel + kx) * 2 + c] * x[n, (iy * 4 + ix) * 2 + c]
+                                }
+                            }
+                        }
+                        worst = max(worst, abs(sum - z[n, (oy * 4 + ox) * 3 + o]))
+                    }
+                }
+            }
+        }
         #expect(worst < 1e-12)
     }
 
     @Test("convolution gradients (weights, bias, input) agree with central differences in Double")
     func convolutionGradients() {
         let conv = Self.convolution()
-        let x = randomMatrix(2, conv.inputSize, seed: 13), r = randomMatrix(2, conv.outputSize, seed: 14)
+        let x = randomMatrix(2, conv.inputSize, seed: 13)
+        let r = randomMatrix(2, conv.outputSize, seed: 14)
         func loss(_ c: Convolution<Double>, _ x: Matrix<Double>) -> Double {
             weightedSquares(c.forward(cols: c.im2col(x), images: x.rows, relu: false), r)
         }
@@ -89,23 +102,33 @@ struct CNNTests {
     @Test("2×2 max-pooling: forward takes each window's maximum, backward agrees with central differences")
     func pooling() {
         let pool = MaxPooling(height: 5, width: 4, channels: 3)  // odd height: the last row is dropped
-        let x = randomMatrix(2, pool.inputSize, seed: 15), r = randomMatrix(2, pool.outputSize, seed: 16)
+        let x = randomMatrix(2, pool.inputSize, seed: 15)
+        let r = randomMatrix(2, pool.outputSize, seed: 16)
         let (y, winners) = pool.forward(x)
         #expect(pool.outputHeight == 2 && pool.outputWidth == 2)
-        for n in 0 ..< 2 { for oy in 0 ..< 2 { for ox in 0 ..< 2 { for c in 0 ..< 3 {
-            let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { x[n, ((2 * oy + $0.0) * 4 + 2 * ox + $0.1) * 3 + c] }
-            #expect(y[n, (oy * 2 + ox) * 3 + c] == window.max()!)
-        } } } }
+        for n in 0..<2 {
+            for oy in 0..<2 {
+                for ox in 0..<2 {
+                    for c in 0..<3 {
+                        let window = [(0, 0), (0, 1), (1, 0), (1, 1)].map { x[n, ((2 * oy + $0.0) * 4 + 2 * ox + $0.1) * 3 + c] }
+                        #expect(y[n, (oy * 2 + ox) * 3 + c] == window.max()!)
+                    }
+                }
+            }
+        }
         let dY = Matrix(rows: 2, cols: pool.outputSize, storage: zip(y.storage, r.storage).map { $0 * $1 })
         let dX = pool.backward(dY, winners: winners)
-        let numericX = numericGradient(x.storage) { weightedSquares(pool.forward(Matrix(rows: 2, cols: pool.inputSize, storage: $0)).output, r) }
+        let numericX = numericGradient(x.storage) {
+            weightedSquares(pool.forward(Matrix(rows: 2, cols: pool.inputSize, storage: $0)).output, r)
+        }
         #expect(relativeError(dX.storage, numericX) < 1e-6)
         #expect(dX.storage.filter { $0 != 0 }.count == dY.count)  // one winner per window, the rest untouched
     }
 
     @Test("whole CNN: every parameter's gradient (both blocks, dense layers) agrees with central differences in Double")
     func cnnGradients() {
-        let arch = CNN<Double>.Architecture(height: 8, width: 8, channels: 2, kernel: 3, convolutionChannels: [3, 4], dense: [5], classes: 3)
+        let arch = CNN<Double>.Architecture(
+            height: 8, width: 8, channels: 2, kernel: 3, convolutionChannels: [3, 4], dense: [5], classes: 3)
         var model = CNN<Double>(architecture: arch, seed: 17)
         // Biases away from the init so that some ReLUs are off and some on.
         model.updateParametersInPlace { i, p in

@@ -1,12 +1,13 @@
-import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import Testing
 import Charts
 import Figures
 import ForwardForward
+import Foundation
 import RunStore
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Parses SVG text as XML and returns the document.
 func parse(_ svg: String) throws -> XMLDocument { try XMLDocument(data: Data(svg.utf8)) }
@@ -41,12 +42,15 @@ struct ChartsTests {
         #expect(flat.lower < 2 && flat.upper > 2)
     }
 
-    let panel = Panel(title: "Loss & <stuff>", xLabel: "epoch", yLabel: "loss", series: [
-        Series("layer 1", x: [1, 2, 3, 4, 5], y: [0.9, 0.7, .nan, 0.5, 0.4], color: Palette.color(0)),
-        Series("layer 2", x: [1, 2, 3, 4, 5], y: [1.0, 0.8, 0.7, 0.6, 0.55], color: Palette.color(1), dashed: true,
-               spread: ([0.9, 0.7, 0.6, 0.5, 0.5], [1.1, 0.9, 0.8, 0.7, 0.6])),
-    ], bands: [Band(from: 1, to: 2.5, label: "early stage", color: Palette.color(4))],
-       markers: [Marker(x: 3, label: "end of warm-up")])
+    let panel = Panel(
+        title: "Loss & <stuff>", xLabel: "epoch", yLabel: "loss",
+        series: [
+            Series("layer 1", x: [1, 2, 3, 4, 5], y: [0.9, 0.7, .nan, 0.5, 0.4], color: Palette.color(0)),
+            Series(
+                "layer 2", x: [1, 2, 3, 4, 5], y: [1.0, 0.8, 0.7, 0.6, 0.55], color: Palette.color(1), dashed: true,
+                spread: ([0.9, 0.7, 0.6, 0.5, 0.5], [1.1, 0.9, 0.8, 0.7, 0.6])),
+        ], bands: [Band(from: 1, to: 2.5, label: "early stage", color: Palette.color(4))],
+        markers: [Marker(x: 3, label: "end of warm-up")])
 
     @Test("A known chart parses as XML with its series, ticks, labels, title and description")
     func structure() throws {
@@ -83,33 +87,42 @@ struct ChartsTests {
 
     @Test("Empty and all-NaN series draw a 'no data' note instead of failing")
     func noData() throws {
-        let empty = Panel(title: "Nothing", xLabel: "x", yLabel: "y", series: [
-            Series("a", x: [], y: [], color: "#000"), Series("b", x: [1, 2], y: [.nan, .nan], color: "#111"),
-        ])
+        let empty = Panel(
+            title: "Nothing", xLabel: "x", yLabel: "y",
+            series: [
+                Series("a", x: [], y: [], color: "#000"), Series("b", x: [1, 2], y: [.nan, .nan], color: "#111"),
+            ])
         let doc = try parse(Figure(title: "e", description: "e", panels: [empty]).render())
         #expect(try elements(doc, "text").compactMap(\.stringValue).contains("no data"))
-        let dots = try parse(DotChart(title: "d", description: "d", xLabel: "x", categories: ["a"], groups: ["g"],
-                                      values: [[.init(.nan)]]).render())
+        let dots = try parse(
+            DotChart(
+                title: "d", description: "d", xLabel: "x", categories: ["a"], groups: ["g"],
+                values: [[.init(.nan)]]
+            ).render())
         #expect(try elements(dots, "text").compactMap(\.stringValue).contains("no data"))
     }
 
     @Test("Every figure of a run's trace renders, parses and names its series")
     func traceFigures() throws {
         var trace: [EpochTrace] = []
-        for e in 1 ... 20 {
+        for e in 1...20 {
             let p = Double(e) / 20
             let (stage, r) = NegativeMining.stage(progress: p)
             var layers: [LayerStatistics] = []
-            for l in 0 ..< 2 {
+            for l in 0..<2 {
                 var s = LayerStatistics()
-                s.loss = 1 / Double(e + l); s.theta = 2 * (1 + 0.3 * p)
-                s.goodnessPositiveMean = Double(e) / 5; s.goodnessPositiveStd = 0.1
-                s.goodnessNegativeMean = 1; s.goodnessNegativeStd = 0.2
+                s.loss = 1 / Double(e + l)
+                s.theta = 2 * (1 + 0.3 * p)
+                s.goodnessPositiveMean = Double(e) / 5
+                s.goodnessPositiveStd = 0.1
+                s.goodnessNegativeMean = 1
+                s.goodnessNegativeStd = 0.2
                 layers.append(s)
             }
-            var t = EpochTrace(epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01 * p, progress: p, stage: stage,
-                               bandRadius: r, candidates: 100, keptFromBand: 50, keptFromHard: 5, keptFromTopUp: 5,
-                               negativesUsed: 60, layers: layers)
+            var t = EpochTrace(
+                epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01 * p, progress: p, stage: stage,
+                bandRadius: r, candidates: 100, keptFromBand: 50, keptFromHard: 5, keptFromTopUp: 5,
+                negativesUsed: 60, layers: layers)
             if e % 5 == 0 {
                 t.accuracyPerSample = Accuracies(train: 0.5, validation: 0.4 + Double(e) / 100, test: 0.45)
                 t.accuracyBatch = Accuracies(train: 0.5, validation: 0.3 + Double(e) / 100, test: 0.35)
@@ -119,13 +132,15 @@ struct ChartsTests {
         var config = FFConfiguration.amsga(.mnist)
         config.layerSizes = [784, 10, 10]
         config.epochs = 20
-        let run = RunContents(config: config, run: config.name, trace: trace, checkpoint: nil,
-                              finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
+        let run = RunContents(
+            config: config, run: config.name, trace: trace, checkpoint: nil,
+            finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
         var greedyConfig = FFConfiguration.baseline(.mnist)
         greedyConfig.layerSizes = [784, 10, 10]
         greedyConfig.epochs = 10  // two layers of 10 layer-epochs: the same 20 steps
-        let greedy = RunContents(config: greedyConfig, run: greedyConfig.name, trace: trace, checkpoint: nil,
-                                 finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
+        let greedy = RunContents(
+            config: greedyConfig, run: greedyConfig.name, trace: trace, checkpoint: nil,
+            finalPerSample: Accuracies(train: 0.5, validation: 0.6, test: 0.55), finalBatch: nil, attributes: [:])
         let figures = TraceFigures.all([("amsga", run), ("baseline", greedy)])
         // No empty panels: a run that mines no negatives has no curriculum figure.
         #expect(figures.map(\.name).contains("amsga-curriculum.svg"))
@@ -172,18 +187,22 @@ struct SeedFigureTests {
             var config = FFConfiguration.amsga(.mnist)
             config.layerSizes = [784, 10]
             config.epochs = 6
-            let trace = (1 ... 6).map { e -> EpochTrace in
-                var t = EpochTrace(epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01, progress: Double(e) / 6, stage: .off,
-                                   bandRadius: 0, candidates: 1, keptFromBand: 1, keptFromHard: 0, keptFromTopUp: 0,
-                                   negativesUsed: 1, layers: [LayerStatistics()])
+            let trace = (1...6).map { e -> EpochTrace in
+                var t = EpochTrace(
+                    epoch: e, layerEpoch: e, trainingLayer: 0, learningRate: 0.01, progress: Double(e) / 6, stage: .off,
+                    bandRadius: 0, candidates: 1, keptFromBand: 1, keptFromHard: 0, keptFromTopUp: 0,
+                    negativesUsed: 1, layers: [LayerStatistics()])
                 if let a = accuracies[e] { t.accuracyPerSample = Accuracies(train: a, validation: a, test: a) }
                 return t
             }
-            return RunContents(config: config, run: config.name, trace: trace, checkpoint: nil,
-                               finalPerSample: Accuracies(train: final, validation: final, test: final), finalBatch: nil, attributes: [:])
+            return RunContents(
+                config: config, run: config.name, trace: trace, checkpoint: nil,
+                finalPerSample: Accuracies(train: final, validation: final, test: final), finalBatch: nil, attributes: [:])
         }
-        let runs = [("a-s0", run([3: 0.5, 6: 0.7], final: 0.7)), ("a-s1", run([3: 0.6, 6: 0.9, 5: 0.1], final: 0.9)),
-                    ("b-s0", run([6: 0.2], final: 0.2))]
+        let runs = [
+            ("a-s0", run([3: 0.5, 6: 0.7], final: 0.7)), ("a-s1", run([3: 0.6, 6: 0.9, 5: 0.1], final: 0.9)),
+            ("b-s0", run([6: 0.2], final: 0.2)),
+        ]
         let figures = SeedFigures.all(runs)
         #expect(figures.map(\.name) == ["accuracy-seeds.svg", "final-accuracy-seeds.svg"])
         let texts = try elements(try parse(figures[0].svg), "text").compactMap(\.stringValue)

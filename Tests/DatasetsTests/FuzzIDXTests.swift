@@ -22,14 +22,19 @@ struct Mutator {
         case 1:
             let flips = 1 + below(4)
             var at: [Int] = []
-            for _ in 0 ..< flips { let i = below(d.count); d[i] ^= UInt8(1 + below(255)); at.append(i) }
+            for _ in 0..<flips {
+                let i = below(d.count)
+                d[i] ^= UInt8(1 + below(255))
+                at.append(i)
+            }
             return (d, "bytes flipped at \(at)")
         default:
             guard header > 0 else { return mutate(data, case: k + 1) }
             // One header byte, or a whole 4-byte field, set to an extreme.
-            let i = below(header), value = [0x00, 0xFF, 0x7F, 0x80, 0x01][below(5)] as UInt8
+            let i = below(header)
+            let value = [0x00, 0xFF, 0x7F, 0x80, 0x01][below(5)] as UInt8
             let width = below(2) == 0 ? 1 : min(4, header - i)
-            for j in i ..< i + width { d[j] = value }
+            for j in i..<i + width { d[j] = value }
             return (d, "header bytes \(i)..<\(i + width) set to \(value)")
         }
     }
@@ -45,11 +50,12 @@ struct FuzzIDXTests {
     func mutatedIDX(gzip: Bool) throws {
         let dir = NSTemporaryDirectory() + "amsga-fuzz-idx-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let valid = IDXArray(shape: [6, 4, 4], bytes: (0 ..< 96).map { UInt8($0 * 7 % 256) }).encoded()
+        let valid = IDXArray(shape: [6, 4, 4], bytes: (0..<96).map { UInt8($0 * 7 % 256) }).encoded()
         let base = gzip ? Gzip.deflate(valid) : valid
         var m = Mutator(seed: gzip ? 2 : 1)
-        var rejected = 0, accepted = 0
-        for k in 0 ..< fuzzCases {
+        var rejected = 0
+        var accepted = 0
+        for k in 0..<fuzzCases {
             let (data, what) = m.mutate(base, case: k, header: gzip ? 0 : 16)
             let path = dir + "/case-\(k)" + (gzip ? ".gz" : "")
             try data.write(to: URL(fileURLWithPath: path))
@@ -62,7 +68,9 @@ struct FuzzIDXTests {
                 #expect("\(error)".contains(path), "case \(k) (\(what)): the error does not name the file: \(error)")
             }
         }
-        print("fuzz IDX \(gzip ? "gzip" : "plain"): \(fuzzCases) cases, \(rejected) rejected with an error naming the file, \(accepted) read, 0 crashes")
+        print(
+            "fuzz IDX \(gzip ? "gzip" : "plain"): \(fuzzCases) cases, \(rejected) rejected with an error naming the file, \(accepted) read, 0 crashes"
+        )
         #expect(rejected > 0)
     }
 }
@@ -72,7 +80,7 @@ struct IDXFuzzRegressions {
     @Test("Dimensions whose product overflows are an error naming the file, not a crash")
     func overflowingShape() {
         var header = Data([0, 0, 0x08, 3])
-        for _ in 0 ..< 3 { header.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF]) }
+        for _ in 0..<3 { header.append(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF]) }
         let e = #expect(throws: DatasetError.self) { try IDXArray.decode(header + Data(count: 16), path: "big.idx") }
         #expect(e?.description.contains("big.idx") == true && e?.description.contains("dimensions whose product fits") == true)
     }

@@ -1,10 +1,10 @@
+import Datasets
 import Foundation
 import Testing
-import Datasets
 
 @Suite("IDX files and gzip")
 struct IDXTests {
-    let array = IDXArray(shape: [3, 2, 2], bytes: (0 ..< 12).map { UInt8($0 * 20) })
+    let array = IDXArray(shape: [3, 2, 2], bytes: (0..<12).map { UInt8($0 * 20) })
 
     @Test("Round trip through plain and gzip files", arguments: ["a.idx", "a.idx.gz"])
     func roundTrip(name: String) throws {
@@ -17,7 +17,8 @@ struct IDXTests {
 
     @Test("gzip of several members inflates to their concatenation")
     func multiMember() throws {
-        let a = Data("hello ".utf8), b = Data("world".utf8)
+        let a = Data("hello ".utf8)
+        let b = Data("world".utf8)
         let joined = Gzip.deflate(a) + Gzip.deflate(b)
         #expect(try Gzip.inflate(joined, path: "x") == a + b)
     }
@@ -65,14 +66,18 @@ struct IDXTests {
     func badGzip() throws {
         let dir = try temporaryFolder()
         let gz = Gzip.deflate(Data(repeating: 7, count: 100_000) + array.encoded())
-        let cut = dir + "/cut.gz", bad = dir + "/bad.gz"
+        let cut = dir + "/cut.gz"
+        let bad = dir + "/bad.gz"
         try gz.prefix(gz.count / 2).write(to: URL(fileURLWithPath: cut))
         var corrupt = gz
-        for i in 12 ..< 40 { corrupt[i] ^= 0xA5 }
+        for i in 12..<40 { corrupt[i] ^= 0xA5 }
         try corrupt.write(to: URL(fileURLWithPath: bad))
         for path in [cut, bad] {
             let error = #expect(throws: DatasetError.self) { try IDXArray.read(path: path) }
-            guard case .badGzip(let p, _) = error else { Issue.record("expected badGzip, got \(String(describing: error))"); continue }
+            guard case .badGzip(let p, _) = error else {
+                Issue.record("expected badGzip, got \(String(describing: error))")
+                continue
+            }
             #expect(p == path)
         }
     }

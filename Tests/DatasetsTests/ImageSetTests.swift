@@ -1,15 +1,16 @@
-import Foundation
-import Testing
-import Tensor
 import Datasets
+import Foundation
+import Tensor
+import Testing
 
 @Suite("Image sets, splits and verification")
 struct ImageSetTests {
     /// Writes a small dataset folder: n images of 4×4 with the given labels.
     func writeSet(_ dir: String, images n: Int, labels: [UInt8], prefix: String = "train") throws -> (String, String) {
-        let img = IDXArray(shape: [n, 4, 4], bytes: (0 ..< n * 16).map { UInt8($0 % 256) })
+        let img = IDXArray(shape: [n, 4, 4], bytes: (0..<n * 16).map { UInt8($0 % 256) })
         let lab = IDXArray(shape: [labels.count], bytes: labels)
-        let ip = dir + "/\(prefix)-images-idx3-ubyte.gz", lp = dir + "/\(prefix)-labels-idx1-ubyte.gz"
+        let ip = dir + "/\(prefix)-images-idx3-ubyte.gz"
+        let lp = dir + "/\(prefix)-labels-idx1-ubyte.gz"
         try img.write(path: ip)
         try lab.write(path: lp)
         return (ip, lp)
@@ -63,7 +64,8 @@ struct ImageSetTests {
 
     @Test("A dataset folder missing a file is an error naming it, not passed over for a copy further down")
     func incompleteFolder() throws {
-        let first = try temporaryFolder(), second = try temporaryFolder()
+        let first = try temporaryFolder()
+        let second = try temporaryFolder()
         let complete = (second as NSString).appendingPathComponent("mnist")
         let partial = (first as NSString).appendingPathComponent("mnist")
         for folder in [complete, partial] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -88,7 +90,7 @@ struct ImageSetTests {
         var rng = Xoshiro256StarStar(seed: 1)
         var m = Matrix<Float>(rows: 120, cols: 16)
         m.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 1) }
-        let full = ImageSet(images: m, labels: (0 ..< 120).map { UInt8($0 % 10) })
+        let full = ImageSet(images: m, labels: (0..<120).map { UInt8($0 % 10) })
         let a = try DataSplit.make(.mnist, full: full, test: full.subset([0, 1]), seed: 4)
         let b = try DataSplit.make(.mnist, full: full, test: full.subset([0, 1]), seed: 4)
         #expect(a.train.count == 100 && a.validation.count == 20)
@@ -102,8 +104,9 @@ struct ImageSetTests {
 
 @Suite("Real datasets (skipped where absent)")
 struct RealDataTests {
-    @Test("MNIST and Fashion-MNIST: shapes, class counts, split sizes, statistics",
-          arguments: [DatasetName.mnist, .fashionMNIST])
+    @Test(
+        "MNIST and Fashion-MNIST: shapes, class counts, split sizes, statistics",
+        arguments: [DatasetName.mnist, .fashionMNIST])
     func load(_ d: DatasetName) throws {
         guard realDataFolder(d) != nil else {
             print("skipping: \(d.rawValue) not found (set AMSGA_DATA)")
@@ -128,10 +131,11 @@ struct CodedImageTests {
     @Test("A set read from files (bytes and a table) gives exactly the floats a float set gives: split, subset, rows, gathering")
     func codedMatchesFloats() throws {
         guard let folder = realDataFolder(.fashionMNIST) else {
-            print("skipping: Fashion-MNIST not found"); return
+            print("skipping: Fashion-MNIST not found")
+            return
         }
         let raw = try ImageSet.read(images: DataLocator.file(.testImages, in: folder)!, labels: DataLocator.file(.testLabels, in: folder)!)
-        let some = raw.subset(Array(0 ..< 1200))
+        let some = raw.subset(Array(0..<1200))
         let floats = ImageSet(images: some.images, labels: some.labels)
         // The same split of both: every standardised value must be the same bits.
         let a = try DataSplit.make(.fashionMNIST, full: some, test: some.subset([5, 3, 9]), seed: 2, trainSize: 700, evalSize: 50)
@@ -140,11 +144,15 @@ struct CodedImageTests {
         for (x, y) in [(a.train, b.train), (a.validation, b.validation), (a.test, b.test)] {
             #expect(x.images.storage.map(\.bitPattern) == y.images.storage.map(\.bitPattern))
             #expect(x.gathering(rows: [2, 0, 2]).storage.map(\.bitPattern) == y.gathering(rows: [2, 0, 2]).storage.map(\.bitPattern))
-            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols), other = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols)
-            defer { rows.deallocate(); other.deallocate() }
-            x.copyRows(1 ..< 3, into: rows)
-            y.copyRows(1 ..< 3, into: other)
-            #expect((0 ..< 2 * x.cols).allSatisfy { rows[$0].bitPattern == other[$0].bitPattern })
+            let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols)
+            let other = UnsafeMutablePointer<Float>.allocate(capacity: 2 * x.cols)
+            defer {
+                rows.deallocate()
+                other.deallocate()
+            }
+            x.copyRows(1..<3, into: rows)
+            y.copyRows(1..<3, into: other)
+            #expect((0..<2 * x.cols).allSatisfy { rows[$0].bitPattern == other[$0].bitPattern })
         }
     }
 }

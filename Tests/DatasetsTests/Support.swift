@@ -1,5 +1,5 @@
-import Foundation
 import Datasets
+import Foundation
 
 /// A fresh temporary folder for one test.
 func temporaryFolder(_ name: String = #function) throws -> String {

@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Divergence")
 struct DivergenceTests {
-    @Test("A learning rate that blows the weights up stops training at the step where the loss becomes infinite, naming it and the layer",
-          arguments: ["baseline-mnist", "amsga-mnist"])
+    @Test(
+        "A learning rate that blows the weights up stops training at the step where the loss becomes infinite, naming it and the layer",
+        arguments: ["baseline-mnist", "amsga-mnist"])
     func stops(preset: String) throws {
         var config = small(try .preset(preset), sizes: [784, 20, 20], epochs: 10)
         config.learningRate = 1e20

@@ -1,6 +1,6 @@
 import ForwardForward
-import Testing
 import Tensor
+import Testing
 
 /// The training step makes one pass over h do two kernels' work: bias and
 /// ReLU with the goodness; the goodness gradient with the bias gradient (the
@@ -15,7 +15,7 @@ struct FusedKernelTests {
     static func inputs(cols: Int) -> (z: [Float], bias: [Float], dLdg: [Float]) {
         var z = ThreadCountTests.random(rows * cols, seed: 11)
         // Rows of very different sizes: a sum taken in another order would round differently.
-        for i in 0 ..< rows { for j in 0 ..< cols { z[i * cols + j] *= Float(1 + (i * 7919) % 1000) } }
+        for i in 0..<rows { for j in 0..<cols { z[i * cols + j] *= Float(1 + (i * 7919) % 1000) } }
         return (z, ThreadCountTests.random(cols, seed: 12), ThreadCountTests.random(rows, seed: 13))
     }
 
@@ -28,8 +28,12 @@ struct FusedKernelTests {
         let (z, bias, _) = Self.inputs(cols: cols)
         for g in [MultiScaleGoodness<Float>.baseline(width: cols), .multiScale(width: cols, depth: 0.5)] {
             BLASThreads.with(threads) {
-                var separate = z, fused = z
-                var g1 = [Float](repeating: 0, count: Self.rows), s1 = g1, g2 = g1, s2 = g1
+                var separate = z
+                var fused = z
+                var g1 = [Float](repeating: 0, count: Self.rows)
+                var s1 = g1
+                var g2 = g1
+                var s2 = g1
                 separate.withUnsafeMutableBufferPointer { h in
                     RowKernels.addBiasReLU(h.baseAddress!, rows: Self.rows, cols: cols, bias: bias)
                     g.goodness(h.baseAddress!, rows: Self.rows, into: &g1, rowSums: &s1)
@@ -49,13 +53,14 @@ struct FusedKernelTests {
         BLASThreads.with(threads) {
             // The gradient as the step computed it before the passes were fused, then its column sums.
             var sumS: Float = 0
-            for i in 0 ..< Self.rows { sumS += s[i] }
+            for i in 0..<Self.rows { sumS += s[i] }
             let beta = 2 * g.globalWeight * sumS / Float(Self.rows * cols)
             var separate = z
-            for i in 0 ..< Self.rows {
-                for j in 0 ..< cols { separate[i * cols + j] *= (2 * s[i]) * g.unitWeights[j] + beta }
+            for i in 0..<Self.rows {
+                for j in 0..<cols { separate[i * cols + j] *= (2 * s[i]) * g.unitWeights[j] + beta }
             }
-            var sums1 = [Float](repeating: 0, count: cols), sums2 = sums1
+            var sums1 = [Float](repeating: 0, count: cols)
+            var sums2 = sums1
             RowKernels.columnSums(separate, rows: Self.rows, cols: cols, into: &sums1)
             var fused = z
             fused.withUnsafeMutableBufferPointer { g.backward($0.baseAddress!, rows: Self.rows, dLdg: s, columnSums: &sums2) }
@@ -69,7 +74,8 @@ struct FusedKernelTests {
         let (z, _, _) = Self.inputs(cols: cols)
         BLASThreads.with(threads) {
             var sums = [Float](repeating: 0, count: Self.rows)
-            var a = z, b = z
+            var a = z
+            var b = z
             RowKernels.rowSumsOfSquares(z, rows: Self.rows, cols: cols, into: &sums)
             RowKernels.normalizeRows(z, &a, rows: Self.rows, cols: cols, eps: 1e-4)
             RowKernels.normalizeRows(z, &b, rows: Self.rows, cols: cols, sumsOfSquares: sums, eps: 1e-4)

@@ -1,6 +1,6 @@
-import Testing
-import Tensor
 import ForwardForward
+import Tensor
+import Testing
 
 @Suite("Multi-scale goodness (eq. 2–6)")
 struct GoodnessTests {
@@ -24,11 +24,13 @@ struct GoodnessTests {
 
     @Test("g equals eq. 6 built from eq. 2, 3 and 4 literally")
     func literal() {
-        let rows = 6, width = 605
+        let rows = 6
+        let width = 605
         let h = randomMatrix(rows, width, seed: 21, low: 0, high: 2)
         let d = 0.5
         let g = MultiScaleGoodness<Double>.multiScale(width: width, depth: d)
-        var out = [Double](repeating: 0, count: rows), scratch = out
+        var out = [Double](repeating: 0, count: rows)
+        var scratch = out
         h.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, rowSums: &scratch) }
 
         let bounds = MultiScaleGoodness<Double>.groupBounds(width: width)
@@ -37,9 +39,9 @@ struct GoodnessTests {
             RowKernels.rowGroupMeansOfSquares($0.baseAddress!, rows: rows, cols: width, bounds: bounds, into: &groupMeans)
         }
         let global = h.storage.reduce(0) { $0 + $1 * $1 } / Double(rows * width)
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             let local = h.row(i).reduce(0) { $0 + $1 * $1 } / Double(width)
-            let inter = groupMeans[i * 8 ..< i * 8 + 8].reduce(0, +) / 8
+            let inter = groupMeans[i * 8..<i * 8 + 8].reduce(0, +) / 8
             let expected = (0.40 - 0.15 * d) * local + 0.35 * inter + (0.25 + 0.15 * d) * global
             #expect(abs(out[i] - expected) < 1e-12)
         }

@@ -1,6 +1,6 @@
-import Testing
-import Tensor
 import ForwardForward
+import Tensor
+import Testing
 
 func randomMatrix(_ rows: Int, _ cols: Int, seed: UInt64, low: Double = -1, high: Double = 1) -> Matrix<Double> {
     var rng = Xoshiro256StarStar(seed: seed)
@@ -49,8 +49,9 @@ struct GradientTests {
         var rng = Xoshiro256StarStar(seed: 11)
         var layer = FFLayer<Double>(inputSize: inputs, outputSize: c.width, initialisation: .kaimingNormal, rng: &rng)
         // Non-zero biases so that the bias gradient is exercised away from the init.
-        for j in layer.weightCount ..< layer.parameters.count { layer.parameters[j] = 0.1 * Double(j % 3) - 0.05 }
-        let pos = randomMatrix(7, inputs, seed: 12), neg = randomMatrix(5, inputs, seed: 13)
+        for j in layer.weightCount..<layer.parameters.count { layer.parameters[j] = 0.1 * Double(j % 3) - 0.05 }
+        let pos = randomMatrix(7, inputs, seed: 12)
+        let neg = randomMatrix(5, inputs, seed: 13)
         let g: MultiScaleGoodness<Double> = c.multiScale ? .multiScale(width: c.width, depth: c.depth) : .baseline(width: c.width)
         // θ near the goodness values so that both softplus branches have slope.
         let theta = 0.05
@@ -59,12 +60,15 @@ struct GradientTests {
         let analytic = layer.gradient
         var numeric = [Double](repeating: 0, count: analytic.count)
         let h = 1e-6
-        for k in 0 ..< layer.parameters.count {
-            var plus = layer, minus = layer
+        for k in 0..<layer.parameters.count {
+            var plus = layer
+            var minus = layer
             plus.parameters[k] += h
             minus.parameters[k] -= h
-            let lp = plus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
-            let lm = minus.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
+            let lp = plus.lossAndGradient(
+                positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
+            let lm = minus.lossAndGradient(
+                positives: pos, negatives: neg, goodness: g, theta: theta, sharpness: c.sharpness, reduction: c.reduction)
             numeric[k] = (lp - lm) / (2 * h)
         }
         #expect(analytic.contains { $0 != 0 })
@@ -74,7 +78,8 @@ struct GradientTests {
     @Test("The global term's gradient reaches every sample of the batch")
     func globalTerm() {
         // Goodness made of g_global alone: dg_i/dh_kj ≠ 0 for k ≠ i.
-        let width = 6, rows = 4
+        let width = 6
+        let rows = 4
         let g = MultiScaleGoodness<Double>(width: width, local: 0, inter: 0, global: 1)
         let h0 = randomMatrix(rows, width, seed: 14, low: 0.1, high: 1)
         // s = dL/dg = e_0: only sample 0's goodness in the loss.
@@ -84,13 +89,15 @@ struct GradientTests {
         var columns = [Double](repeating: 0, count: width)
         dh.storage.withUnsafeMutableBufferPointer { g.backward($0.baseAddress!, rows: rows, dLdg: s, columnSums: &columns) }
         func g0(_ m: Matrix<Double>) -> Double {
-            var out = [Double](repeating: 0, count: rows), scratch = out
+            var out = [Double](repeating: 0, count: rows)
+            var scratch = out
             m.storage.withUnsafeBufferPointer { g.goodness($0.baseAddress!, rows: rows, into: &out, rowSums: &scratch) }
             return out[0]
         }
         var numeric = [Double](repeating: 0, count: rows * width)
-        for k in 0 ..< rows * width {
-            var p = h0, m = h0
+        for k in 0..<rows * width {
+            var p = h0
+            var m = h0
             p.storage[k] += 1e-6
             m.storage[k] -= 1e-6
             numeric[k] = (g0(p) - g0(m)) / 2e-6

@@ -1,7 +1,7 @@
 import Datasets
-import Testing
-import Tensor
 import ForwardForward
+import Tensor
+import Testing
 
 @Suite("Input normalisation to a mean square of 1 (Hinton's ffnormrows)")
 struct InputNormalisationTests {
@@ -12,7 +12,9 @@ struct InputNormalisationTests {
         return c
     }
 
-    @Test("Unit length named trains as none named; a mean square of 1 makes layer 1's first goodness of the positives 784 times larger (b = 0, ReLU homogeneous)")
+    @Test(
+        "Unit length named trains as none named; a mean square of 1 makes layer 1's first goodness of the positives 784 times larger (b = 0, ReLU homogeneous)"
+    )
     func scalesTheInputs() throws {
         let data = try syntheticSplit()
         func firstStep(_ n: FFConfiguration.InputNormalisation?) throws -> (EpochTrace, [[UInt32]]) {
@@ -22,7 +24,8 @@ struct InputNormalisationTests {
             t.step()
             return (t.trace[0], t.layers.map { $0.parameters.map(\.bitPattern) })
         }
-        let (plain, plainParameters) = try firstStep(nil), (unit, unitParameters) = try firstStep(.unitLength)
+        let (plain, plainParameters) = try firstStep(nil)
+        let (unit, unitParameters) = try firstStep(.unitLength)
         let (rms, _) = try firstStep(.unitMeanSquare)
         #expect(unitParameters == plainParameters && unit.layers[0].loss.bitPattern == plain.layers[0].loss.bitPattern)
         // The positives only: the negatives' labels are drawn from scores that the scaling changes.
@@ -30,7 +33,9 @@ struct InputNormalisationTests {
         #expect(abs(ratio / 784 - 1) < 1e-4, "ratio \(ratio)")
     }
 
-    @Test("Hinton's script in small (mean square 1, N(0, 1/fan_in), his logistic, smoothed SGD at his 0.01) learns, prediction normalising as training does")
+    @Test(
+        "Hinton's script in small (mean square 1, N(0, 1/fan_in), his logistic, smoothed SGD at his 0.01) learns, prediction normalising as training does"
+    )
     func hintonsScriptLearns() throws {
         let data = try syntheticSplit()
         var c = try config(.unitMeanSquare, epochs: 6)

@@ -1,6 +1,6 @@
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import Tensor
 import Testing
 
@@ -43,12 +43,15 @@ struct MinibatchTests {
             return m
         }
         var expected = initial
-        let goodness: MultiScaleGoodness<Float> = config.multiScaleGoodness
+        let goodness: MultiScaleGoodness<Float> =
+            config.multiScaleGoodness
             ? .multiScale(width: 16, depth: ThresholdSchedule.depth(layer: 1, of: 1)) : .baseline(width: 16)
-        _ = expected.lossAndGradient(positives: overlaid { Int(data.train.labels[$0]) }, negatives: overlaid { negativeLabels[$0] },
-                                     goodness: goodness, theta: config.theta0, reduction: config.lossReduction,
-                                     normEpsilon: Float(config.normEpsilon))
-        let got = t.layers[0].gradient, want = expected.gradient
+        _ = expected.lossAndGradient(
+            positives: overlaid { Int(data.train.labels[$0]) }, negatives: overlaid { negativeLabels[$0] },
+            goodness: goodness, theta: config.theta0, reduction: config.lossReduction,
+            normEpsilon: Float(config.normEpsilon))
+        let got = t.layers[0].gradient
+        let want = expected.gradient
         let scale = want.map { abs($0) }.max() ?? 1
         let worst = zip(got, want).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst <= 1e-6 * scale, "largest difference \(worst) against a largest entry of \(scale)")
@@ -59,10 +62,12 @@ struct MinibatchTests {
         let data = try syntheticSplit()
         var config = small(try .preset("amsga-mnist"), sizes: [784, 16], epochs: 3)
         config.batchSize = 50
-        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
-        let first = try #require(a.minibatches(step: 1)), again = try #require(b.minibatches(step: 1))
+        let a = try FFTrainer(config: config, data: data)
+        let b = try FFTrainer(config: config, data: data)
+        let first = try #require(a.minibatches(step: 1))
+        let again = try #require(b.minibatches(step: 1))
         #expect(first.map(Array.init) == again.map(Array.init))
-        #expect(first.flatMap { $0 }.sorted() == Array(0 ..< data.train.count))
+        #expect(first.flatMap { $0 }.sorted() == Array(0..<data.train.count))
         #expect(first.dropLast().allSatisfy { $0.count == 50 })
         #expect(try #require(a.minibatches(step: 2)).map(Array.init) != first.map(Array.init))
         var other = config
@@ -73,8 +78,9 @@ struct MinibatchTests {
         #expect(try FFTrainer(config: full, data: data).minibatches(step: 1) == nil)
     }
 
-    @Test("A minibatch run resumed mid-run from a checkpoint ends bit-identical to an uninterrupted one",
-          arguments: ["baseline-mnist", "amsga-mnist"])
+    @Test(
+        "A minibatch run resumed mid-run from a checkpoint ends bit-identical to an uninterrupted one",
+        arguments: ["baseline-mnist", "amsga-mnist"])
     func resume(preset: String) throws {
         let data = try syntheticSplit()
         var config = small(try .preset(preset), sizes: [784, 20, 12], epochs: 4)
@@ -87,10 +93,13 @@ struct MinibatchTests {
         #expect(whole.trace.allSatisfy { $0.layers.allSatisfy { $0.loss.isNaN || $0.loss.isFinite } })
     }
 
-    @Test("hinton-mnist is the text's reading with his script's choices where the text is silent: κ = D, θ0 = 1, smoothed SGD, read-out negatives")
+    @Test(
+        "hinton-mnist is the text's reading with his script's choices where the text is silent: κ = D, θ0 = 1, smoothed SGD, read-out negatives"
+    )
     func hintonPresets() throws {
         for (script, text) in [("hinton-mnist", "hinton-text-mnist"), ("hinton-fashion", "hinton-text-fashion")] {
-            let s = try FFConfiguration.preset(script), t = try FFConfiguration.preset(text)
+            let s = try FFConfiguration.preset(script)
+            let t = try FFConfiguration.preset(text)
             try s.validate()
             try t.validate()
             #expect(s.dataset == t.dataset && s.layerSizes == [784, 2000, 2000, 2000, 2000] && s.layerSizes == t.layerSizes)
@@ -101,13 +110,16 @@ struct MinibatchTests {
         }
     }
 
-    @Test("A configuration without a loss sharpness, weight decay, learning-rate decay, draw scale, peer normalisation or optimiser encodes as before the options existed, so its runs keep their cache key")
+    @Test(
+        "A configuration without a loss sharpness, weight decay, learning-rate decay, draw scale, peer normalisation or optimiser encodes as before the options existed, so its runs keep their cache key"
+    )
     func sharpnessLeavesOldKeys() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var c = try FFConfiguration.preset("hinton-text-mnist")
         let json = String(decoding: try encoder.encode(c), as: UTF8.self)
-        #expect(!json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
+        #expect(
+            !json.contains("lossSharpness") && !json.contains("weightDecay") && !json.contains("learningRateDecay")
                 && !json.contains("negativeScoreScale") && !json.contains("peerNormalisation") && !json.contains("optimiser"))
         c.lossSharpness = 2000
         #expect(String(decoding: try encoder.encode(c), as: UTF8.self).contains("\"lossSharpness\":2000"))
@@ -125,7 +137,8 @@ struct MinibatchTests {
             t.step()
             return t.trace[0].layers.map(\.loss)
         }
-        let plain = try firstLosses(nil), sharp = try firstLosses(3)
+        let plain = try firstLosses(nil)
+        let sharp = try firstLosses(3)
         // The first step's goodness is tiny against θ = 2, so every positive's
         // loss is nearly κθ and every negative's nearly 0: the loss grows by about κ.
         for (a, b) in zip(plain, sharp) { #expect(b > 2.5 * a && b < 3.5 * a) }
@@ -158,9 +171,10 @@ struct MinibatchTests {
             t.step()
             return (before, t.layers.map(\.parameters), t.layers.map(\.weightCount))
         }
-        let plain = try afterOneStep(nil), decayed = try afterOneStep(2)
+        let plain = try afterOneStep(nil)
+        let decayed = try afterOneStep(2)
         let shrink: Float = 0.03 * 2  // η of the preset times λ
-        for l in 0 ..< 2 {
+        for l in 0..<2 {
             #expect(plain.before[l] == decayed.before[l])
             for (i, w0) in plain.before[l].enumerated() {
                 let expected = i < plain.weights[l] ? plain.after[l][i] - shrink * w0 : plain.after[l][i]
@@ -234,7 +248,9 @@ struct MinibatchLearningTests {
             try t.train()
             accuracy[batch] = t.evaluate(fullTrain: false).perSample.validation
         }
-        print("baseline FF, 10,000 images, 3 epochs per layer: validation \(accuracy[100]!) in minibatches of 100, \(accuracy[nil]!) full-batch")
+        print(
+            "baseline FF, 10,000 images, 3 epochs per layer: validation \(accuracy[100]!) in minibatches of 100, \(accuracy[nil]!) full-batch"
+        )
         #expect(accuracy[100]! > 0.6)
         #expect(accuracy[nil]! < 0.2)
     }
@@ -247,7 +263,8 @@ struct HardNegativeTests {
         let data = try syntheticSplit()
         var config = small(try .preset("hinton-text-mnist"), sizes: [784, 24, 16], epochs: 3)
         config.negativeLabels = .predicted
-        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
+        let a = try FFTrainer(config: config, data: data)
+        let b = try FFTrainer(config: config, data: data)
         try a.train()
         try b.train()
         #expect(a.layers.map { $0.parameters.map(\.bitPattern) } == b.layers.map { $0.parameters.map(\.bitPattern) })
@@ -261,10 +278,10 @@ struct HardNegativeTests {
     func drawing() {
         var rng = Xoshiro256StarStar(seed: 4)
         let rows = 2000
-        let labels = (0 ..< rows).map { UInt8($0 % 10) }
+        let labels = (0..<rows).map { UInt8($0 % 10) }
         // Every row scores label (y + 3) mod 10 ten above the others, and its true label higher still.
         var scores = [Double](repeating: 0, count: rows * 10)
-        for i in 0 ..< rows {
+        for i in 0..<rows {
             scores[i * 10 + Int(labels[i])] = 50
             scores[i * 10 + (Int(labels[i]) + 3) % 10] = 10
         }
@@ -280,12 +297,13 @@ struct HardNegativeTests {
     @Test("The draw's scale β: a lead of 0.005 in score is noise at β = 1 and decisive at β = 2000; β = 1 draws as before")
     func drawingScale() {
         let rows = 2000
-        let labels = (0 ..< rows).map { UInt8($0 % 10) }
+        let labels = (0..<rows).map { UInt8($0 % 10) }
         var scores = [Double](repeating: 3, count: rows * 10)
-        for i in 0 ..< rows { scores[i * 10 + (Int(labels[i]) + 3) % 10] = 3.005 }
+        for i in 0..<rows { scores[i * 10 + (Int(labels[i]) + 3) % 10] = 3.005 }
         func favoured(_ beta: Double?) -> (Int, [Int]) {
             var rng = Xoshiro256StarStar(seed: 5)
-            let drawn = beta.map { NegativeLabels.hard(scores: scores, labels: labels, scale: $0, rng: &rng) }
+            let drawn =
+                beta.map { NegativeLabels.hard(scores: scores, labels: labels, scale: $0, rng: &rng) }
                 ?? NegativeLabels.hard(scores: scores, labels: labels, rng: &rng)
             return (zip(drawn, labels).filter { $0 == (Int($1) + 3) % 10 }.count, drawn)
         }

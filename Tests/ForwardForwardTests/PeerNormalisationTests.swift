@@ -1,31 +1,33 @@
 import Datasets
-import Foundation
-import Testing
-import Tensor
 import ForwardForward
+import Foundation
+import Tensor
+import Testing
 
 @Suite("Peer normalisation (Hinton's script)")
 struct PeerNormalisationTests {
     @Test("The term reaches dW and db ungated by the ReLU: they change by exactly Σᵢ x̂⁺ᵢ ⊗ c and n⁺ c, a silent unit included")
     func termReachesTheGradient() {
-        let inputs = 13, width = 9
+        let inputs = 13
+        let width = 9
         var rng = Xoshiro256StarStar(seed: 5)
         var layer = FFLayer<Double>(inputSize: inputs, outputSize: width, initialisation: .kaimingNormal, rng: &rng)
         layer.parameters[layer.weightCount] = -100  // unit 1 is off for every input
-        let pos = randomMatrix(6, inputs, seed: 6), neg = randomMatrix(4, inputs, seed: 7)
+        let pos = randomMatrix(6, inputs, seed: 6)
+        let neg = randomMatrix(4, inputs, seed: 7)
         let g = MultiScaleGoodness<Double>.baseline(width: width)
-        let c = (0 ..< width).map { 0.01 * Double($0 % 4) - 0.015 }
+        let c = (0..<width).map { 0.01 * Double($0 % 4) - 0.015 }
         _ = layer.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: 0.05, reduction: .concatenated)
         let plain = layer.gradient
         _ = layer.lossAndGradient(positives: pos, negatives: neg, goodness: g, theta: 0.05, reduction: .concatenated, peerTerm: c)
         let withPeer = layer.gradient
 
         var expected = [Double](repeating: 0, count: plain.count)
-        for i in 0 ..< pos.rows {
-            let row = (0 ..< inputs).map { pos[i, $0] }
+        for i in 0..<pos.rows {
+            let row = (0..<inputs).map { pos[i, $0] }
             let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot() + 1e-4
-            for k in 0 ..< width {
-                for j in 0 ..< inputs { expected[k * inputs + j] += c[k] * row[j] / norm }
+            for k in 0..<width {
+                for j in 0..<inputs { expected[k * inputs + j] += c[k] * row[j] / norm }
                 expected[layer.weightCount + k] += c[k]
             }
         }
@@ -36,20 +38,22 @@ struct PeerNormalisationTests {
 
     @Test("Running means: μ ← 0.9 μ + 0.1 · column means; the term is 2ρw(μ − μ̄) and sums to zero")
     func runningMeansAndTerm() {
-        let rows = 3, width = 4
+        let rows = 3
+        let width = 4
         let h: [Float] = [0, 1, 2, 3, 0, 3, 2, 1, 0, 2, 2, 5]
         var means = [Float](repeating: PeerNormalisation.initialMean, count: width)
         var scratch = [Float](repeating: 7, count: width)
         means.withUnsafeMutableBufferPointer { m in
             scratch.withUnsafeMutableBufferPointer { s in
                 h.withUnsafeBufferPointer {
-                    PeerNormalisation.updateRunningMeans(m.baseAddress!, activations: $0.baseAddress!, rows: rows, width: width,
-                                                         columnSums: s.baseAddress!)
+                    PeerNormalisation.updateRunningMeans(
+                        m.baseAddress!, activations: $0.baseAddress!, rows: rows, width: width,
+                        columnSums: s.baseAddress!)
                 }
             }
         }
         let columnMeans: [Float] = [0, 2, 2, 3]
-        for k in 0 ..< width { #expect(abs(means[k] - (0.45 + 0.1 * columnMeans[k])) < 1e-6) }
+        for k in 0..<width { #expect(abs(means[k] - (0.45 + 0.1 * columnMeans[k])) < 1e-6) }
         var term = [Float](repeating: 0, count: width)
         means.withUnsafeBufferPointer { m in
             term.withUnsafeMutableBufferPointer {
@@ -57,7 +61,7 @@ struct PeerNormalisationTests {
             }
         }
         let layerMean = means.reduce(0, +) / Float(width)
-        for k in 0 ..< width { #expect(abs(term[k] - 0.25 * (means[k] - layerMean)) < 1e-6) }
+        for k in 0..<width { #expect(abs(term[k] - 0.25 * (means[k] - layerMean)) < 1e-6) }
         #expect(abs(term.reduce(0, +)) < 1e-6)
         #expect(term[0] < 0)  // the least active unit is pushed up (a descent step subtracts the term)
     }
@@ -82,7 +86,8 @@ struct PeerNormalisationTests {
     @Test("It pulls the units' mean activities together: a strong ρ leaves a smaller spread than a negligible one")
     func pullsMeansTogether() throws {
         let data = try syntheticSplit()
-        let weak = try spreadOfMeans(1e-6, data: data), strong = try spreadOfMeans(30, data: data)
+        let weak = try spreadOfMeans(1e-6, data: data)
+        let strong = try spreadOfMeans(30, data: data)
         for (w, s) in zip(weak, strong) { #expect(s < 0.7 * w, "spread \(s) with ρ = 30 against \(w) with ρ = 1e-6") }
     }
 

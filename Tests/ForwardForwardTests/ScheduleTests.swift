@@ -1,6 +1,6 @@
+import ForwardForward
 import Foundation
 import Testing
-import ForwardForward
 
 @Suite("Threshold, learning rate, clipping and Adam, by hand")
 struct ScheduleTests {
@@ -36,7 +36,7 @@ struct ScheduleTests {
         let odd = LearningRateSchedule(eta0: 1, epochs: 5, enabled: false, decay: .linearSecondHalf)
         // Odd E = 5: constant while 2e ≤ 5, then (1 + 2(5 − e))/5 = 1, 0.6, 0.2.
         let expected: [Double] = [1, 1, 1, 0.6, 0.2]
-        for e in 1 ... 5 { #expect(abs(odd.rate(epoch: e) - expected[e - 1]) < 1e-15) }
+        for e in 1...5 { #expect(abs(odd.rate(epoch: e) - expected[e - 1]) < 1e-15) }
         var c = try FFConfiguration.preset("amsga-mnist")
         c.learningRateDecay = .linearSecondHalf
         #expect((#expect(throws: ConfigurationError.self) { try c.validate() })?.parameter == "learningRateDecay")
@@ -68,7 +68,8 @@ struct ScheduleTests {
         let g2: [Double] = [-1]
         let before = p[0]
         p.withUnsafeMutableBufferPointer { pp in g2.withUnsafeBufferPointer { opt.update(pp, gradient: $0, learningRate: 0.1) } }
-        let mHat = -0.055 / (1 - 0.81), vHat = 0.00124975 / (1 - 0.998001)
+        let mHat = -0.055 / (1 - 0.81)
+        let vHat = 0.00124975 / (1 - 0.998001)
         #expect(abs(p[0] - (before - 0.1 * mHat / (vHat.squareRoot() + 1e-8))) < 1e-12)
         #expect(opt.step == 2)
     }
@@ -76,16 +77,21 @@ struct ScheduleTests {
     @Test("Weight decay shrinks the first `decayed` values by 1 − ηλ before Adam's step, and no others")
     func adamWeightDecay() {
         // 29 values, 13 decayed: the boundary falls inside a SIMD block, and the last 5 are the scalar tail.
-        let n = 29, decayed = 13, lr = 0.1, lambda = 0.5
-        let start = (0 ..< n).map { 0.5 + 0.1 * Double($0) }
-        let g = (0 ..< n).map { Double($0 % 5) - 2 }
-        var plain = Adam<Double>(count: n), decaying = Adam<Double>(count: n)
-        var p = start, q = start
+        let n = 29
+        let decayed = 13
+        let lr = 0.1
+        let lambda = 0.5
+        let start = (0..<n).map { 0.5 + 0.1 * Double($0) }
+        let g = (0..<n).map { Double($0 % 5) - 2 }
+        var plain = Adam<Double>(count: n)
+        var decaying = Adam<Double>(count: n)
+        var p = start
+        var q = start
         p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { plain.update(pp, gradient: $0, learningRate: lr) } }
         q.withUnsafeMutableBufferPointer { qq in
             g.withUnsafeBufferPointer { decaying.update(qq, gradient: $0, learningRate: lr, weightDecay: lambda, decayed: decayed) }
         }
-        for i in 0 ..< n {
+        for i in 0..<n {
             // Adam's step alone is p − start; the decayed value adds −ηλ·start.
             let expected = i < decayed ? p[i] - lr * lambda * start[i] : p[i]
             #expect(abs(q[i] - expected) < 1e-12, "value \(i)")
@@ -101,7 +107,10 @@ struct MiningTests {
         var values: [Double]
         var drawn = 0
         init(_ v: [Double]) { values = v }
-        func next() -> Double { defer { drawn += 1 }; return values[drawn % values.count] }
+        func next() -> Double {
+            defer { drawn += 1 }
+            return values[drawn % values.count]
+        }
     }
 
     @Test("Stage boundaries: p = 0.3 opens the middle stage at r = 0.5, p = 0.7 the late at r = 1.0")

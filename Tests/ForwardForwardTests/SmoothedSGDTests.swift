@@ -1,28 +1,33 @@
 import Datasets
-import Testing
-import Tensor
 import ForwardForward
+import Tensor
+import Testing
 
 @Suite("Smoothed SGD (Hinton's script)")
 struct SmoothedSGDTests {
     @Test("Two steps: s ← 0.9 s + 0.1 g, p ← p(1 − ηλ) − η s, the weight cost on the first `decayed` values only")
     func stepsByHand() {
-        let n = 19, decayed = 11  // a vector block of 8 straddles the boundary; 3 values in the tail
+        let n = 19
+        let decayed = 11  // a vector block of 8 straddles the boundary; 3 values in the tail
         var opt = Adam<Float>(count: n)
-        var p = (0 ..< n).map { Float($0) * 0.1 - 0.5 }
-        let g1 = (0 ..< n).map { Float($0 % 5) - 2 }, g2 = (0 ..< n).map { 0.5 * Float($0 % 3) }
+        var p = (0..<n).map { Float($0) * 0.1 - 0.5 }
+        let g1 = (0..<n).map { Float($0 % 5) - 2 }
+        let g2 = (0..<n).map { 0.5 * Float($0 % 3) }
         let (eta, lambda) = (0.01, 0.5)
-        var expected = p.map(Double.init), s = [Double](repeating: 0, count: n)
+        var expected = p.map(Double.init)
+        var s = [Double](repeating: 0, count: n)
         for g in [g1, g2] {
-            for i in 0 ..< n {
+            for i in 0..<n {
                 s[i] = 0.9 * s[i] + 0.1 * Double(g[i])
                 expected[i] = expected[i] * (i < decayed ? 1 - eta * lambda : 1) - eta * s[i]
             }
             p.withUnsafeMutableBufferPointer { pp in
-                g.withUnsafeBufferPointer { opt.smoothedGradientUpdate(pp, gradient: $0, learningRate: eta, weightDecay: lambda, decayed: decayed) }
+                g.withUnsafeBufferPointer {
+                    opt.smoothedGradientUpdate(pp, gradient: $0, learningRate: eta, weightDecay: lambda, decayed: decayed)
+                }
             }
         }
-        for i in 0 ..< n { #expect(abs(Double(p[i]) - expected[i]) < 1e-6, "value \(i)") }
+        for i in 0..<n { #expect(abs(Double(p[i]) - expected[i]) < 1e-6, "value \(i)") }
         #expect(opt.step == 2 && opt.v.allSatisfy { $0 == 0 })
     }
 

@@ -1,19 +1,21 @@
 import Datasets
-import Foundation
-import Testing
-import Tensor
 import ForwardForward
+import Foundation
+import Tensor
+import Testing
 
 @Suite("The hard negatives' softmax read-out (Hinton's script)")
 struct SoftmaxReadoutTests {
     @Test("∂L/∂V of the read-out agrees with central differences of L, over two blocks of features")
     func gradientAgainstDifferences() {
-        let widths = [5, 3], rows = 4, k = LabelOverlay.classes
+        let widths = [5, 3]
+        let rows = 4
+        let k = LabelOverlay.classes
         var rng = Xoshiro256StarStar(seed: 11)
-        let features = (0 ..< rows * 8).map { _ in rng.uniformFloat() }
+        let features = (0..<rows * 8).map { _ in rng.uniformFloat() }
         let labels = [3, 0, 9, 3]
         let readout = SoftmaxReadout(widths: widths, rows: rows)
-        readout.weights = (0 ..< 8 * k).map { _ in 2 * rng.uniformFloat() - 1 }
+        readout.weights = (0..<8 * k).map { _ in 2 * rng.uniformFloat() - 1 }
         let (_, gradient) = readout.lossAndGradient(features: features, labels: labels)
         let h: Float = 1e-2
         var numeric: [Double] = []
@@ -72,7 +74,9 @@ struct SoftmaxReadoutTests {
         let data = try syntheticSplit()
         var c = try config(epochs: 1)
         switch what {
-        case "greedy": c.order = .greedy; c.negativeRefresh = .once
+        case "greedy":
+            c.order = .greedy
+            c.negativeRefresh = .once
         case "once": c.negativeRefresh = .once
         default: c.batchSize = nil
         }

@@ -1,6 +1,6 @@
 import ForwardForward
-import Testing
 import Tensor
+import Testing
 
 /// The Swift kernels split their rows (or columns, or values) over the
 /// threads a trainer asks for; their results must not depend on how many.
@@ -26,12 +26,15 @@ struct ThreadCountTests {
             var y = [Float](repeating: 0, count: n * d)
             var z = x
             let bias = random(d, seed: 2)
-            var sums = [Float](repeating: 0, count: n), colSums = [Float](repeating: 0, count: d)
+            var sums = [Float](repeating: 0, count: n)
+            var colSums = [Float](repeating: 0, count: d)
             let bounds = MultiScaleGoodness<Float>.groupBounds(width: d)
             var groups = [Float](repeating: 0, count: n * (bounds.count - 1))
             x.withUnsafeBufferPointer { xp in
                 y.withUnsafeMutableBufferPointer { RowKernels.normalizeRows(xp.baseAddress!, $0.baseAddress!, rows: n, cols: d, eps: 1e-4) }
-                sums.withUnsafeMutableBufferPointer { RowKernels.rowSumsOfSquares(xp.baseAddress!, rows: n, cols: d, into: $0.baseAddress!) }
+                sums.withUnsafeMutableBufferPointer {
+                    RowKernels.rowSumsOfSquares(xp.baseAddress!, rows: n, cols: d, into: $0.baseAddress!)
+                }
                 groups.withUnsafeMutableBufferPointer {
                     RowKernels.rowGroupMeansOfSquares(xp.baseAddress!, rows: n, cols: d, bounds: bounds, into: $0.baseAddress!)
                 }
@@ -45,22 +48,29 @@ struct ThreadCountTests {
             // Goodness, its batch-global term and its gradient (in place), on the ReLU
             // outputs with rows of very different sizes, so that a sum taken in
             // another order would round differently and show.
-            for i in 0 ..< n { for j in 0 ..< d { z[i * d + j] *= Float(1 + (i * 7919) % 1000) } }
+            for i in 0..<n { for j in 0..<d { z[i * d + j] *= Float(1 + (i * 7919) % 1000) } }
             let g = MultiScaleGoodness<Float>.multiScale(width: d, depth: 0.5)
-            var goodness = [Float](repeating: 0, count: n), scratch = [Float](repeating: 0, count: n)
+            var goodness = [Float](repeating: 0, count: n)
+            var scratch = [Float](repeating: 0, count: n)
             let dLdg = random(n, seed: 3)
             let global = z.withUnsafeBufferPointer { zp in
                 goodness.withUnsafeMutableBufferPointer { gp in
-                    scratch.withUnsafeMutableBufferPointer { g.evaluate(zp.baseAddress!, rows: n, part: gp.baseAddress!, rowSums: $0.baseAddress!) }
+                    scratch.withUnsafeMutableBufferPointer {
+                        g.evaluate(zp.baseAddress!, rows: n, part: gp.baseAddress!, rowSums: $0.baseAddress!)
+                    }
                 }
             }
             out.append(global)
             z.withUnsafeMutableBufferPointer { zp in
                 goodness.withUnsafeMutableBufferPointer { gp in
-                    scratch.withUnsafeMutableBufferPointer { g.goodness(zp.baseAddress!, rows: n, into: gp.baseAddress!, rowSums: $0.baseAddress!) }
+                    scratch.withUnsafeMutableBufferPointer {
+                        g.goodness(zp.baseAddress!, rows: n, into: gp.baseAddress!, rowSums: $0.baseAddress!)
+                    }
                 }
                 colSums.withUnsafeMutableBufferPointer { cp in
-                    dLdg.withUnsafeBufferPointer { g.backward(zp.baseAddress!, rows: n, dLdg: $0.baseAddress!, columnSums: cp.baseAddress!) }
+                    dLdg.withUnsafeBufferPointer {
+                        g.backward(zp.baseAddress!, rows: n, dLdg: $0.baseAddress!, columnSums: cp.baseAddress!)
+                    }
                 }
             }
             out += goodness + z + colSums
@@ -69,7 +79,7 @@ struct ThreadCountTests {
             var adam = Adam<Float>(count: n * d)
             var params = random(n * d, seed: 4)
             let gradient = random(n * d, seed: 5)
-            for _ in 0 ..< 2 {
+            for _ in 0..<2 {
                 params.withUnsafeMutableBufferPointer { p in
                     gradient.withUnsafeBufferPointer { adam.update(p, gradient: $0, learningRate: 0.01) }
                 }

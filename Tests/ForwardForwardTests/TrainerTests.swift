@@ -1,8 +1,8 @@
-import Foundation
-import Testing
 import Datasets
-import Tensor
 import ForwardForward
+import Foundation
+import Tensor
+import Testing
 
 /// A synthetic 10-class problem the test makes: class c lights a block of
 /// pixels of its own, plus noise. 784 pixels so the presets' shapes apply.
@@ -11,15 +11,15 @@ func syntheticSplit(count: Int = 240, seed: UInt64 = 3) throws -> DataSplit {
     var m = Matrix<Float>(rows: count, cols: 784)
     var labels: [UInt8] = []
     m.storage.withUnsafeMutableBufferPointer { p in
-        for i in 0 ..< count {
+        for i in 0..<count {
             let c = i % 10
             labels.append(UInt8(c))
-            for j in 0 ..< 784 { p[i * 784 + j] = 0.3 * rng.uniformFloat() }
-            for j in 0 ..< 40 { p[i * 784 + 100 + c * 60 + j] += 0.7 }
+            for j in 0..<784 { p[i * 784 + j] = 0.3 * rng.uniformFloat() }
+            for j in 0..<40 { p[i * 784 + 100 + c * 60 + j] += 0.7 }
         }
     }
     let full = ImageSet(images: m, labels: labels)
-    return try DataSplit.make(.mnist, full: full, test: full.subset(Array(0 ..< 50)), seed: seed)
+    return try DataSplit.make(.mnist, full: full, test: full.subset(Array(0..<50)), seed: seed)
 }
 
 /// Trains `config` to its end twice: once uninterrupted, once stopped after
@@ -28,7 +28,7 @@ func trainedWholeAndResumed(_ config: FFConfiguration, data: DataSplit, stopAfte
     let whole = try FFTrainer(config: config, data: data)
     try whole.train()
     let first = try FFTrainer(config: config, data: data)
-    for _ in 0 ..< stopAfter { first.step() }
+    for _ in 0..<stopAfter { first.step() }
     let resumed = try FFTrainer(config: config, data: data)
     try resumed.restore(first.checkpoint(), trace: first.trace)
     try resumed.train()
@@ -57,7 +57,8 @@ struct TrainerTests {
         config.miningScore = .allLayers
         var often = config
         often.evalEvery = 1
-        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: often, data: data)
+        let a = try FFTrainer(config: config, data: data)
+        let b = try FFTrainer(config: often, data: data)
         try a.train()
         try b.train()
         for (l, (x, y)) in zip(a.layers, b.layers).enumerated() {
@@ -67,12 +68,14 @@ struct TrainerTests {
         #expect(b.trace.filter { !$0.accuracyPerSample.validation.isNaN }.count == b.trace.count)
     }
 
-    @Test("Two runs of the same configuration give bit-identical weights and traces",
-          arguments: ["baseline-mnist", "amsga-mnist"])
+    @Test(
+        "Two runs of the same configuration give bit-identical weights and traces",
+        arguments: ["baseline-mnist", "amsga-mnist"])
     func determinism(preset: String) throws {
         let data = try syntheticSplit()
         let config = small(try .preset(preset), sizes: [784, 32, 24, 20], epochs: 12)
-        let a = try FFTrainer(config: config, data: data), b = try FFTrainer(config: config, data: data)
+        let a = try FFTrainer(config: config, data: data)
+        let b = try FFTrainer(config: config, data: data)
         try a.train()
         try b.train()
         for (x, y) in zip(a.layers, b.layers) {
@@ -97,7 +100,7 @@ struct TrainerTests {
         let config = small(try .preset("amsga-mnist"), sizes: [784, 32, 24, 20], epochs: 10)
         let t = try FFTrainer(config: config, data: data)
         try t.train()
-        #expect(t.trace.map(\.epoch) == Array(1 ... 10))
+        #expect(t.trace.map(\.epoch) == Array(1...10))
         #expect(t.trace[0].stage == .early && t.trace[2].stage == .middle && t.trace[6].stage == .late)
         for r in t.trace {
             #expect(r.layers.count == 3 && r.layers.allSatisfy { !$0.loss.isNaN && !$0.gradientNorm.isNaN })
@@ -123,8 +126,9 @@ struct TrainerTests {
 
 @Suite("Learning on real data (skipped where absent)")
 struct LearningTests {
-    @Test("A short run on a few hundred MNIST images is clearly above chance",
-          arguments: ["baseline-mnist", "amsga-mnist"])
+    @Test(
+        "A short run on a few hundred MNIST images is clearly above chance",
+        arguments: ["baseline-mnist", "amsga-mnist"])
     func learns(preset: String) throws {
         guard (try? DataLocator().folder(for: .mnist)) != nil else {
             print("skipping: MNIST not found (set AMSGA_DATA)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import HDF5
+import Testing
 
 func temporaryPath(_ name: String) throws -> String {
     let dir = NSTemporaryDirectory() + "amsga-hdf5-" + UUID().uuidString
@@ -17,25 +17,26 @@ struct HDF5Tests {
         let shapes = [[1], [7], [3, 5], [2, 3, 4]]
         for (k, shape) in shapes.enumerated() {
             let n = shape.reduce(1, *)
-            try f.root.write("f32_\(k)", (0 ..< n).map { Float($0) * 0.5 - 1 }, shape: shape)
-            try f.root.write("f64_\(k)", (0 ..< n).map { Double($0) / 3 }, shape: shape,
-                             storage: .compressed(shape: shape, elementSize: 8))
-            try f.root.write("i32_\(k)", (0 ..< n).map { Int32($0) - 5 }, shape: shape)
-            try f.root.write("i64_\(k)", (0 ..< n).map { Int64($0) << 40 }, shape: shape)
-            try f.root.write("u8_\(k)", (0 ..< n).map { UInt8($0 % 256) }, shape: shape)
-            try f.root.write("str_\(k)", strings: (0 ..< n).map { "é\($0)✓" }, shape: shape)
+            try f.root.write("f32_\(k)", (0..<n).map { Float($0) * 0.5 - 1 }, shape: shape)
+            try f.root.write(
+                "f64_\(k)", (0..<n).map { Double($0) / 3 }, shape: shape,
+                storage: .compressed(shape: shape, elementSize: 8))
+            try f.root.write("i32_\(k)", (0..<n).map { Int32($0) - 5 }, shape: shape)
+            try f.root.write("i64_\(k)", (0..<n).map { Int64($0) << 40 }, shape: shape)
+            try f.root.write("u8_\(k)", (0..<n).map { UInt8($0 % 256) }, shape: shape)
+            try f.root.write("str_\(k)", strings: (0..<n).map { "é\($0)✓" }, shape: shape)
         }
         try f.close()
         let g = try HDF5File.open(path)
         for (k, shape) in shapes.enumerated() {
             let n = shape.reduce(1, *)
             #expect(try g.root.dataset("f32_\(k)").shape == shape)
-            #expect(try g.root.dataset("f32_\(k)").read(as: Float.self) == (0 ..< n).map { Float($0) * 0.5 - 1 })
-            #expect(try g.root.dataset("f64_\(k)").read(as: Double.self) == (0 ..< n).map { Double($0) / 3 })
-            #expect(try g.root.dataset("i32_\(k)").read(as: Int32.self) == (0 ..< n).map { Int32($0) - 5 })
-            #expect(try g.root.dataset("i64_\(k)").read(as: Int64.self) == (0 ..< n).map { Int64($0) << 40 })
-            #expect(try g.root.dataset("u8_\(k)").read(as: UInt8.self) == (0 ..< n).map { UInt8($0 % 256) })
-            #expect(try g.root.dataset("str_\(k)").readStrings() == (0 ..< n).map { "é\($0)✓" })
+            #expect(try g.root.dataset("f32_\(k)").read(as: Float.self) == (0..<n).map { Float($0) * 0.5 - 1 })
+            #expect(try g.root.dataset("f64_\(k)").read(as: Double.self) == (0..<n).map { Double($0) / 3 })
+            #expect(try g.root.dataset("i32_\(k)").read(as: Int32.self) == (0..<n).map { Int32($0) - 5 })
+            #expect(try g.root.dataset("i64_\(k)").read(as: Int64.self) == (0..<n).map { Int64($0) << 40 })
+            #expect(try g.root.dataset("u8_\(k)").read(as: UInt8.self) == (0..<n).map { UInt8($0 % 256) })
+            #expect(try g.root.dataset("str_\(k)").readStrings() == (0..<n).map { "é\($0)✓" })
         }
         // HDF5 converts on read: Float32 values read as Double.
         #expect(try g.root.dataset("f32_1").read(as: Double.self)[1] == -0.5)
@@ -57,7 +58,8 @@ struct HDF5Tests {
             for (k, v) in values { try target.setAttribute(k, v) }
             try target.setAttribute("int", .int(4))  // replacing works
         }
-        d.close(); group.close()
+        d.close()
+        group.close()
         try f.close()
         let g = try HDF5File.open(path)
         for target in [g.root, try g.root.group("a/b/c"), try g.root.dataset("a/b/c/x")] as [HDF5Object] {
@@ -66,7 +68,10 @@ struct HDF5Tests {
             #expect(try target.attribute("string") == .string("{\"json\": \"ü\"}"))
             #expect(try target.attribute("strings") == .strings(["layer1", "layer2"]))
             #expect(try target.attribute("u64") == .uint64s([UInt64.max, 1]))
-            guard case .doubles(let ds) = try target.attribute("doubles") else { Issue.record("doubles"); continue }
+            guard case .doubles(let ds) = try target.attribute("doubles") else {
+                Issue.record("doubles")
+                continue
+            }
             #expect(ds[0].isNaN && ds[1] == 1e-300)
         }
         #expect(try g.root.children() == ["a"])
@@ -81,19 +86,20 @@ struct HDF5Tests {
         let loss = try f.root.createSeries("loss", of: Double.self)
         try epoch.makeScale("epoch")
         try loss.attachScale(epoch, dimension: 0)
-        for i in 0 ..< 10_000 {
+        for i in 0..<10_000 {
             try epoch.append([Int64(i + 1)])
             try loss.append([1 / Double(i + 1)])
         }
         #expect(loss.shape == [10_000])
         #expect(try loss.scaleNames(dimension: 0) == ["/epoch"])
-        epoch.close(); loss.close()
+        epoch.close()
+        loss.close()
         #expect(f.openObjectCount == 2)  // the file and its root group
         try f.close()
         let g = try HDF5File.open(path)
         let values = try g.root.dataset("loss").read(as: Double.self)
         #expect(values.count == 10_000 && values[9_999] == 1 / 10_000.0)
-        #expect(try g.root.dataset("epoch").read(as: Int64.self) == (1 ... 10_000).map(Int64.init))
+        #expect(try g.root.dataset("epoch").read(as: Int64.self) == (1...10_000).map(Int64.init))
     }
 
     @Test("No identifiers stay open once the objects are released")
@@ -119,7 +125,8 @@ struct HDF5Tests {
         try f.root.write("x", [Float](repeating: 1, count: 100_000))
         try f.close()
         let data = try Data(contentsOf: URL(fileURLWithPath: good))
-        let truncated = try temporaryPath("truncated.h5"), garbage = try temporaryPath("garbage.h5")
+        let truncated = try temporaryPath("truncated.h5")
+        let garbage = try temporaryPath("garbage.h5")
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: truncated))
         try Data("this is not HDF5 at all".utf8).write(to: URL(fileURLWithPath: garbage))
         let e1 = #expect(throws: HDF5Error.self) { _ = try HDF5File.open(truncated).root.dataset("x").read(as: Float.self) }
@@ -134,30 +141,34 @@ struct HDF5Tests {
         let python = "/usr/bin/python3"
         let path = try temporaryPath("from-h5py.h5")
         let script = """
-        import h5py, numpy as np
-        with h5py.File('\(path)', 'w') as f:
-            f.attrs['name'] = 'written by h5py'
-            f.attrs['version'] = 3
-            f.create_dataset('grid', data=np.arange(12, dtype='float32').reshape(3, 4))
-            f.create_dataset('ints', data=np.array([1, -2, 3], dtype='int64'), compression='gzip', shuffle=True)
-            f.create_dataset('labels', data=['a', 'bé'], dtype=h5py.string_dtype())
-            f.create_dataset('fixed', data=np.array([b'xy', b'z'], dtype='S2'))
-        """
+            import h5py, numpy as np
+            with h5py.File('\(path)', 'w') as f:
+                f.attrs['name'] = 'written by h5py'
+                f.attrs['version'] = 3
+                f.create_dataset('grid', data=np.arange(12, dtype='float32').reshape(3, 4))
+                f.create_dataset('ints', data=np.array([1, -2, 3], dtype='int64'), compression='gzip', shuffle=True)
+                f.create_dataset('labels', data=['a', 'bé'], dtype=h5py.string_dtype())
+                f.create_dataset('fixed', data=np.array([b'xy', b'z'], dtype='S2'))
+            """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = ["-c", script]
         p.standardError = FileHandle.nullDevice
         guard FileManager.default.isExecutableFile(atPath: python), (try? p.run()) != nil else {
-            print("skipping: \(python) not found"); return
+            print("skipping: \(python) not found")
+            return
         }
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { print("skipping: h5py is not installed for \(python)"); return }
+        guard p.terminationStatus == 0 else {
+            print("skipping: h5py is not installed for \(python)")
+            return
+        }
         let f = try HDF5File.open(path)
         #expect(try f.root.attribute("name") == .string("written by h5py"))
         #expect(try f.root.attribute("version") == .int(3))
         let grid = try f.root.dataset("grid")
         #expect(grid.shape == [3, 4])
-        #expect(try grid.read(as: Float.self) == (0 ..< 12).map(Float.init))
+        #expect(try grid.read(as: Float.self) == (0..<12).map(Float.init))
         #expect(try f.root.dataset("ints").read(as: Int64.self) == [1, -2, 3])
         #expect(try f.root.dataset("labels").readStrings() == ["a", "bé"])
         #expect(try f.root.dataset("fixed").readStrings() == ["xy", "z"])

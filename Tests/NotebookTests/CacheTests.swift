@@ -65,8 +65,12 @@ struct CacheTests {
         let kept = try [0, 1].map { try #require(runner([]).entry($0)).directory }
         // A checkout with uncommitted changes (a developer's) adds the diff to each entry.
         let diff = Provenance.uncommittedDiff == nil ? [] : [kept[0] + "/uncommitted.diff", kept[1] + "/uncommitted.diff"]
-        #expect(tracked.sorted() == ([kept[0] + "/state.h5", kept[0] + "/traces/tiny.h5", kept[0] + "/SHA256SUMS",
-                                      kept[1] + "/state.h5", kept[1] + "/SHA256SUMS", dir + "/outputs/training/cache/.gitignore"] + diff).sorted())
+        #expect(
+            tracked.sorted()
+                == ([
+                    kept[0] + "/state.h5", kept[0] + "/traces/tiny.h5", kept[0] + "/SHA256SUMS",
+                    kept[1] + "/state.h5", kept[1] + "/SHA256SUMS", dir + "/outputs/training/cache/.gitignore",
+                ] + diff).sorted())
     }
 
     @Test("A cache a sweep point made alone keeps nothing in git: no run files, no locks, no entries")

@@ -63,9 +63,11 @@ struct CompileTimeChecksTests {
 
     @Test("A cell that reads one declared below it is an error at the reading cell's line")
     func forwardReference() throws {
-        let r = try compile(Self.notebook.replacingOccurrences(of: "from: first)", with: "from: third)")
-            .replacingOccurrences(of: "    nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: second) }",
-                                  with: "    let third = nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: first) }"))
+        let r = try compile(
+            Self.notebook.replacingOccurrences(of: "from: first)", with: "from: third)")
+                .replacingOccurrences(
+                    of: "    nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: second) }",
+                    with: "    let third = nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: first) }"))
         #expect(r.status != 0)
         #expect(r.output.contains("\(r.file):11:36: error: closure captures 'third' before it is declared"), "\(r.output)")
     }
@@ -82,8 +84,8 @@ struct CompileTimeChecksTests {
         let root = try #require(SourceTree.root)
         let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
         let start = try #require(readme.range(of: "```swift\n"))
-        let end = try #require(readme.range(of: "```", range: start.upperBound ..< readme.endIndex))
-        let r = try compile("import ForwardForward\nimport Notebook\n\n" + readme[start.upperBound ..< end.lowerBound])
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let r = try compile("import ForwardForward\nimport Notebook\n\n" + readme[start.upperBound..<end.lowerBound])
         #expect(r.status == 0, "\(r.output)")
     }
 }

@@ -43,9 +43,10 @@ struct DocumentLinkTests {
     /// A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens.
     static func anchor(_ heading: String) -> String {
         let title = heading.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
-        return String(title.compactMap { c -> Character? in
-            c == " " ? "-" : (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : nil
-        })
+        return String(
+            title.compactMap { c -> Character? in
+                c == " " ? "-" : (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : nil
+            })
     }
 
     @Test("README.md, CONTRIBUTING.md, docs/ and outputs/RESULTS.md")

@@ -97,10 +97,13 @@ struct JupyterExportTests {
         try r.run()
         let path = try JupyterExport.write(r)
         guard try Subprocess.run(["/usr/bin/python3", "-c", "import nbformat"]).status == 0 else {
-            print("skipping: python3-nbformat not installed"); return
+            print("skipping: python3-nbformat not installed")
+            return
         }
-        let check = try Subprocess.run(["/usr/bin/python3", "-c",
-                                        "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path])
+        let check = try Subprocess.run([
+            "/usr/bin/python3", "-c",
+            "import nbformat, sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", path,
+        ])
         #expect(check.status == 0, "\(check.output)")
     }
 }

@@ -40,7 +40,9 @@ struct MigrationTests {
         return (runner, try #require(runner.entry(0)))
     }
 
-    @Test("A format-1 entry is unreadable with a note naming the migration; after `cache migrate` it is fresh, keeps its key and its run's hash")
+    @Test(
+        "A format-1 entry is unreadable with a note naming the migration; after `cache migrate` it is fresh, keeps its key and its run's hash"
+    )
     func formatOneEntry() throws {
         let dir = NSTemporaryDirectory() + "amsga-migrate-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -49,7 +51,10 @@ struct MigrationTests {
         try downgrade(entry)
 
         let old = try NotebookRunner(trainingNotebook, outputs: dir)
-        #expect(old.status(0).reasons == ["state unreadable: cell-state format 1, this amsga reads 2 (`amsga cache migrate` rewrites older ones)"])
+        #expect(
+            old.status(0).reasons == [
+                "state unreadable: cell-state format 1, this amsga reads 2 (`amsga cache migrate` rewrites older ones)"
+            ])
         #expect(throws: RunFileError.self) { try RunFile.read(path: entry.tracePath("tiny")) }
 
         let report = CacheMigration.migrate(notebookDirectory: dir + "/training")

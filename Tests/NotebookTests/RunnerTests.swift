@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import HDF5
 import Notebook
+import Testing
 
 /// A runner over a private copy of the test notebook's source, with its own outputs.
 struct Sandbox {
@@ -92,7 +92,10 @@ struct RunnerTests {
     @Test("A figure a cell no longer draws leaves the outputs folder")
     func removedFigure() throws {
         let dir = NSTemporaryDirectory() + "amsga-figures-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir); figuresToDraw = 2 }
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            figuresToDraw = 2
+        }
         func run() throws {
             let r = try NotebookRunner(figureNotebook, outputs: dir)
             r.log = { _ in }
@@ -240,10 +243,18 @@ struct StaleLockTests {
 
 @Suite("References to cells and runs, checked before anything runs")
 struct ReferenceTests {
-    @Test("A misspelt cell, a later cell, or a run its cell does not train is an error naming the cell; nothing runs", arguments: [
-        ("try ctx.load(\"x\", from: \"Make\")", "try ctx.load(\"x\", from: \"Mkae\")", "cell 2 (Shift) reads cell 'Mkae', which the notebook does not have; its cells: 1 Make"),
-        ("try ctx.load(\"y\", from: \"Shift\")", "try ctx.load(\"y\", from: \"Sum\")", "cell 3 (Sum) reads cell 'Sum', which is not before it"),
-    ])
+    @Test(
+        "A misspelt cell, a later cell, or a run its cell does not train is an error naming the cell; nothing runs",
+        arguments: [
+            (
+                "try ctx.load(\"x\", from: \"Make\")", "try ctx.load(\"x\", from: \"Mkae\")",
+                "cell 2 (Shift) reads cell 'Mkae', which the notebook does not have; its cells: 1 Make"
+            ),
+            (
+                "try ctx.load(\"y\", from: \"Shift\")", "try ctx.load(\"y\", from: \"Sum\")",
+                "cell 3 (Sum) reads cell 'Sum', which is not before it"
+            ),
+        ])
     func misspelt(from: String, to: String, message: String) throws {
         let box = try Sandbox()
         try box.edit(from, to)
@@ -280,7 +291,10 @@ struct CheckBeforeRunningTests {
             try r.run()
             Issue.record("run did not refuse")
         } catch {
-            #expect("\(error)".hasPrefix("notebook 'checked', cell 2 (Train) with mining=true: configuration parameter 'negativeMining': needs order 'interleaved'"), "\(error)")
+            #expect(
+                "\(error)".hasPrefix(
+                    "notebook 'checked', cell 2 (Train) with mining=true: configuration parameter 'negativeMining': needs order 'interleaved'"
+                ), "\(error)")
             #expect("\(error)".hasSuffix("; nothing was run"))
         }
         #expect(r.executed.isEmpty)
@@ -293,7 +307,8 @@ struct CheckBeforeRunningTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = Sweep.Options(executable: "/bin/false")
         options.outputs = dir
-        let sweep = try Sweep(checkedNotebook, grid: try ParameterGrid(notebook: checkedNotebook, options: ["mining=false,true"]), options: options)
+        let sweep = try Sweep(
+            checkedNotebook, grid: try ParameterGrid(notebook: checkedNotebook, options: ["mining=false,true"]), options: options)
         #expect(throws: NotebookError.self) { try sweep.plan() }
         #expect(sweep.points.allSatisfy { $0.outcome == nil })
         #expect(!FileManager.default.fileExists(atPath: dir + "/checked/cache/01-before"))

@@ -27,7 +27,8 @@ struct SeedComparisonTests {
         try r.run()
         let output = try #require(r.entry(2)?.state.output)
         #expect(output.contains("| plain | 2 |") && output.contains("| slow | 2 |"), "\(output)")
-        #expect(output.contains("| slow − plain |") && output.contains("paired by seed") && output.contains("over n = 2 seeds"), "\(output)")
+        #expect(
+            output.contains("| slow − plain |") && output.contains("paired by seed") && output.contains("over n = 2 seeds"), "\(output)")
         let traces = try FileManager.default.contentsOfDirectory(atPath: dir + "/seeded/traces").sorted()
         #expect(traces == ["plain-s1.h5", "plain.h5", "slow-s1.h5", "slow.h5"])
         let one = try NotebookRunner(seededNotebook, overrides: ["seeds=1"], outputs: dir, threads: 1)

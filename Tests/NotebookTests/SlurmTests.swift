@@ -7,11 +7,13 @@ import Testing
 struct SlurmTests {
     @Test("A 2 × 2 sweep as a job array and a gather job gives the same bits as the same sweep run here")
     func jobArray() throws {
-        let cluster = temporaryFolder("slurm"), local = temporaryFolder("local")
+        let cluster = temporaryFolder("slurm")
+        let local = temporaryFolder("local")
         let grid = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2,4"] + tinyQuickstart
         let submitted = try AmsgaBinary.run(grid + ["--slurm", "--submit", "--cpus-per-task", "1", "--outputs", cluster])
         #expect(submitted.status == 0, "\(submitted.output)")
-        let ids = submitted.output.split(separator: "\n").first { $0.hasPrefix("submitted: ") }?
+        let ids =
+            submitted.output.split(separator: "\n").first { $0.hasPrefix("submitted: ") }?
             .split(whereSeparator: { !$0.isNumber }).map(String.init) ?? []
         try #require(ids.count == 2, "no job ids in: \(submitted.output)")
         let deadline = Date().addingTimeInterval(600)
@@ -27,8 +29,9 @@ struct SlurmTests {
         #expect(here.status == 0, "\(here.output)")
         expectIdentical(try runFiles(cluster), try runFiles(local), count: 8)
         // On the login node every point is cached.
-        let point = try AmsgaBinary.run(["run", "quickstart", "-p", "seed=1", "-p", "epochs=4"] + tinyQuickstart
-            + ["--threads", "1", "--outputs", cluster])
+        let point = try AmsgaBinary.run(
+            ["run", "quickstart", "-p", "seed=1", "-p", "epochs=4"] + tinyQuickstart
+                + ["--threads", "1", "--outputs", cluster])
         #expect(point.output.contains("0 of 5 cells ran"), "\(point.output)")
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import Notebook
 import RunStore
 import Testing
@@ -48,7 +48,7 @@ struct SweepPlanTests {
         try FileManager.default.createDirectory(atPath: runs, withIntermediateDirectories: true)
         let path = runs + "/tiny-0123456789abcdef.run.h5"
         let recorder = try RunRecorder(path: path, checkpointEvery: 2, resumingFrom: nil)
-        for _ in 0 ..< 3 {
+        for _ in 0..<3 {
             _ = trainer.step()
             try recorder.record(trainer)
         }
@@ -71,21 +71,24 @@ struct SweepPlanTests {
         while !trainer.finished { _ = trainer.step() }
         try recorder.record(trainer, final: trainer.evaluate())
         let left = try s.unfinishedRuns()
-        #expect(left.count == 1 && left.first?.file.path.hasSuffix("/torn-0123456789abcdef.run.h5") == true && left.first?.file.progress == nil)
+        #expect(
+            left.count == 1 && left.first?.file.path.hasSuffix("/torn-0123456789abcdef.run.h5") == true && left.first?.file.progress == nil)
         #expect(RunFile.progress(path: path)?.finished == true)
     }
 
     @Test("amsga sweep --dry-run runs nothing and says so; with --slurm it is refused")
     func dryRunCommand() throws {
         let out = temporaryFolder("dry")
-        let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2"] + tinyQuickstart
-            + ["--cell", "2", "--dry-run", "--outputs", out])
+        let r = try AmsgaBinary.run(
+            ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2"] + tinyQuickstart
+                + ["--cell", "2", "--dry-run", "--outputs", out])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("sweep quickstart (dry run, nothing run): 2 points, 0 cached, 2 would run"), "\(r.output)")
         #expect(r.output.contains("  to run   seed=1 epochs=2 trainSize=100 evalSize=100: "), "\(r.output)")
         #expect(r.output.contains("| 1 | 2 | 100 | 100 | not run |"), "\(r.output)")
         // The runner makes the (empty) cache folder, as `amsga status` does; no cell's folder, no run file.
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: out + "/quickstart/cache")) ?? []).filter { !$0.hasPrefix(".") }.isEmpty)
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: out + "/quickstart/cache")) ?? []).filter { !$0.hasPrefix(".") }.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: out + "/quickstart/sweeps"))
         let slurm = try AmsgaBinary.run(["sweep", "quickstart", "-p", "seed=0,1", "--dry-run", "--slurm", "--outputs", out])
         #expect(slurm.status == 64 && slurm.output.contains("--dry-run runs nothing and writes no Slurm scripts"), "\(slurm.output)")

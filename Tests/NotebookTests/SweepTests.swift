@@ -57,7 +57,8 @@ func temporaryFolder(_ name: String) -> String { NSTemporaryDirectory() + "amsga
 struct SweepTests {
     @Test("--jobs 2 gives results bit-identical to --jobs 1 at the same threads per point")
     func jobsAgree() throws {
-        let one = temporaryFolder("jobs1"), two = temporaryFolder("jobs2")
+        let one = temporaryFolder("jobs1")
+        let two = temporaryFolder("jobs2")
         let grid = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2,4"] + tinyQuickstart + ["--threads", "1"]
         let a = try AmsgaBinary.run(grid + ["--jobs", "1", "--outputs", one])
         let b = try AmsgaBinary.run(grid + ["--jobs", "2", "--outputs", two])
@@ -72,7 +73,8 @@ struct SweepTests {
     @Test("A killed sweep, run again, runs only the points it had not finished")
     func killedSweep() throws {
         let out = temporaryFolder("killed")
-        let args = ["sweep", "quickstart", "-p", "seed=0..2", "-p", "epochs=4"] + tinyQuickstart
+        let args =
+            ["sweep", "quickstart", "-p", "seed=0..2", "-p", "epochs=4"] + tinyQuickstart
             + ["--jobs", "1", "--threads", "1", "--outputs", out]
         let p = Process()
         p.executableURL = URL(fileURLWithPath: AmsgaBinary.path)
@@ -82,7 +84,9 @@ struct SweepTests {
         try p.run()
         // Stop it once the first point has finished (its last cell has an entry).
         let figures = out + "/quickstart/cache/05-figures"
-        func finished() -> Int { ((try? FileManager.default.contentsOfDirectory(atPath: figures)) ?? []).filter { !$0.hasPrefix(".") }.count }
+        func finished() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: figures)) ?? []).filter { !$0.hasPrefix(".") }.count
+        }
         let deadline = Date().addingTimeInterval(120)
         while finished() == 0 && Date() < deadline && p.isRunning { Thread.sleep(forTimeInterval: 0.05) }
         p.terminate()
@@ -95,15 +99,18 @@ struct SweepTests {
         #expect(finished() == 3)
     }
 
-    @Test("A sweep killed (SIGKILL, with its points) at 4 moments, or a point killed inside its entry commit, completes when run again, bit-identical")
+    @Test(
+        "A sweep killed (SIGKILL, with its points) at 4 moments, or a point killed inside its entry commit, completes when run again, bit-identical"
+    )
     func sweepKillTrials() throws {
         let args = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=4"] + tinyQuickstart + ["--jobs", "2", "--threads", "1"]
         let whole = temporaryFolder("sweep-whole")
         let start = Date()
         let w = try AmsgaBinary.run(args + ["--outputs", whole])
         #expect(w.status == 0, "\(w.output)")
-        let duration = Date().timeIntervalSince(start), expected = try runFiles(whole)
-        for k in 1 ... 5 {
+        let duration = Date().timeIntervalSince(start)
+        let expected = try runFiles(whole)
+        for k in 1...5 {
             let out = temporaryFolder("sweep-kill\(k)")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: AmsgaBinary.path)
@@ -131,11 +138,13 @@ struct SweepTests {
         let out = temporaryFolder("failing")
         // Point seed=1 fails: its parameter set is held, as by a run in progress.
         try FileManager.default.createDirectory(atPath: out + "/quickstart/cache", withIntermediateDirectories: true)
-        let held = try NotebookLock(cache: out + "/quickstart/cache", notebook: "quickstart",
-                                    parameterSet: ["epochs=2", "evalSize=100", "seed=1", "trainSize=100"])
+        let held = try NotebookLock(
+            cache: out + "/quickstart/cache", notebook: "quickstart",
+            parameterSet: ["epochs=2", "evalSize=100", "seed=1", "trainSize=100"])
         defer { held.release() }
-        let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2"] + tinyQuickstart
-            + ["--jobs", "2", "--threads", "1", "--outputs", out])
+        let r = try AmsgaBinary.run(
+            ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2"] + tinyQuickstart
+                + ["--jobs", "2", "--threads", "1", "--outputs", out])
         #expect(r.status == 1)
         #expect(r.output.contains("seed=1 epochs=2 trainSize=100 evalSize=100: FAILED (exit 1); log: "), "\(r.output)")
         #expect(r.output.contains("in progress (pid \(getpid()))"))
@@ -144,11 +153,13 @@ struct SweepTests {
         #expect(try runFiles(out).count == 2)
     }
 
-    @Test("Bad grid syntax is refused before anything runs, naming the parameter", arguments: [
-        ("seed=", "parameter 'seed' has no values"),
-        ("seed=a..b", "range 'a..b' of parameter 'seed' needs whole numbers at both ends"),
-        ("sead=1", "notebook 'quickstart' has no parameter 'sead'"),
-    ])
+    @Test(
+        "Bad grid syntax is refused before anything runs, naming the parameter",
+        arguments: [
+            ("seed=", "parameter 'seed' has no values"),
+            ("seed=a..b", "range 'a..b' of parameter 'seed' needs whole numbers at both ends"),
+            ("sead=1", "notebook 'quickstart' has no parameter 'sead'"),
+        ])
     func badGrid(option: String, message: String) throws {
         let out = temporaryFolder("bad")
         let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", option, "--outputs", out])
@@ -161,7 +172,8 @@ struct SweepTests {
 func childProcesses(of pid: Int32) -> [Int32] {
     ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { child in
         guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 1 && Int32(fields[1]) == pid
     }

@@ -1,8 +1,8 @@
+import ForwardForward
 import Foundation
 import HDF5
 import Notebook
 import RunStore
-import ForwardForward
 import Testing
 
 @Suite("Committed traces stand in for cached runs", .serialized)
@@ -29,7 +29,8 @@ struct TraceTests {
         let key = try f.root.attribute("cell_key").string
         try f.close()
         let runFile = try #require(first.availableRun(0, "tiny", entry: entry))
-        let full = try RunFile.read(path: runFile), copy = try RunFile.read(path: trace)
+        let full = try RunFile.read(path: runFile)
+        let copy = try RunFile.read(path: trace)
         #expect(runFile != trace && full.checkpoint != nil)
         #expect(copy.trace.count == 4 && copy.trace.map(\.meanLoss) == full.trace.map(\.meanLoss))
         #expect(copy.finalPerSample?.test == full.finalPerSample?.test && copy.checkpoint == nil)
@@ -58,7 +59,8 @@ struct TraceTests {
         try g.root.setAttribute("cell_key", .string("0" + (key ?? "")))
         try g.close()
         let third = try runner(dir)
-        #expect(third.status(0).reasons.first?.contains("traces/tiny.h5 changed after it was written") == true, "\(third.status(0).reasons)")
+        #expect(
+            third.status(0).reasons.first?.contains("traces/tiny.h5 changed after it was written") == true, "\(third.status(0).reasons)")
         try third.run()
         #expect(third.executed.first == 0)
         #expect(RunFile.isComplete(path: runFile))
@@ -105,7 +107,9 @@ struct DivergingCellTests {
 
 @Suite("An edited training cell re-keys without training", .serialized)
 struct EditedTrainingCellTests {
-    @Test("In a clone (no run files), a training cell whose source changed reuses the committed trace of its run and records its training time")
+    @Test(
+        "In a clone (no run files), a training cell whose source changed reuses the committed trace of its run and records its training time"
+    )
     func changedSourceReusesTrace() throws {
         let dir = NSTemporaryDirectory() + "amsga-reuse-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -120,8 +124,9 @@ struct EditedTrainingCellTests {
 
         let copy = dir + "/TrainingNotebook.swift"
         let text = try String(contentsOfFile: trainingNotebook.file, encoding: .utf8)
-        let edited = text.replacingOccurrences(of: "config.evalEvery = 2\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")",
-                                               with: "config.evalEvery = 2  // edited\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")")
+        let edited = text.replacingOccurrences(
+            of: "config.evalEvery = 2\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")",
+            with: "config.evalEvery = 2  // edited\n        try ctx.train(config, data: try syntheticSplit(), as: \"tiny\")")
         #expect(edited != text)
         try edited.write(toFile: copy, atomically: true, encoding: .utf8)
         let second = try NotebookRunner(trainingNotebook.readingSource(from: copy), outputs: dir + "/outputs")

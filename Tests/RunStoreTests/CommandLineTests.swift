@@ -1,10 +1,10 @@
-import Foundation
-import Testing
 import Datasets
 import ForwardForward
+import Foundation
 import HDF5
 import Notebook
 import RunStore
+import Testing
 
 /// The `amsga` executable built beside this test bundle.
 func amsgaExecutable() -> String? {
@@ -48,8 +48,10 @@ struct AmsgaRun {
 
 /// Runs amsga to its end or `limit`, its output in a file so that nothing blocks on a full pipe.
 /// `executable` (default: the one built beside the tests) runs in `folder` (default: the current one).
-func runAmsga(_ args: [String], limit: TimeInterval = 600, executable: String? = nil, in folder: String? = nil,
-              environment: [String: String] = [:]) throws -> AmsgaRun {
+func runAmsga(
+    _ args: [String], limit: TimeInterval = 600, executable: String? = nil, in folder: String? = nil,
+    environment: [String: String] = [:]
+) throws -> AmsgaRun {
     let p = Process()
     if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     p.executableURL = URL(fileURLWithPath: executable ?? amsgaExecutable()!)
@@ -68,8 +70,9 @@ func runAmsga(_ args: [String], limit: TimeInterval = 600, executable: String? =
     if hung { p.terminate() }
     p.waitUntilExit()
     try handle.close()
-    return AmsgaRun(status: p.terminationStatus, signalled: !hung && p.terminationReason == .uncaughtSignal, hung: hung,
-                    output: hung ? "" : (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    return AmsgaRun(
+        status: p.terminationStatus, signalled: !hung && p.terminationReason == .uncaughtSignal, hung: hung,
+        output: hung ? "" : (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
 }
 
 /// Runs amsga to its end: exit status and everything it printed.
@@ -143,18 +146,22 @@ struct CommandLineTests {
         #expect(malformed.stderr.contains("Usage:"), "\(malformed.stderr)")
     }
 
-    @Test("Killed with SIGKILL while training, then resumed: bit-identical to an uninterrupted run",
-          arguments: ["amsga", "baseline"])
+    @Test(
+        "Killed with SIGKILL while training, then resumed: bit-identical to an uninterrupted run",
+        arguments: ["amsga", "baseline"])
     func killAndResume(kind: String) throws {
         guard let exe = amsgaExecutable(), let preset = availablePreset(kind) else {
-            print("skipping: no amsga executable or no dataset"); return
+            print("skipping: no amsga executable or no dataset")
+            return
         }
         _ = exe
         let dir = NSTemporaryDirectory() + "amsga-kill-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let epochs = kind == "amsga" ? 60 : 30  // the baseline's are per layer: 60 steps either way
-        let common = ["train", "--preset", preset, "--train-size", "400", "--eval-size", "100", "--epochs", "\(epochs)",
-                      "--eval-every", "20", "--checkpoint-every", "5", "--threads", "1"]
+        let common = [
+            "train", "--preset", preset, "--train-size", "400", "--eval-size", "100", "--epochs", "\(epochs)",
+            "--eval-every", "20", "--checkpoint-every", "5", "--threads", "1",
+        ]
         try runToEnd(common + ["--out", dir + "/whole.h5"])
 
         let p = try launch(common + ["--out", dir + "/killed.h5"])
@@ -187,18 +194,25 @@ struct CommandLineTests {
     @Test("inspect --write-trace writes the run without its checkpoints, and refuses to overwrite the run it reads")
     func writeTrace() throws {
         guard amsgaExecutable() != nil, let preset = availablePreset("amsga") else {
-            print("skipping: no amsga executable or no dataset"); return
+            print("skipping: no amsga executable or no dataset")
+            return
         }
         let dir = NSTemporaryDirectory() + "amsga-trace-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
-                      "--eval-every", "2", "--weight-decay", "0.01", "--negative-labels", "shuffledExcludingTrue",
-                      "--no-schedule", "--learning-rate-decay", "linearSecondHalf", "--peer-normalisation", "0.03",
-                      "--optimiser", "smoothedSGD", "--out", dir + "/run.h5"])
+        try runToEnd([
+            "train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",
+            "--eval-every", "2", "--weight-decay", "0.01", "--negative-labels", "shuffledExcludingTrue",
+            "--no-schedule", "--learning-rate-decay", "linearSecondHalf", "--peer-normalisation", "0.03",
+            "--optimiser", "smoothedSGD", "--out", dir + "/run.h5",
+        ])
         let r = try runAmsga(["inspect", dir + "/run.h5", "--write-trace", dir + "/trace.h5"])
-        #expect(r.status == 0 && r.output.contains("linearSecondHalf decay, weight decay 0.01, peer normalisation ρ 0.03, optimiser smoothedSGD"), "\(r.output)")
-        let run = try RunFile.read(path: dir + "/run.h5"), trace = try RunFile.read(path: dir + "/trace.h5")
+        #expect(
+            r.status == 0
+                && r.output.contains("linearSecondHalf decay, weight decay 0.01, peer normalisation ρ 0.03, optimiser smoothedSGD"),
+            "\(r.output)")
+        let run = try RunFile.read(path: dir + "/run.h5")
+        let trace = try RunFile.read(path: dir + "/trace.h5")
         #expect(run.config.weightDecay == 0.01 && run.config.negativeLabels == .shuffledExcludingTrue)
         #expect(run.config.optimiser == .smoothedSGD)
         #expect(run.config.peerNormalisation == 0.03 && run.checkpoint?.peerMeans.count == run.config.weightLayerCount)
@@ -220,27 +234,31 @@ struct CommandLineTests {
     func h5pyReadsTrace() throws {
         let python = "/usr/bin/python3"
         guard amsgaExecutable() != nil, let preset = availablePreset("amsga"),
-              FileManager.default.isExecutableFile(atPath: python) else {
-            print("skipping: no amsga executable, dataset or \(python)"); return
+            FileManager.default.isExecutableFile(atPath: python)
+        else {
+            print("skipping: no amsga executable, dataset or \(python)")
+            return
         }
         let path = NSTemporaryDirectory() + "amsga-h5py-" + UUID().uuidString + ".h5"
-        try runToEnd(["train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "6",
-                      "--eval-every", "3", "--out", path])
+        try runToEnd([
+            "train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "6",
+            "--eval-every", "3", "--out", path,
+        ])
         let script = """
-        import h5py, json, sys
-        f = h5py.File(sys.argv[1], 'r')
-        run = json.loads(f.attrs['parameters'])['name']
-        g = f['traces/' + run]
-        print(json.dumps({
-            'run': run, 'complete': int(f.attrs['complete']), 'names': sorted(g.keys()),
-            'epochs': g['epoch'][:].tolist(), 'loss_shape': list(g['loss'].shape),
-            'loss_scales': [list(g['loss'].dims[0].keys())[0], list(g['loss'].dims[1].keys())[0]],
-            'scale_path': g['loss'].dims[0][0].name,
-            'lr_scale': list(g['learning_rate'].dims[0].keys())[0], 'lr_units': g['learning_rate'].attrs.get('description', ''),
-            'checkpoint_layers': list(f['checkpoints/' + run + '/epoch_00006'].attrs['layer_names']),
-            'weight_shape': list(f['checkpoints/' + run + '/epoch_00006/layer1/weight'].shape),
-        }))
-        """
+            import h5py, json, sys
+            f = h5py.File(sys.argv[1], 'r')
+            run = json.loads(f.attrs['parameters'])['name']
+            g = f['traces/' + run]
+            print(json.dumps({
+                'run': run, 'complete': int(f.attrs['complete']), 'names': sorted(g.keys()),
+                'epochs': g['epoch'][:].tolist(), 'loss_shape': list(g['loss'].shape),
+                'loss_scales': [list(g['loss'].dims[0].keys())[0], list(g['loss'].dims[1].keys())[0]],
+                'scale_path': g['loss'].dims[0][0].name,
+                'lr_scale': list(g['learning_rate'].dims[0].keys())[0], 'lr_units': g['learning_rate'].attrs.get('description', ''),
+                'checkpoint_layers': list(f['checkpoints/' + run + '/epoch_00006'].attrs['layer_names']),
+                'weight_shape': list(f['checkpoints/' + run + '/epoch_00006/layer1/weight'].shape),
+            }))
+            """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = ["-c", script, path]
@@ -250,16 +268,21 @@ struct CommandLineTests {
         try p.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else { print("skipping: h5py not importable by \(python)"); return }
+        guard p.terminationStatus == 0 else {
+            print("skipping: h5py not importable by \(python)")
+            return
+        }
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(json["run"] as? String == preset)
         #expect(json["complete"] as? Int == 1)
         let names = json["names"] as? [String] ?? []
-        for n in ["epoch", "layer", "loss", "theta", "learning_rate", "stage", "band_radius", "kept_band",
-                  "accuracy_per_sample_validation", "accuracy_batch_test", "grad_norm", "wall_seconds"] {
+        for n in [
+            "epoch", "layer", "loss", "theta", "learning_rate", "stage", "band_radius", "kept_band",
+            "accuracy_per_sample_validation", "accuracy_batch_test", "grad_norm", "wall_seconds",
+        ] {
             #expect(names.contains(n), "trace lacks \(n)")
         }
-        #expect(json["epochs"] as? [Int] == Array(1 ... 6))
+        #expect(json["epochs"] as? [Int] == Array(1...6))
         #expect(json["loss_shape"] as? [Int] == [6, 3])
         #expect(json["loss_scales"] as? [String] == ["epoch", "layer"])
         #expect(json["lr_scale"] as? String == "epoch")
@@ -274,14 +297,16 @@ struct CommandLineRoundTripTests {
     @Test("A point's amsga run: the notebook, -p, --threads, --outputs, --cell and --data each reach the run")
     func runArguments() throws {
         guard amsgaExecutable() != nil, let fashion = try? DataLocator().folder(for: .fashionMNIST) else {
-            print("skipping: no amsga executable or no Fashion-MNIST"); return
+            print("skipping: no amsga executable or no Fashion-MNIST")
+            return
         }
         let dir = NSTemporaryDirectory() + "amsga-args-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/data/fashion-mnist", withDestinationPath: fashion)
-        let args = RunArguments(notebook: "quickstart", overrides: ["evalSize=50", "seed=1", "trainSize=50"], threads: 1,
-                                outputs: dir + "/out", cell: "Data", dataDirectory: dir + "/data")
+        let args = RunArguments(
+            notebook: "quickstart", overrides: ["evalSize=50", "seed=1", "trainSize=50"], threads: 1,
+            outputs: dir + "/out", cell: "Data", dataDirectory: dir + "/data")
         let r = try runAmsga(args.arguments)
         #expect(r.status == 0, "\(r.output)")
         let cache = dir + "/out/quickstart/cache"
@@ -291,18 +316,24 @@ struct CommandLineRoundTripTests {
         let f = try HDF5File.open(cache + "/01-data/" + entries[0] + "/state.h5")
         defer { try? f.close() }
         let parameters = try f.root.attribute("parameters").string ?? ""
-        #expect(parameters.contains("\"seed\":1") && parameters.contains("\"trainSize\":50") && parameters.contains("\"evalSize\":50"), "\(parameters)")
+        #expect(
+            parameters.contains("\"seed\":1") && parameters.contains("\"trainSize\":50") && parameters.contains("\"evalSize\":50"),
+            "\(parameters)")
         #expect(try f.root.attribute("threads").int == 1)
         #expect(try f.root.attribute("data_sources").string?.contains("\"folder\":\"\(dir)/data/fashion-mnist\"") == true)
     }
 
     @Test("A cluster's gather amsga sweep parses: its grid, --jobs, --threads, --outputs, --cell and --data")
     func sweepArguments() throws {
-        guard amsgaExecutable() != nil else { print("skipping: no amsga executable"); return }
+        guard amsgaExecutable() != nil else {
+            print("skipping: no amsga executable")
+            return
+        }
         let dir = NSTemporaryDirectory() + "amsga-args-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let args = SweepArguments(notebook: "quickstart", grid: ["seed=0,1"], jobs: 1, threads: 1, outputs: dir, cell: "Data",
-                                  dataDirectory: dir + "/data")
+        let args = SweepArguments(
+            notebook: "quickstart", grid: ["seed=0,1"], jobs: 1, threads: 1, outputs: dir, cell: "Data",
+            dataDirectory: dir + "/data")
         let r = try runAmsga(args.arguments + ["--dry-run"])
         #expect(r.status == 0, "\(r.output)")
         #expect(r.output.contains("2 points") && r.output.contains("seed=0") && r.output.contains("seed=1"), "\(r.output)")

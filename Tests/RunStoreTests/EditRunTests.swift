@@ -11,9 +11,12 @@ func movedCheckout(withBuildFolder: Bool = false) throws -> (root: String, amsga
     copy.executableURL = URL(fileURLWithPath: "/bin/sh")
     let files = "git ls-files -z | xargs -0 cp -p --parents -t '\(root)'"
     let executable = try #require(amsgaExecutable())
-    copy.arguments = ["-c", withBuildFolder
-        ? "mkdir -p '\(root)' && \(files) && cp -a .build '\(root)/.build'"
-        : "mkdir -p '\(root)/.build/release' && \(files) && cp '\(executable)' '\(root)/.build/release/amsga'"]
+    copy.arguments = [
+        "-c",
+        withBuildFolder
+            ? "mkdir -p '\(root)' && \(files) && cp -a .build '\(root)/.build'"
+            : "mkdir -p '\(root)/.build/release' && \(files) && cp '\(executable)' '\(root)/.build/release/amsga'",
+    ]
     copy.currentDirectoryURL = URL(fileURLWithPath: here)
     try copy.run()
     copy.waitUntilExit()
@@ -31,26 +34,31 @@ struct EditRunTests {
         let ls = try runAmsga(["ls"], executable: amsga, in: NSTemporaryDirectory())
         #expect(ls.status == 0)
         #expect(ls.output.contains("quickstart  (\(root)/notebooks/Quickstart.swift)"), "\(ls.output)")
-        let run = try runAmsga(["run", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
-                               executable: amsga, in: root)
+        let run = try runAmsga(
+            ["run", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
+            executable: amsga, in: root)
         #expect(run.status == 0, "\(run.output)")
         #expect(!run.output.contains("rebuilding"), "\(run.output)")
         #expect(run.output.contains("5 of 5 cells ran"), "\(run.output)")
         // What is read is the moved copy: its edited cell reads as changed (read-only commands go on, with a note).
         let file = root + "/notebooks/Quickstart.swift"
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "ctx.print(\"\\(TraceFigures.all(runs).count) figures\")",
-                                      with: "ctx.print(\"\\(TraceFigures.all(runs).count) figures drawn\")")
-            .write(toFile: file, atomically: true, encoding: .utf8)
-        let status = try runAmsga(["status", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
-                                  executable: amsga, in: root)
+        try text.replacingOccurrences(
+            of: "ctx.print(\"\\(TraceFigures.all(runs).count) figures\")",
+            with: "ctx.print(\"\\(TraceFigures.all(runs).count) figures drawn\")"
+        )
+        .write(toFile: file, atomically: true, encoding: .utf8)
+        let status = try runAmsga(
+            ["status", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
+            executable: amsga, in: root)
         #expect(status.status == 0)
         #expect(status.output.contains("[4] Results: fresh"), "\(status.output)")
         #expect(status.output.contains("[5] Figures: stale: source changed"), "\(status.output)")
         #expect(status.output.contains("changed after amsga was built"), "\(status.output)")
         // A sweep's points and Slurm tasks (AMSGA_NO_REBUILD) never build: they refuse the edited notebook instead.
-        let point = try runAmsga(["run", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
-                                 executable: amsga, in: root, environment: ["AMSGA_NO_REBUILD": "1"])
+        let point = try runAmsga(
+            ["run", "quickstart", "-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", root + "/out"],
+            executable: amsga, in: root, environment: ["AMSGA_NO_REBUILD": "1"])
         #expect(point.status == 1 && point.output.contains("Quickstart.swift changed after this amsga was built"), "\(point.output)")
         #expect(!point.output.contains("rebuilding"))
     }
@@ -62,8 +70,10 @@ struct EditRunTests {
         let dir = NSTemporaryDirectory() + "amsga-registry-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try "public let zeta = Notebook(\"zeta\") {\n}\nlet hidden = 1\n".write(toFile: dir + "/Zeta.swift", atomically: true, encoding: .utf8)
-        try "public let alpha: Notebook = Notebook(\"a\") {}\n    public let nested = Notebook(\"n\")\npublic let beta = Notebook(\"b\") {}\n"
+        try "public let zeta = Notebook(\"zeta\") {\n}\nlet hidden = 1\n".write(
+            toFile: dir + "/Zeta.swift", atomically: true, encoding: .utf8)
+        try
+            "public let alpha: Notebook = Notebook(\"a\") {}\n    public let nested = Notebook(\"n\")\npublic let beta = Notebook(\"b\") {}\n"
             .write(toFile: dir + "/Alpha.swift", atomically: true, encoding: .utf8)
         try "func helper() {}\n".write(toFile: dir + "/Helpers.swift", atomically: true, encoding: .utf8)
         let p = Process()

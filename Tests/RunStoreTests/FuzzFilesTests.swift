@@ -12,7 +12,11 @@ private func mutate(_ data: Data, _ k: Int, _ rng: inout Xoshiro256StarStar) -> 
         return (d.prefix(at), "truncated at \(at)")
     }
     var at: [Int] = []
-    for _ in 0 ..< 1 + below(8) { let i = below(d.count); d[i] ^= UInt8(1 + below(255)); at.append(i) }
+    for _ in 0..<1 + below(8) {
+        let i = below(d.count)
+        d[i] ^= UInt8(1 + below(255))
+        at.append(i)
+    }
     return (d, "bytes flipped at \(at)")
 }
 
@@ -33,17 +37,20 @@ struct FuzzFilesTests {
     @Test("Mutated run files given to inspect, plot and train --resume: an error naming the file or a result, never a crash or a hang")
     func runFiles() throws {
         guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
-            print("skipping: no amsga executable or no Fashion-MNIST"); return
+            print("skipping: no amsga executable or no Fashion-MNIST")
+            return
         }
         let dir = NSTemporaryDirectory() + "amsga-fuzz-run-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let base = dir + "/base.h5"
-        try runToEnd(["train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "60", "--eval-size", "20",
-                      "--eval-every", "1", "--checkpoint-every", "1", "--threads", "1", "--out", base])
+        try runToEnd([
+            "train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "60", "--eval-size", "20",
+            "--eval-every", "1", "--checkpoint-every", "1", "--threads", "1", "--out", base,
+        ])
         let valid = try Data(contentsOf: URL(fileURLWithPath: base))
         var rng = Xoshiro256StarStar(seed: 5, stream: "fuzz")
         var counts: [String: [FuzzOutcome: Int]] = [:]
-        for k in 0 ..< fileFuzzCases {
+        for k in 0..<fileFuzzCases {
             let (data, what) = mutate(valid, k, &rng)
             let file = dir + "/case-\(k).h5"
             try data.write(to: URL(fileURLWithPath: file))
@@ -54,30 +61,36 @@ struct FuzzFilesTests {
                 let (outcome, output) = try attempt(args, file: file)
                 counts[name, default: [:]][outcome, default: 0] += 1
                 if outcome == .accepted { print("fuzz run file → \(name): case \(k) accepted (\(what))") }
-                #expect(outcome != .crashed && outcome != .hung && outcome != .rejectedWithoutFile,
-                        "\(name) on case \(k) (\(what)): \(outcome)\n\(output.suffix(600))")
+                #expect(
+                    outcome != .crashed && outcome != .hung && outcome != .rejectedWithoutFile,
+                    "\(name) on case \(k) (\(what)): \(outcome)\n\(output.suffix(600))")
             }
         }
         for (name, c) in counts.sorted(by: { $0.key < $1.key }) {
-            print("fuzz run file → \(name): \(c.values.reduce(0, +)) cases, \(c[.rejectedNamingFile] ?? 0) rejected naming the file, "
-                + "\(c[.accepted] ?? 0) accepted, \(c[.crashed] ?? 0) crashes, \(c[.hung] ?? 0) hangs")
+            print(
+                "fuzz run file → \(name): \(c.values.reduce(0, +)) cases, \(c[.rejectedNamingFile] ?? 0) rejected naming the file, "
+                    + "\(c[.accepted] ?? 0) accepted, \(c[.crashed] ?? 0) crashes, \(c[.hung] ?? 0) hangs")
         }
     }
 
     @Test("Mutated cell states: status never calls the cell fresh, and run recomputes it")
     func cellStates() throws {
         guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
-            print("skipping: no amsga executable or no Fashion-MNIST"); return
+            print("skipping: no amsga executable or no Fashion-MNIST")
+            return
         }
         let dir = NSTemporaryDirectory() + "amsga-fuzz-cell-" + UUID().uuidString
         let params = ["-p", "epochs=4", "-p", "trainSize=60", "-p", "evalSize=20", "--threads", "1"]
         try runToEnd(["run", "quickstart", "--outputs", dir] + params)
         let cellDir = dir + "/quickstart/cache/03-train-amsga"
-        let entry = cellDir + "/" + (try FileManager.default.contentsOfDirectory(atPath: cellDir).first { !$0.hasPrefix(".") && $0 != "runs" } ?? "?")
-        let state = entry + "/state.h5", original = try Data(contentsOf: URL(fileURLWithPath: state))
+        let entry =
+            cellDir + "/"
+            + (try FileManager.default.contentsOfDirectory(atPath: cellDir).first { !$0.hasPrefix(".") && $0 != "runs" } ?? "?")
+        let state = entry + "/state.h5"
+        let original = try Data(contentsOf: URL(fileURLWithPath: state))
         var rng = Xoshiro256StarStar(seed: 6, stream: "fuzz")
         var trusted = 0
-        for k in 0 ..< fileFuzzCases {
+        for k in 0..<fileFuzzCases {
             let (data, what) = mutate(original, k, &rng)
             guard data != original else { continue }
             try data.write(to: URL(fileURLWithPath: state))

@@ -1,9 +1,9 @@
-import Foundation
-import Testing
 import Datasets
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
+import Testing
 
 /// Both suites train in the processes they start, and the second kills at
 /// moments measured on an uninterrupted run: run side by side, each would
@@ -17,7 +17,8 @@ extension KillTrials {
         @Test("SIGKILL during the AMSGA cell, then run again: it resumes inside the cell and matches an uninterrupted run")
         func killNotebook() throws {
             guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
-                print("skipping: no amsga executable or no Fashion-MNIST"); return
+                print("skipping: no amsga executable or no Fashion-MNIST")
+                return
             }
             let dir = NSTemporaryDirectory() + "amsga-nbkill-" + UUID().uuidString
             let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
@@ -27,7 +28,9 @@ extension KillTrials {
             // Run files are named by their configuration's hash: the one AMSGA run file.
             func runFile(_ outputs: String) -> String? {
                 let runs = outputs + "/quickstart/cache/03-train-amsga/runs"
-                return ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).first { $0.hasSuffix(".run.h5") }.map { runs + "/" + $0 }
+                return ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).first { $0.hasSuffix(".run.h5") }.map {
+                    runs + "/" + $0
+                }
             }
             var killedAt = -1
             let deadline = Date().addingTimeInterval(180)
@@ -52,12 +55,15 @@ extension KillTrials {
         @Test("Killed, resumed, and killed again before the next checkpoint: the run file keeps the checkpoint it resumed from")
         func killTwice() throws {
             guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
-                print("skipping: no amsga executable or no Fashion-MNIST"); return
+                print("skipping: no amsga executable or no Fashion-MNIST")
+                return
             }
             let dir = NSTemporaryDirectory() + "amsga-nbkill2-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let args = ["run", "quickstart", "--cell", "Train baseline", "--outputs", dir, "-p", "epochs=40", "-p", "trainSize=300",
-                        "-p", "evalSize=100", "--threads", "1"]
+            let args = [
+                "run", "quickstart", "--cell", "Train baseline", "--outputs", dir, "-p", "epochs=40", "-p", "trainSize=300",
+                "-p", "evalSize=100", "--threads", "1",
+            ]
             // The run file is written at each checkpoint, every 10 steps: the first
             // run dies after step 13; the resumed one steps 11, then dies after step 12.
             for fault in ["step:13", "step:2"] {
@@ -86,7 +92,8 @@ extension KillTrials {
                     found[f] = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
                 } else if f.hasSuffix(".run.h5") {
                     let r = try RunFile.read(path: path)
-                    found[(f as NSString).lastPathComponent] = "\(r.checkpoint.map { "\($0)" } ?? "none") \(r.trace.map { $0.meanLoss.bitPattern })"
+                    found[(f as NSString).lastPathComponent] =
+                        "\(r.checkpoint.map { "\($0)" } ?? "none") \(r.trace.map { $0.meanLoss.bitPattern })"
                 } else if f.hasSuffix("/state.h5") {
                     let file = try HDF5File.open(path)
                     var text = (try file.root.attribute("output").string ?? "") + (try file.root.attribute("key").string ?? "")
@@ -110,33 +117,37 @@ extension KillTrials {
         @Test("SIGKILL at 20 moments, each followed by a complete run: figures, runs and cell states bit-identical to an uninterrupted run")
         func trials() throws {
             guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else {
-                print("skipping: no amsga executable or no Fashion-MNIST"); return
+                print("skipping: no amsga executable or no Fashion-MNIST")
+                return
             }
             let dir = NSTemporaryDirectory() + "amsga-killtrials-" + UUID().uuidString
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let params = ["-p", "epochs=24", "-p", "trainSize=300", "-p", "evalSize=100", "--threads", "1"]
             let start = Date()
             try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
-            let whole = try outcome(dir + "/whole"), first = Date().timeIntervalSince(start)
+            let whole = try outcome(dir + "/whole")
+            let first = Date().timeIntervalSince(start)
             // A second uninterrupted run: the shorter of the two times the kills
             // (the first also pays for cold caches), and it must give the same bits.
             let again = Date()
             try runToEnd(["run", "quickstart", "--outputs", dir + "/again"] + params)
             let duration = min(first, Date().timeIntervalSince(again))
             #expect(try outcome(dir + "/again") == whole)
-            #expect(whole.keys.filter { $0.hasSuffix(".svg") }.count == 9 && whole.keys.filter { $0.hasSuffix("state.h5") }.count == 5,
-                    "\(whole.keys.sorted())")
+            #expect(
+                whole.keys.filter { $0.hasSuffix(".svg") }.count == 9 && whole.keys.filter { $0.hasSuffix("state.h5") }.count == 5,
+                "\(whole.keys.sorted())")
             let faults = ["run-file:3", "cell-state:2", "entry-commit:3", "figure-publish:4", "report:1", "run-file:8"]
             var killed = 0
-            for k in 1 ... 20 {
+            for k in 1...20 {
                 let fault = k > 14 ? faults[k - 15] : nil
                 // A run that ends before its timed kill (the machine busier
                 // when the whole run was timed) is checked as it is, then
                 // tried again with an earlier kill: every trial ends in one.
                 var delay = duration * Double(k) / 20
-                for attempt in 0 ..< (fault == nil ? 4 : 1) {
+                for attempt in 0..<(fault == nil ? 4 : 1) {
                     let out = dir + "/trial\(k)-\(attempt)"
-                    let p = try launch(["run", "quickstart", "--outputs", out] + params, environment: fault.map { ["AMSGA_FAULT": $0] } ?? [:])
+                    let p = try launch(
+                        ["run", "quickstart", "--outputs", out] + params, environment: fault.map { ["AMSGA_FAULT": $0] } ?? [:])
                     if fault == nil {
                         usleep(useconds_t(delay * 1e6))
                         if p.isRunning { kill(p.processIdentifier, SIGKILL) }
@@ -144,10 +155,15 @@ extension KillTrials {
                     p.waitUntilExit()
                     let wasKilled = p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL
                     try runToEnd(["run", "quickstart", "--outputs", out] + params)
-                    #expect(try outcome(out) == whole,
-                            "trial \(k): killed \(fault.map { "at \($0)" } ?? String(format: "after %.1f s of a %.1f s whole run", delay, duration))")
+                    #expect(
+                        try outcome(out) == whole,
+                        "trial \(k): killed \(fault.map { "at \($0)" } ?? String(format: "after %.1f s of a %.1f s whole run", delay, duration))"
+                    )
                     try? FileManager.default.removeItem(atPath: out)
-                    if wasKilled { killed += 1; break }
+                    if wasKilled {
+                        killed += 1
+                        break
+                    }
                     delay *= 0.6
                 }
             }

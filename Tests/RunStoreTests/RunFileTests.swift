@@ -1,10 +1,10 @@
-import Foundation
-import Testing
 import Datasets
 import ForwardForward
+import Foundation
 import HDF5
 import RunStore
 import Tensor
+import Testing
 
 func scratchPath(_ name: String) throws -> String {
     let dir = NSTemporaryDirectory() + "amsga-run-" + UUID().uuidString
@@ -17,8 +17,8 @@ func tinyTrainer(_ preset: String, epochs: Int = 6, configure: (inout FFConfigur
     var rng = Xoshiro256StarStar(seed: 9)
     var m = Matrix<Float>(rows: 120, cols: 784)
     m.storage.withUnsafeMutableBufferPointer { rng.fillUniform($0, low: 0, high: 1) }
-    let full = ImageSet(images: m, labels: (0 ..< 120).map { UInt8($0 % 10) })
-    let data = try DataSplit.make(.mnist, full: full, test: full.subset(Array(0 ..< 20)), seed: 1)
+    let full = ImageSet(images: m, labels: (0..<120).map { UInt8($0 % 10) })
+    let data = try DataSplit.make(.mnist, full: full, test: full.subset(Array(0..<20)), seed: 1)
     var c = try FFConfiguration.preset(preset)
     c.layerSizes = [784, 24, 16]
     c.epochs = epochs
@@ -30,7 +30,11 @@ func tinyTrainer(_ preset: String, epochs: Int = 6, configure: (inout FFConfigur
 
 /// Compares everything but wall time, bit for bit (NaN equal to NaN).
 func sameTrace(_ a: [EpochTrace], _ b: [EpochTrace]) -> Bool {
-    func clean(_ t: EpochTrace) -> EpochTrace { var t = t; t.wallSeconds = 0; return t }
+    func clean(_ t: EpochTrace) -> EpochTrace {
+        var t = t
+        t.wallSeconds = 0
+        return t
+    }
     func bits(_ t: EpochTrace) -> String { "\(clean(t))" }
     return a.count == b.count && zip(a, b).allSatisfy { bits($0) == bits($1) }
 }
@@ -47,7 +51,13 @@ struct RunFileTests {
         let r = try RunFile.read(path: path)
         #expect(r.config == t.config)
         #expect(r.checkpoint == t.checkpoint())
-        #expect(sameTrace(r.trace.map { var x = $0; x.wallSeconds = 0; return x }, t.trace))
+        #expect(
+            sameTrace(
+                r.trace.map {
+                    var x = $0
+                    x.wallSeconds = 0
+                    return x
+                }, t.trace))
         #expect(r.finalPerSample == final.perSample || r.finalPerSample?.test == final.perSample.test)
         #expect(r.attributes["format"] == .string("amsga-run"))
         #expect(r.attributes["hdf5_version"]?.string?.contains("1.") == true)
@@ -59,7 +69,7 @@ struct RunFileTests {
         let a = try tinyTrainer("amsga-mnist", epochs: 8)
         try a.train()
         let b = try tinyTrainer("amsga-mnist", epochs: 8)
-        for _ in 0 ..< 4 { b.step() }
+        for _ in 0..<4 { b.step() }
         let path = try scratchPath("half.h5")
         try RunFile.write(path: path, config: b.config, trace: b.trace, checkpoint: b.checkpoint())
         let saved = try RunFile.read(path: path)
@@ -113,15 +123,22 @@ struct CheckpointDigestTests {
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
         #expect(try RunFile.read(path: path).checkpoint == t.checkpoint())
         // The last weight of layer 1, changed in its last bit.
-        try rewrite(path, "checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1", "weight",
-                    as: Float.self) { w in w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1) }
+        try rewrite(
+            path, "checkpoints/\(t.config.name)/epoch_\(String(format: "%05d", t.checkpoint().stepsDone))/layer1", "weight",
+            as: Float.self
+        ) { w in w[w.count - 1] = Float(bitPattern: w[w.count - 1].bitPattern ^ 1) }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
-        #expect(e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true, "\(e.map { "\($0)" } ?? "")")
+        #expect(
+            e?.description.hasPrefix(path) == true && e?.description.contains("changed after it was written") == true,
+            "\(e.map { "\($0)" } ?? "")")
     }
 
     @Test("Peer normalisation's running means round-trip with the checkpoint and are under its digest")
     func peerMeans() throws {
-        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) { $0.peerNormalisation = 0.03; $0.batchSize = 40 }
+        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) {
+            $0.peerNormalisation = 0.03
+            $0.batchSize = 40
+        }
         try t.train()
         let path = try scratchPath("peer.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
@@ -134,7 +151,10 @@ struct CheckpointDigestTests {
 
     @Test("The hard negatives' read-out round-trips with the checkpoint and is under its digest")
     func readout() throws {
-        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) { $0.negativeLabels = .readout; $0.batchSize = 40 }
+        let t = try tinyTrainer("hinton-text-mnist", epochs: 2) {
+            $0.negativeLabels = .readout
+            $0.batchSize = 40
+        }
         try t.train()
         let path = try scratchPath("readout.h5")
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
@@ -153,7 +173,8 @@ struct CheckpointDigestTests {
         try RunFile.write(path: path, config: t.config, trace: t.trace, checkpoint: t.checkpoint())
         try rewrite(path, "traces/\(t.config.name)", "learning_rate", as: Double.self) { rate in rate[0] = rate[0].nextUp }
         let e = #expect(throws: RunFileError.self) { try RunFile.read(path: path) }
-        #expect(e?.description.hasPrefix(path) == true && e?.description.contains("its trace changed after it was written") == true,
-                "\(e.map { "\($0)" } ?? "")")
+        #expect(
+            e?.description.hasPrefix(path) == true && e?.description.contains("its trace changed after it was written") == true,
+            "\(e.map { "\($0)" } ?? "")")
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import ForwardForward
+import Foundation
 import RunStore
 import Testing
 
@@ -18,11 +18,16 @@ struct TraceTablesTests {
     func roundTrip() throws {
         let (path, tables) = try Self.exported()
         let run = try RunFile.read(path: path)
-        #expect(tables.map { ($0 as NSString).lastPathComponent } == ["baseline-mnist.csv", "baseline-mnist-layers.csv", "baseline-mnist-final.csv"])
+        #expect(
+            tables.map { ($0 as NSString).lastPathComponent } == [
+                "baseline-mnist.csv", "baseline-mnist-layers.csv", "baseline-mnist-final.csv",
+            ])
         func rows(_ p: String) throws -> [[String]] {
             try String(contentsOfFile: p, encoding: .utf8).split(separator: "\n").map { $0.components(separatedBy: ",") }
         }
-        let steps = try rows(tables[0]), layers = try rows(tables[1]), final = try rows(tables[2])
+        let steps = try rows(tables[0])
+        let layers = try rows(tables[1])
+        let final = try rows(tables[2])
         #expect(steps[0].prefix(3) == ["epoch [1]", "layer_epoch [count]", "training_layer [count]"])
         #expect(steps[0].contains("wall_seconds [s]"))
         #expect(steps.count == run.trace.count + 1 && layers.count == 2 * run.trace.count + 1)
@@ -30,8 +35,9 @@ struct TraceTablesTests {
         let loss = try #require(layers[0].firstIndex(of: "loss [1]"))
         for (k, t) in run.trace.enumerated() {
             #expect(Int(steps[k + 1][0]) == t.epoch && Double(steps[k + 1][lr]) == t.learningRate)
-            for l in 0 ..< 2 {
-                let cell = layers[1 + 2 * k + l][loss], value = t.layers[l].loss
+            for l in 0..<2 {
+                let cell = layers[1 + 2 * k + l][loss]
+                let value = t.layers[l].loss
                 #expect(value.isNaN ? cell == "NaN" : Double(cell) == value, "step \(t.epoch) layer \(l + 1): \(cell) against \(value)")
             }
         }
@@ -42,7 +48,8 @@ struct TraceTablesTests {
     @Test("Python's csv reads the tables back as h5py reads the run file (where h5py is installed, as in CI)")
     func pythonAgreesWithH5py() throws {
         guard try Subprocess.run(["/usr/bin/python3", "-c", "import h5py"]).status == 0 else {
-            print("skipping: python3-h5py not installed"); return
+            print("skipping: python3-h5py not installed")
+            return
         }
         let (path, tables) = try Self.exported()
         let script = """

@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @Suite("BLAS thread count per caller")
 struct BLASThreadsTests {
     /// One FF forward product at a batch size where OpenBLAS's split over
     /// threads changes the result's last bits.
     func product(threads: Int) -> [Float] {
-        let x: Matrix<Float> = randomMatrix(50, 500, seed: 1), w: Matrix<Float> = randomMatrix(500, 500, seed: 2)
+        let x: Matrix<Float> = randomMatrix(50, 500, seed: 1)
+        let w: Matrix<Float> = randomMatrix(500, 500, seed: 2)
         var z = Matrix<Float>(rows: 50, cols: 500)
         BLASThreads.with(threads) { Matrix.gemm(x, w, transposeB: true, into: &z) }
         return z.storage
@@ -15,13 +16,15 @@ struct BLASThreadsTests {
 
     @Test("A product runs at its caller's thread count while another thread asks for a different one")
     func isolatedFromOtherCallers() {
-        let twoThreads = product(threads: 2), oneThread = product(threads: 1)
+        let twoThreads = product(threads: 2)
+        let oneThread = product(threads: 1)
         // With one core, or kernels whose split over threads keeps every bit
         // (OpenBLAS's Nehalem ones do), a wrong count cannot show in the
         // result; the loop below then checks only that concurrent products agree.
         if twoThreads == oneThread {
-            print("note: 1 and 2 OpenBLAS threads give the same bits here (core \(BLASInfo.coreName), "
-                  + "\(ProcessInfo.processInfo.activeProcessorCount) cores): a wrong thread count cannot show")
+            print(
+                "note: 1 and 2 OpenBLAS threads give the same bits here (core \(BLASInfo.coreName), "
+                    + "\(ProcessInfo.processInfo.activeProcessorCount) cores): a wrong thread count cannot show")
         }
         // The other caller asks for one thread as often as it can: small products, back to back.
         let stop = StopFlag()
@@ -33,7 +36,7 @@ struct BLASThreadsTests {
         other.start()
         defer { stop.set() }
         var differing = 0
-        for _ in 0 ..< 200 where product(threads: 2) != twoThreads { differing += 1 }
+        for _ in 0..<200 where product(threads: 2) != twoThreads { differing += 1 }
         #expect(differing == 0, "\(differing) of 200 products at 2 threads differ from the same product run alone")
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 @Suite("Seeded generator")
 struct RandomTests {
@@ -18,10 +18,12 @@ struct RandomTests {
         var a = Xoshiro256StarStar(seed: 7, stream: "split")
         var b = Xoshiro256StarStar(seed: 7, stream: "split")
         var c = Xoshiro256StarStar(seed: 8, stream: "split")
-        let pa = a.permutation(60_000), pb = b.permutation(60_000), pc = c.permutation(60_000)
+        let pa = a.permutation(60_000)
+        let pb = b.permutation(60_000)
+        let pc = c.permutation(60_000)
         #expect(pa == pb)
         #expect(pa != pc)
-        #expect(pa.sorted() == Array(0 ..< 60_000))
+        #expect(pa.sorted() == Array(0..<60_000))
     }
 
     @Test("Streams of one seed are independent")
@@ -36,7 +38,7 @@ struct RandomTests {
         var a = Xoshiro256StarStar(seed: 3)
         _ = a.next()
         var b = try Xoshiro256StarStar(state: a.stateWords)
-        #expect((0 ..< 10).map { _ in a.next() } == (0 ..< 10).map { _ in b.next() })
+        #expect((0..<10).map { _ in a.next() } == (0..<10).map { _ in b.next() })
         #expect(throws: RandomStateError.self) { try Xoshiro256StarStar(state: [0, 0, 0, 0]) }
     }
 
@@ -44,7 +46,7 @@ struct RandomTests {
     func distributions() {
         var rng = Xoshiro256StarStar(seed: 5)
         var counts = [Int](repeating: 0, count: 10)
-        for _ in 0 ..< 100_000 {
+        for _ in 0..<100_000 {
             let u = rng.uniformFloat()
             #expect(u >= 0 && u < 1)
             counts[Int(rng.bounded(10))] += 1
