@@ -11,15 +11,17 @@ struct Export: ParsableCommand {
                 nbformat 4 from the notebook's source and its cached outputs (default
                 FILE: outputs/<notebook>/<notebook>.ipynb, beside report.html, which
                 `amsga run` and `amsga report` also write).
+
             amsga export RUN.h5 --csv DIR
                 <run>.csv (one row per step), <run>-layers.csv (one per step and
                 layer) and <run>-final.csv (final accuracies), units in the headers.
             """)
 
-    @Argument(help: "A notebook (with --ipynb) or a run or trace file, .h5 (with --csv).") var target: String
+    @Argument(help: ArgumentHelp("A notebook (with --ipynb) or a run or trace file, .h5 (with --csv).", valueName: "notebook-or-file"))
+    var target: String
     @Flag(help: "Write the notebook as an nbformat 4 .ipynb.") var ipynb = false
-    @Option(help: "Where --ipynb writes (default: beside the notebook's report.html).") var out: String?
-    @Option(help: "Folder the CSV tables of a run file's trace are written to.") var csv: String?
+    @Option(help: ArgumentHelp("Where --ipynb writes (default: beside the notebook's report.html).", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("Folder the CSV tables of a run file's trace are written to.", valueName: "dir")) var csv: String?
     @Option(name: .customShort("p"), parsing: .singleValue, help: "With --ipynb: a parameter set's export, -p key=value (repeatable).")
     var parameters: [String] = []
     @Option(help: "With --ipynb: the folder of the notebooks' outputs.") var outputs: String = "outputs"
