@@ -1,7 +1,8 @@
 import Foundation
 
 // Usage: NotebookRegistryGenerator OUTPUT.swift NOTEBOOK.swift…
-// Writes `allNotebooks`: every top-level `public let NAME = Notebook(` of the
+// Writes `allNotebooks`: every top-level `public let NAME = Notebook(` (or
+// `public let NAME: Notebook =`) of the
 // given files, in the order of their file names. The output is rewritten only
 // when it changes, so that an unrelated edit does not recompile the target.
 let arguments = CommandLine.arguments.dropFirst()
@@ -9,7 +10,8 @@ guard let output = arguments.first else {
     FileHandle.standardError.write(Data("usage: NotebookRegistryGenerator OUTPUT.swift NOTEBOOK.swift…\n".utf8))
     exit(2)
 }
-let declaration = try Regex(#"^public let ([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*Notebook\s*)?=\s*Notebook\("#)
+// Also `public let NAME: Notebook = …`: a notebook made by a function (one source for several notebooks).
+let declaration = try Regex(#"^public let ([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*Notebook\s*=|=\s*Notebook\()"#)
 var names: [String] = []
 for file in arguments.dropFirst().sorted(by: { ($0 as NSString).lastPathComponent < ($1 as NSString).lastPathComponent }) {
     guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {

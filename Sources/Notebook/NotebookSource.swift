@@ -23,7 +23,9 @@ public struct NotebookSource: Sendable {
     /// edit that moves them (before a rebuild) still cuts the file right;
     /// `compiledLines` (the `#line`s the binary has) serve when the count differs.
     /// A file may hold several notebooks: the cells counted are those after
-    /// `Notebook("<name>"` and before the next `Notebook(`.
+    /// `Notebook("<name>"` and before the next `Notebook(`. Several notebooks
+    /// may also share one source (`public let mnist: Notebook = paperTables(…)`
+    /// over one `Notebook(E.name)`): each reads the same cells.
     /// The source of `notebook` as its file is now.
     public init(_ notebook: Notebook) throws {
         try self.init(file: notebook.file, notebook: notebook.name, compiledLines: notebook.cells.map(\.line))
@@ -34,7 +36,9 @@ public struct NotebookSource: Sendable {
             throw NotebookError("cannot read the notebook source \(file)")
         }
         let lines = text.components(separatedBy: "\n")
-        let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? 0
+        // A notebook named by a literal, else (one source for several notebooks,
+        // named by a value) the file's first `Notebook(`.
+        let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? lines.firstIndex { $0.contains("Notebook(") } ?? 0
         let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
         let found = (start..<end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count

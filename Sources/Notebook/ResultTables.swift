@@ -25,7 +25,7 @@ public func points(_ a: Double?, _ b: Double?) -> String {
 }
 
 /// What the paper prints for one method of Table I or II.
-public struct PaperRow {
+public struct PaperRow: Sendable {
     public var method: String
     public var train: String
     public var test: String
