@@ -93,7 +93,8 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
-        .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook"]),
+        .testTarget(
+            name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook", "Benchmarks"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "Datasets", "Tensor"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]

@@ -35,7 +35,7 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
         let data = try ctx.data(.fashionMNIST, seed: UInt64(p.seed), trainSize: p.trainSize, evalSize: p.evalSize)
         ctx.print("training images: \(data.train.count), validation: \(data.validation.count), test: \(data.test.count)")
         ctx.print(String(format: "pixel mean %.4f, sd %.4f; overlay value %.4f", data.mean, data.std, data.overlayValue))
-        ctx.save("class_counts", data.train.classCounts.map(Double.init))
+        ctx.save(classCounts, data.train.classCounts.map(Double.init))
     }
 
     //: ## 2. Baseline FF
@@ -49,7 +49,7 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
         config.evalSize = p.evalSize
         return config
     } run: { ctx, _, config in
-        _ = try ctx.load("class_counts", from: split)
+        _ = try ctx.load(classCounts, from: split)
         let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "baseline")
         ctx.print(String(format: "baseline test accuracy: %.2f%%", 100 * (run.finalPerSample?.test ?? .nan)))
@@ -66,7 +66,7 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
         config.evalSize = p.evalSize
         return config
     } run: { ctx, _, config in
-        _ = try ctx.load("class_counts", from: split)
+        _ = try ctx.load(classCounts, from: split)
         let data = try ctx.data(.fashionMNIST, seed: config.seed, trainSize: config.trainSize, evalSize: config.evalSize)
         let run = try ctx.train(config, data: data, as: "amsga")
         ctx.print(String(format: "AMSGA test accuracy: %.2f%% (per-sample), %.2f%% (batch)",
@@ -92,3 +92,6 @@ public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters
         ctx.print("\(TraceFigures.all(runs).count) figures")
     }
 }
+
+/// The training split's images per class, which the Data cell hands on.
+let classCounts = TensorName("class_counts")

@@ -5,10 +5,10 @@ import Tensor
 
 /// Memory a few training steps add on top of the loaded data: what the
 /// paper's case for FF (no stored activations, no backward pass) is about.
-/// Meant to run alone in a fresh process (`amsga bench memory`), since a
-/// process's peak cannot be attributed to one of several trainers.
+/// Meant to run alone in a fresh process (`MemoryProbe`, `amsga bench memory`),
+/// since a process's peak cannot be attributed to one of several trainers.
 public enum TrainingMemory {
-    public enum Method: String, CaseIterable, Sendable {
+    public enum Method: String, CaseIterable, Codable, Sendable {
         case forwardForward = "ff"
         /// The backprop MLP.
         case backprop
@@ -16,7 +16,7 @@ public enum TrainingMemory {
         case cnn
     }
 
-    public struct Result: Sendable {
+    public struct Result: Codable, Sendable, Equatable {
         /// Resident memory after loading the data, before training.
         public var dataMiB: Double
         /// Peak resident memory during the steps.
