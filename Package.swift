@@ -61,11 +61,14 @@ let package = Package(
                 "RunStore", "HDF5", "ForwardForward", "Datasets", "Figures", "Charts",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Ink", package: "Ink"),
             ]),
+        // What Forward-Forward studies share over the engine's public API: the
+        // paper's tables, comparisons over seeds, grids of variants × seeds.
+        .target(name: "Studies", dependencies: ["Notebook", "Figures", "ForwardForward", "RunStore"]),
         // The notebooks themselves.
         .target(
             name: "Notebooks",
             dependencies: [
-                "Notebook", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
+                "Notebook", "Studies", "ForwardForward", "Datasets", "Figures", "Charts", "RunStore",
                 "Backprop", "Benchmarks", "Tensor",
             ],
             path: "notebooks", plugins: ["NotebookRegistry"]),
@@ -91,7 +94,8 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
+        .testTarget(
+            name: "NotebookTests", dependencies: ["Notebook", "Studies", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(
             name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook", "Benchmarks"]),

@@ -1,9 +1,10 @@
 import Datasets
 import Figures
-import Foundation
 import ForwardForward
+import Foundation
 import Notebook
 import RunStore
+import Studies
 
 /*:
  # Ablation — each of AMSGA's four components switched off in turn

@@ -1,9 +1,10 @@
 import Backprop
 import Benchmarks
 import Datasets
-import Foundation
 import ForwardForward
+import Foundation
 import Notebook
+import Studies
 
 /*:
  # Backpropagation context — Tables III and IV

@@ -3,6 +3,7 @@ import Figures
 import ForwardForward
 import Notebook
 import RunStore
+import Studies
 
 /*:
  # Tables I and II — baseline FF and AMSGA on MNIST and Fashion-MNIST

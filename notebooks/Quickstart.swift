@@ -4,6 +4,7 @@ import Figures
 import ForwardForward
 import Notebook
 import RunStore
+import Studies
 
 /*:
  # Quickstart — baseline FF and AMSGA on Fashion-MNIST

@@ -1,9 +1,10 @@
 import Datasets
 import Figures
-import Foundation
 import ForwardForward
+import Foundation
 import Notebook
 import RunStore
+import Studies
 
 /*:
  # Strong FF — does AMSGA help Forward-Forward at Hinton's scale?

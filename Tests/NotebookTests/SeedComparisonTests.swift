@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Studies
 import Testing
 
 @Suite("Comparisons over seeds")

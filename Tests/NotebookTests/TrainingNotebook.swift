@@ -3,6 +3,7 @@
 import Datasets
 import ForwardForward
 import Notebook
+import Studies
 import Tensor
 
 //: # A notebook that trains

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Notebook
 import RunStore
 
 /// Two methods trained at the same seeds (a seed fixes the split, the

@@ -1,9 +1,10 @@
 import Figures
 import ForwardForward
 import Foundation
+import Notebook
 import RunStore
 
-// Helpers the notebooks share: formatting, the paper-table rows, trace figures.
+// Helpers the studies share: formatting, the paper-table rows, trace figures.
 // They live in the library, so that changing them is noted on every cell that
 // ran before (`library changed since it ran`), like the rest of the library.
 

@@ -1,4 +1,5 @@
 import Foundation
+import Notebook
 import RunStore
 
 /// One variant of a study and its runs, one per seed in order.
