@@ -1,0 +1,82 @@
+import Foundation
+import Notebook
+import Testing
+
+/// `outputs/RESULTS.md` opens with a verdict table whose numbers are typed by
+/// hand; each must be what a committed notebook printed. The notebooks'
+/// committed `.ipynb` exports carry their cells' printed output (CI checks
+/// them against the cell states), so a re-run that changes a number, or an
+/// edit of the table, fails here until the two agree again.
+@Suite("RESULTS.md quotes the committed results")
+struct ResultsConsistencyTests {
+    /// A number a verdict row quotes (the row named by how it starts), and
+    /// the notebook whose committed output prints it. Ratios computed from
+    /// printed seconds (Table V, memory) are not listed: no output prints them.
+    static let quoted: [(row: String, notebook: String, number: String)] = [
+        ("Table I: baseline FF", "mnist", "92.95 ± 0.06%"),
+        ("Table I: AMSGA 93.45%", "mnist", "90.98 ± 0.10%"),
+        ("Table I: AMSGA − baseline", "mnist", "-1.97 ± 0.09"),
+        ("Table I: AMSGA − baseline", "mnist", "[-2.18, -1.76]"),
+        ("Table II: baseline FF", "fashion-mnist", "83.45%"),
+        ("Table II: AMSGA 82.50%", "fashion-mnist", "82.73%"),
+        ("Table II: AMSGA − baseline", "fashion-mnist", "-0.72"),
+        ("Tables III–IV: backprop MLP", "backprop", "97.43%"),
+        ("Tables III–IV: backprop MLP", "backprop", "88.84%"),
+        ("Tables III–IV: backprop CNN", "backprop", "99.23%"),
+        ("Tables III–IV: backprop CNN", "backprop", "91.19%"),
+        ("Ablation", "ablation", "-1.43"),
+        ("Ablation", "ablation", "-0.69"),
+        ("Ablation", "ablation", "+2.33"),
+        ("Ablation", "ablation", "+2.77"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "98.60 ± 0.02%"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "89.56 ± 0.10%"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-2.17"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-3.50"),
+    ]
+
+    /// Every line a notebook's cells printed, from its committed export.
+    static func printed(_ notebook: String, root: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(root)/outputs/\(notebook)/\(notebook).ipynb"))
+        let nb = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        var text = ""
+        for cell in nb["cells"] as? [[String: Any]] ?? [] {
+            for output in cell["outputs"] as? [[String: Any]] ?? [] {
+                let lines = output["text"] ?? (output["data"] as? [String: Any])?["text/markdown"]
+                text += (lines as? [String] ?? []).joined() + "\n"
+            }
+        }
+        return text
+    }
+
+    /// The verdict table's rows: the table lines among RESULTS.md's first 40, typographic minus as "-".
+    static func verdictRows(root: String) throws -> [String] {
+        let text = try String(contentsOfFile: root + "/outputs/RESULTS.md", encoding: .utf8)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).prefix(40)
+            .filter { $0.hasPrefix("| ") && !$0.hasPrefix("| paper's claim") }
+            .map { $0.replacingOccurrences(of: "−", with: "-") }
+    }
+
+    @Test("Every number the verdict table quotes is in its row and in the notebook's committed output")
+    func numbersAgree() throws {
+        let root = try #require(SourceTree.root)
+        let rows = try Self.verdictRows(root: root)
+        #expect(rows.count >= 10, "the verdict table is not in RESULTS.md's first 40 lines")
+        var outputs: [String: String] = [:]
+        for q in Self.quoted {
+            let prefix = "| " + q.row.replacingOccurrences(of: "−", with: "-")
+            let row = rows.first { $0.hasPrefix(prefix) }
+            #expect(row != nil, "no verdict row starts with '\(q.row)'")
+            #expect(row?.contains(q.number) == true, "the row '\(q.row)' does not quote \(q.number)")
+            if outputs[q.notebook] == nil { outputs[q.notebook] = try Self.printed(q.notebook, root: root) }
+            #expect(outputs[q.notebook]?.contains(q.number) == true, "\(q.notebook)'s committed output does not print \(q.number)")
+        }
+    }
+
+    @Test("Every verdict row gives a verdict and links to its section")
+    func rowsLink() throws {
+        let rows = try Self.verdictRows(root: try #require(SourceTree.root))
+        for row in rows {
+            #expect(row.contains("](#"), "\(row.prefix(60))… links to no section")
+        }
+    }
+}
