@@ -45,8 +45,7 @@ public enum JupyterExport {
 
     static func codeCell(_ runner: NotebookRunner, _ i: Int) -> JupyterNotebook.Cell {
         let status = runner.status(i)
-        let entry = runner.entry(i)
-        let state = entry?.state ?? (try? runner.storedState(i))
+        let state = try? runner.storedState(i)
         var outputs: [JupyterNotebook.Output] = []
         if !status.fresh {
             // Visible, not silent: Jupyter shows standard error on a red ground.
@@ -63,9 +62,7 @@ public enum JupyterExport {
         if let s = state {
             outputs += printed(s.output)
             for f in s.figures {
-                let svg =
-                    entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
-                    ?? FileManager.default.contents(atPath: runner.outputDirectory + "/" + f)
+                let svg = runner.figureData(f, cell: i)
                 outputs.append(figure(f, svg: svg ?? Data()))
             }
             meta["key"] = .string(s.key)

@@ -28,8 +28,7 @@ public enum NotebookReport {
                 body += "<section class=\"prose\">" + ProseMarkdown.html(section.prose, parser: parser) + "</section>\n"
             }
             let st = runner.status(i)
-            let entry = runner.entry(i)
-            let state = entry?.state ?? (try? runner.storedState(i))
+            let state = try? runner.storedState(i)
             let badge =
                 !st.fresh
                 ? "<span class=\"stale\">stale: \(escape(st.reasons.joined(separator: "; ")))</span>"
@@ -51,9 +50,7 @@ public enum NotebookReport {
                 if !s.output.isEmpty { body += outputHTML(s.output, parser: parser) }
                 for f in s.figures {
                     // Inline, so that the report is one file that can be mailed or archived.
-                    let svg =
-                        entry.flatMap { FileManager.default.contents(atPath: $0.figurePath(f)) }
-                        ?? FileManager.default.contents(atPath: runner.outputDirectory + "/" + f)
+                    let svg = runner.figureData(f, cell: i)
                     let src = svg.map { "data:image/svg+xml;base64," + $0.base64EncodedString() } ?? escape(f)
                     body += "<figure><img src=\"\(src)\" alt=\"\(escape(f))\"><figcaption>\(escape(f))</figcaption></figure>\n"
                 }

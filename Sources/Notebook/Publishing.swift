@@ -51,4 +51,11 @@ extension NotebookRunner {
         for i in notebook.cells.indices { keep(self, i) }
         return kept
     }
+
+    /// A figure of cell i as a reader is shown it (report, Jupyter export):
+    /// from the cell's entry for this set, else as published in its outputs folder.
+    func figureData(_ name: String, cell i: Int) -> Data? {
+        entry(i).flatMap { FileManager.default.contents(atPath: $0.figurePath(name)) }
+            ?? FileManager.default.contents(atPath: outputDirectory + "/" + name)
+    }
 }
