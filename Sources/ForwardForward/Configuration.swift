@@ -76,6 +76,28 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
         /// Candidates are compared with the first layer's θ(1, p).
         case adaptive
     }
+    /// Which g_global of eq. 4 training and mining use (prediction reports both, `PredictionGoodness`).
+    public enum GlobalTerm: String, Codable, Sendable, CaseIterable {
+        /// One number over the batch being scored, literally (eq. 4; the default).
+        case batch
+        /// The sample's own g_local: each sample's goodness depends on it alone.
+        case ownSample
+    }
+    /// How the paper's l/L (eq. 5 and 11) is read.
+    public enum DepthMeasure: String, Codable, Sendable, CaseIterable {
+        /// d_l = (l − 1)/(L − 1): the only reading that gives the weights the paper states (the default).
+        case relative
+        /// l/L as printed: 1/3, 2/3, 1 for three layers.
+        case literal
+
+        /// The depth of layer l (1-based) of `count` weight layers.
+        public func depth(layer l: Int, of count: Int) -> Double {
+            switch self {
+            case .relative: return count > 1 ? Double(l - 1) / Double(count - 1) : 0
+            case .literal: return Double(l) / Double(count)
+            }
+        }
+    }
     public enum PredictionGoodness: String, Codable, Sendable, CaseIterable {
         /// g_global replaced by the sample's own g_local.
         case perSample
@@ -129,6 +151,10 @@ public struct FFConfiguration: Codable, Sendable, Equatable {
     public var lossReduction: LossReduction
     public var miningScore: MiningScore
     public var miningThreshold: MiningThreshold
+    /// nil is `.batch`, and encodes as before the option existed.
+    public var globalTerm: GlobalTerm?
+    /// nil is `.relative`, and encodes as before the option existed.
+    public var depthMeasure: DepthMeasure?
     public var adamBeta1: Double = 0.9
     public var adamBeta2: Double = 0.999
     public var adamEpsilon: Double = 1e-8

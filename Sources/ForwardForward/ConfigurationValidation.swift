@@ -62,6 +62,12 @@ extension FFConfiguration {
                 "'readout' needs order 'interleaved', negativeRefresh 'everyEpoch' and a batchSize (the read-out learns and draws on each minibatch)"
             )
         }
+        if globalTerm == .ownSample && !multiScaleGoodness {
+            throw bad("globalTerm", "'ownSample' needs multiScaleGoodness (the baseline's goodness has no global term)")
+        }
+        if depthMeasure == .literal && !multiScaleGoodness && !adaptiveThreshold {
+            throw bad("depthMeasure", "'literal' needs multiScaleGoodness or adaptiveThreshold (nothing else reads a layer's depth)")
+        }
         if order == .greedy && negativeMining {
             throw bad("negativeMining", "needs order 'interleaved' (mining scores this epoch's candidates)")
         }

@@ -83,12 +83,15 @@ public final class FFTrainer {
         peerTerm = Buffer(config.peerNormalisation == nil ? 1 : sizes.dropFirst().max()!)
         negativesRNG = Xoshiro256StarStar(seed: config.seed, stream: "negatives")
         miningRNG = Xoshiro256StarStar(seed: config.seed, stream: "mining")
+        let depth = config.depthMeasure ?? .relative
         goodness = (0..<count).map { l in
             config.multiScaleGoodness
-                ? .multiScale(width: sizes[l + 1], depth: ThresholdSchedule.depth(layer: l + 1, of: count))
+                ? .multiScale(
+                    width: sizes[l + 1], depth: depth.depth(layer: l + 1, of: count), ownSample: config.globalTerm == .ownSample)
                 : .baseline(width: sizes[l + 1])
         }
-        thresholds = ThresholdSchedule(theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count)
+        thresholds = ThresholdSchedule(
+            theta0: config.theta0, adaptive: config.adaptiveThreshold, layerCount: count, depthMeasure: depth)
         schedule = LearningRateSchedule(
             eta0: config.learningRate, epochs: config.epochs, enabled: config.learningRateSchedule,
             decay: config.learningRateDecay)

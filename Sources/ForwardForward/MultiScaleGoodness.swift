@@ -22,10 +22,16 @@ public struct MultiScaleGoodness<T: BLASScalar>: Sendable {
         MultiScaleGoodness(width: width, local: 1, inter: 0, global: 0)
     }
 
-    /// Multi-scale goodness of a layer at relative depth d ∈ [0, 1].
-    public static func multiScale(width: Int, depth d: Double) -> MultiScaleGoodness {
+    /// Multi-scale goodness of a layer at relative depth d ∈ [0, 1]. With
+    /// `ownSample`, each sample's g_global is its own g_local, so the global
+    /// weight joins the local one and no batch term is left.
+    public static func multiScale(width: Int, depth d: Double, ownSample: Bool = false) -> MultiScaleGoodness {
         // eq. 5 with l/L read as d_l (docs/reading.md): [0.40, 0.35, 0.25] first, [0.25, 0.35, 0.40] last.
-        MultiScaleGoodness(width: width, local: 0.40 - 0.15 * d, inter: 0.35, global: 0.25 + 0.15 * d)
+        let local = 0.40 - 0.15 * d
+        let global = 0.25 + 0.15 * d
+        return ownSample
+            ? MultiScaleGoodness(width: width, local: local + global, inter: 0.35, global: 0)
+            : MultiScaleGoodness(width: width, local: local, inter: 0.35, global: global)
     }
 
     public init(width: Int, local: Double, inter: Double, global: Double) {

@@ -63,6 +63,8 @@ struct ConfigurationTests {
                 $0.learningRateDecay = .linearSecondHalf
             }
         ),
+        ("an own-sample global term without one", "globalTerm", { $0.globalTerm = .ownSample }),
+        ("a literal depth nothing reads", "depthMeasure", { $0.depthMeasure = .literal }),
     ]
 
     @Test(

@@ -46,4 +46,31 @@ struct GoodnessTests {
             #expect(abs(out[i] - expected) < 1e-12)
         }
     }
+
+    @Test("Own-sample global term: eq. 6 with g_global = the sample's g_local; no sample's goodness depends on another")
+    func ownSample() {
+        let rows = 5
+        let width = 605
+        let h = randomMatrix(rows, width, seed: 22, low: 0, high: 2)
+        let d = 1.0 / 3
+        let own = MultiScaleGoodness<Double>.multiScale(width: width, depth: d, ownSample: true)
+        let batch = MultiScaleGoodness<Double>.multiScale(width: width, depth: d)
+        #expect(own.globalWeight == 0)
+        var out = [Double](repeating: 0, count: rows)
+        var parts = out
+        var scratch = out
+        h.storage.withUnsafeBufferPointer {
+            own.goodness($0.baseAddress!, rows: rows, into: &out, rowSums: &scratch)
+            batch.evaluate($0.baseAddress!, rows: rows, part: &parts, rowSums: &scratch)
+        }
+        for i in 0..<rows {
+            // The batch reading's per-sample part plus its global weight times the sample's own g_local.
+            let expected = parts[i] + batch.globalWeight * scratch[i] / Double(width)
+            #expect(abs(out[i] - expected) < 1e-12)
+        }
+        var first = [0.0]
+        var firstScratch = [0.0]
+        h.storage.withUnsafeBufferPointer { own.goodness($0.baseAddress!, rows: 1, into: &first, rowSums: &firstScratch) }
+        #expect(abs(first[0] - out[0]) < 1e-12)
+    }
 }

@@ -25,8 +25,11 @@ struct GradientTests {
         var depth: Double
         /// κ of softplus(κ(θ − g)).
         var sharpness: Double = 1
+        /// g_global of eq. 4 as each sample's own g_local (`GlobalTerm.ownSample`).
+        var ownSample = false
         var testDescription: String {
-            "\(multiScale ? "multi-scale" : "baseline") goodness, \(reduction), D=\(width), d=\(depth), κ=\(sharpness)"
+            "\(multiScale ? "multi-scale" : "baseline") goodness\(ownSample ? " (own-sample global term)" : ""), "
+                + "\(reduction), D=\(width), d=\(depth), κ=\(sharpness)"
         }
     }
 
@@ -39,6 +42,7 @@ struct GradientTests {
         Case(multiScale: true, reduction: .concatenated, width: 37, depth: 0.5),
         // D = 15: K < 2, g_inter falls back to g_local.
         Case(multiScale: true, reduction: .separateMeans, width: 15, depth: 0.5),
+        Case(multiScale: true, reduction: .separateMeans, width: 37, depth: 1, ownSample: true),
         // A sharper logistic (Hinton's sum of squares is κ = D).
         Case(multiScale: false, reduction: .concatenated, width: 23, depth: 0, sharpness: 23),
     ]
@@ -52,7 +56,8 @@ struct GradientTests {
         for j in layer.weightCount..<layer.parameters.count { layer.parameters[j] = 0.1 * Double(j % 3) - 0.05 }
         let pos = randomMatrix(7, inputs, seed: 12)
         let neg = randomMatrix(5, inputs, seed: 13)
-        let g: MultiScaleGoodness<Double> = c.multiScale ? .multiScale(width: c.width, depth: c.depth) : .baseline(width: c.width)
+        let g: MultiScaleGoodness<Double> =
+            c.multiScale ? .multiScale(width: c.width, depth: c.depth, ownSample: c.ownSample) : .baseline(width: c.width)
         // θ near the goodness values so that both softplus branches have slope.
         let theta = 0.05
 

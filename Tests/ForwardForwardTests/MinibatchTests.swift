@@ -45,7 +45,7 @@ struct MinibatchTests {
         var expected = initial
         let goodness: MultiScaleGoodness<Float> =
             config.multiScaleGoodness
-            ? .multiScale(width: 16, depth: ThresholdSchedule.depth(layer: 1, of: 1)) : .baseline(width: 16)
+            ? .multiScale(width: 16, depth: FFConfiguration.DepthMeasure.relative.depth(layer: 1, of: 1)) : .baseline(width: 16)
         _ = expected.lossAndGradient(
             positives: overlaid { Int(data.train.labels[$0]) }, negatives: overlaid { negativeLabels[$0] },
             goodness: goodness, theta: config.theta0, reduction: config.lossReduction,

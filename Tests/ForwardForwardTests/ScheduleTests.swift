@@ -11,7 +11,17 @@ struct ScheduleTests {
         #expect(abs(t.theta(layer: 2, progress: 0.5) - 2.0 * 1.075 * 1.15) < 1e-12)
         #expect(abs(t.theta(layer: 3, progress: 1) - 2.0 * 1.15 * 1.3) < 1e-12)
         #expect(ThresholdSchedule(theta0: 2.5, adaptive: false, layerCount: 3).theta(layer: 3, progress: 1) == 2.5)
-        #expect(ThresholdSchedule.depth(layer: 1, of: 1) == 0)
+        #expect(FFConfiguration.DepthMeasure.relative.depth(layer: 1, of: 1) == 0)
+    }
+
+    @Test("l/L read literally (eq. 5 and 11 as printed): depths 1/3, 2/3, 1 for three layers")
+    func literalDepth() {
+        let literal = FFConfiguration.DepthMeasure.literal
+        #expect([1, 2, 3].map { literal.depth(layer: $0, of: 3) } == [1.0 / 3, 2.0 / 3, 1])
+        let t = ThresholdSchedule(theta0: 2.0, adaptive: true, layerCount: 3, depthMeasure: .literal)
+        #expect(abs(t.theta(layer: 1, progress: 0) - 2.0 * (1 + 0.15 / 3)) < 1e-12)
+        let first = MultiScaleGoodness<Double>.multiScale(width: 10, depth: literal.depth(layer: 1, of: 3))
+        #expect(abs(first.globalWeight - 0.30) < 1e-12)
     }
 
     @Test("Warm-up to η0 over 0.1 E, cosine down to 0.1 η0 at E (eq. 12–13)")
