@@ -1,5 +1,6 @@
 import Datasets
 import ForwardForward
+import Foundation
 import RunStore
 
 /// What a running cell may ask of the notebook around it, and nothing more.
@@ -26,7 +27,8 @@ protocol CellInputs: AnyObject {
     /// Where cell i keeps the run file of `name` at this configuration.
     func runPath(_ i: Int, _ name: String, configuration: FFConfiguration) -> String
     /// A committed trace of a finished run of `configuration`, held by any
-    /// entry of the notebook's cache that read the same data (the dataset's
+    /// entry of the notebook's cache, or of another notebook's under the same outputs folder
+    /// (`FinishedRuns`), that read the same data (the dataset's
     /// fingerprint; nil for data a cell made itself, as tests do).
     func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String?
     /// The progress reporter of a training run.
@@ -53,6 +55,7 @@ extension NotebookRunner: CellInputs {
                 }
             }
         }
-        return nil
+        return FinishedRuns(outputs: (notebookDirectory as NSString).deletingLastPathComponent, skipping: notebook.name)
+            .find(configHash: hash, dataset: configuration.dataset.rawValue, fingerprint: dataFingerprint)
     }
 }

@@ -145,4 +145,36 @@ struct EditedTrainingCellTests {
         #expect(reused.trace.map(\.meanLoss) == trained.trace.map(\.meanLoss) && reused.finalPerSample == trained.finalPerSample)
         #expect(second.status(1).fresh)
     }
+    @Test("A run another notebook under the same outputs folder finished is read, not trained again; elsewhere it trains")
+    func otherNotebooksFinishedRun() throws {
+        let dir = NSTemporaryDirectory() + "amsga-twin-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try NotebookRunner(trainingNotebook, outputs: dir + "/outputs")
+        first.log = { _ in }
+        try first.run()
+        let firstEntry = try #require(first.entry(0))
+        let trained = try RunFile.read(path: try #require(first.availableRun(0, "tiny", entry: firstEntry)))
+
+        let twin = try NotebookRunner(trainingTwinNotebook, outputs: dir + "/outputs")
+        var log: [String] = []
+        twin.log = { log.append($0) }
+        try twin.run()
+        #expect(log.contains { $0.contains("twin: the committed trace of this configuration's finished run is reused") }, "\(log)")
+        let runFiles = { (r: NotebookRunner) in
+            ((try? FileManager.default.contentsOfDirectory(atPath: r.cacheDirectory + "/01-train-the-same/runs")) ?? []).filter {
+                $0.hasSuffix(".run.h5")
+            }
+        }
+        #expect(runFiles(twin).isEmpty, "nothing trained")
+        let twinEntry = try #require(twin.entry(0))
+        let copy = try RunFile.read(path: twinEntry.tracePath("twin"))
+        #expect(copy.trace.map(\.meanLoss) == trained.trace.map(\.meanLoss) && copy.finalPerSample == trained.finalPerSample)
+
+        let alone = try NotebookRunner(trainingTwinNotebook, outputs: dir + "/elsewhere")
+        var aloneLog: [String] = []
+        alone.log = { aloneLog.append($0) }
+        try alone.run()
+        #expect(!aloneLog.contains { $0.contains("is reused") }, "\(aloneLog)")
+        #expect(runFiles(alone).count == 1)
+    }
 }

@@ -26,6 +26,17 @@ let trainingNotebook = Notebook("training") { (nb: Cells<TrainingParameters>) in
     }
 }
 
+//: # Another notebook that trains the same configuration under its own run name
+let trainingTwinNotebook = Notebook("training-twin") { (nb: Cells<TrainingParameters>) in
+    nb.cell("Train the same") { ctx, p in
+        var config = FFConfiguration.baseline(.mnist)
+        config.layerSizes = [784, 12]
+        config.epochs = p.epochs
+        config.evalEvery = 2
+        try ctx.train(config, data: try syntheticSplit(), as: "twin")
+    }
+}
+
 /// 60 random images in ten classes, split 50 / 10, tested on 10 more.
 func syntheticSplit() throws -> DataSplit {
     var rng = Xoshiro256StarStar(seed: 9)
