@@ -36,7 +36,7 @@ import Studies
  */
 struct StrongFFParameters: NotebookParameters {
     @Param var variant = StrongVariant.hinton
-    @Param var dataset = StrongDataset.mnist
+    @Param var dataset = StudyDataset.mnist
     @Param(.atLeast(0)) var seed = 0
     @Param(.atLeast(1)) var epochs = 60
     @Param(.between(100, 50_000)) var trainSize = 50_000
@@ -128,16 +128,10 @@ enum StrongVariant: String, CaseIterable, ParameterType {
     }
 }
 
-enum StrongDataset: String, CaseIterable, ParameterType {
-    case mnist, fashionMNIST = "fashion-mnist"
-    var name: DatasetName { self == .mnist ? .mnist : .fashionMNIST }
-    var label: String { self == .mnist ? "MNIST" : "Fashion-MNIST" }
-}
-
 /// Per dataset, every variant's runs at its seeds (the preset over `seeds`,
 /// the others over `variantSeeds`), read from the training cell through a sweep.
-func strongGrid(_ ctx: CellContext, _ p: StrongFFParameters, _ train: CellRef<StrongFFParameters>) throws -> [(StrongDataset, [VariantRuns<StrongVariant>])] {
-    try StrongDataset.allCases.map { d in
+func strongGrid(_ ctx: CellContext, _ p: StrongFFParameters, _ train: CellRef<StrongFFParameters>) throws -> [(StudyDataset, [VariantRuns<StrongVariant>])] {
+    try StudyDataset.allCases.map { d in
         (d, try ctx.variantRuns(train, variant: \.variant, seed: \.seed, seeds: { $0 == .hinton ? p.seeds : p.variantSeeds },
                                fixed: [Assign(\.dataset, d)]))
     }
