@@ -84,7 +84,9 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
     //: AMSGA under one `reading`, or the baseline FF (which has none of the
     //: factors), on `dataset` at `seed`, tested on the whole test set.
     let train = nb.cell("Train") { p in
-        p.method.configuration(p.dataset.name, reading: p.reading, epochs: p.epochs, trainSize: p.trainSize, seed: p.seed)
+        // The baseline has none of the factors: its key does not read `reading`.
+        p.method.configuration(p.dataset.name, reading: p.method == .amsga ? p.reading : .project, epochs: p.epochs,
+                               trainSize: p.trainSize, seed: p.seed)
     } run: { ctx, p, config in
         let data = try ctx.data(config.dataset, seed: config.seed, trainSize: config.trainSize)
         let run = try ctx.train(config, data: data, as: p.method.rawValue)
