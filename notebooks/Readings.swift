@@ -78,6 +78,8 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
         ctx.table(["run"] + ReadingFactor.letters + ["reading"],
                   d.matrix.enumerated().map { i, row in ["\(i + 1)"] + row.map { $0 > 0 ? "+" : "−" } + [Reading(levels: row).description] })
         ctx.save("design", d.matrix.flatMap { $0.map(Double.init) }, shape: [d.runCount, 8], dims: ["run", "factor"])
+        ctx.print("\nTo train the 16 runs first (in parallel with --jobs, or on a cluster with --slurm):\n"
+            + "amsga sweep readings -p reading=" + d.matrix.map { Reading(levels: $0).description }.joined(separator: ",") + " --cell Train")
     }
 
     //: ## 2. One run
