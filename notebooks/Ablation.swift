@@ -43,6 +43,7 @@ struct AblationParameters: NotebookParameters {
     @Param(.between(1, 10_000)) var evalSize = 5000
     @Param(.atLeast(1)) var seeds = 3
     @Param(.atLeast(1)) var ablationSeeds = 1
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 public let ablation = Notebook("ablation") { (nb: Cells<AblationParameters>) in

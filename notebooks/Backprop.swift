@@ -35,6 +35,7 @@ struct BackpropParameters: NotebookParameters {
     @Param(.between(1, 50_000)) var batchSize = 100
     @Param(.above(0)) var learningRate = 0.001
     @Param(.atLeast(0)) var seed = 0
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 public let backprop = Notebook("backprop") { (nb: Cells<BackpropParameters>) in

@@ -25,6 +25,7 @@ struct QuickstartParameters: NotebookParameters {
     @Param(.between(1, 50_000)) var trainSize = 2000
     @Param(.between(1, 10_000)) var evalSize = 1000
     @Param(.atLeast(0)) var seed = 0
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 public let quickstart = Notebook("quickstart") { (nb: Cells<QuickstartParameters>) in

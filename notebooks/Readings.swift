@@ -57,6 +57,7 @@ struct ReadingsParameters: NotebookParameters {
     @Param(.atLeast(1)) var epochs = 1500
     @Param(.between(2, 20)) var replicateSeeds = 3
     @Param(.atLeast(2)) var confirmationSeeds = 3
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in

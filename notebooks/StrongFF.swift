@@ -43,6 +43,7 @@ struct StrongFFParameters: NotebookParameters {
     @Param(.atLeast(1)) var evalEvery = 10
     @Param(.atLeast(1)) var seeds = 3
     @Param(.atLeast(1)) var variantSeeds = 1
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in

@@ -80,7 +80,7 @@ extension Notebook {
         self.init(
             name: name, file: SourceTree.locate(fileID: file), parameters: declared.map { ($0.name, $0.defaultParameterValue) },
             ranges: Dictionary(uniqueKeysWithValues: declared.compactMap { p in p.range.map { (p.name, $0) } }),
-            cells: cells.cells)
+            replicate: P.replicate.map { P.name(of: $0) }, cells: cells.cells)
         checkDefaults()
     }
 }

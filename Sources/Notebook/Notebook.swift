@@ -43,16 +43,18 @@ public struct Notebook: Sendable {
     public let parameters: [(name: String, value: ParameterValue)]
     /// The ranges of the numeric parameters that have one.
     public let ranges: [String: ParameterRange]
+    /// The parameter that numbers replicates (`NotebookParameters.replicate`); nil for none.
+    public let replicate: String?
     public let cells: [Cell]
 
     public init(
         _ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
-        ranges: KeyValuePairs<String, ParameterRange> = [:], file: String = #fileID,
+        ranges: KeyValuePairs<String, ParameterRange> = [:], replicate: String? = nil, file: String = #fileID,
         @CellBuilder cells: () -> [Cell]
     ) {
         self.init(
             name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
-            ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), cells: cells())
+            ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), replicate: replicate, cells: cells())
         checkDefaults()
     }
 
@@ -68,14 +70,18 @@ public struct Notebook: Sendable {
 
     /// The same notebook read from another copy of its source file (tests edit copies).
     public func readingSource(from file: String) -> Notebook {
-        Notebook(name: name, file: file, parameters: parameters, ranges: ranges, cells: cells)
+        Notebook(name: name, file: file, parameters: parameters, ranges: ranges, replicate: replicate, cells: cells)
     }
 
-    init(name: String, file: String, parameters: [(name: String, value: ParameterValue)], ranges: [String: ParameterRange], cells: [Cell]) {
+    init(
+        name: String, file: String, parameters: [(name: String, value: ParameterValue)], ranges: [String: ParameterRange],
+        replicate: String?, cells: [Cell]
+    ) {
         self.name = name
         self.file = file
         self.parameters = parameters
         self.ranges = ranges
+        self.replicate = replicate
         self.cells = cells
     }
 

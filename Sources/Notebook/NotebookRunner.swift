@@ -115,10 +115,12 @@ public final class NotebookRunner {
     }
 
     /// The published name of run `name` of a sweep point when several points
-    /// train a run of that name: `<name>-s<seed>` for a point that sets only the
-    /// seed (how `amsga plot --seeds` groups runs), else `<name>_<point>`.
-    static func pointRunName(_ name: String, point: [String]) -> String {
-        if point.count == 1, point[0].hasPrefix("seed=") { return name + "-s" + point[0].dropFirst(5) }
+    /// train a run of that name: `<name>-s<value>` for a point that sets only the
+    /// notebook's replicate parameter (how `amsga plot --seeds` groups runs), else `<name>_<point>`.
+    func pointRunName(_ name: String, point: [String]) -> String {
+        if point.count == 1, let r = notebook.replicate, point[0].hasPrefix(r + "=") {
+            return name + "-s" + point[0].dropFirst(r.count + 1)
+        }
         return name + "_" + ParameterSetLabel.sanitise(point.sorted().joined(separator: "_"))
     }
 

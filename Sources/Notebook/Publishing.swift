@@ -16,7 +16,7 @@ extension NotebookRunner {
             let own = entry(p.read.cell)?.state.key == p.entry.state.key
             for r in p.entry.state.runs where RunFile.isComplete(path: p.entry.tracePath(r)) {
                 let shared = !own && (entriesOfRun[r]?.count ?? 0) > 1
-                try CacheStore.copyIfDifferent(p.entry.tracePath(r), to: tracePath(shared ? Self.pointRunName(r, point: p.read.point) : r))
+                try CacheStore.copyIfDifferent(p.entry.tracePath(r), to: tracePath(shared ? pointRunName(r, point: p.read.point) : r))
             }
         }
         for f in e.state.figures where FileManager.default.fileExists(atPath: e.figurePath(f)) {

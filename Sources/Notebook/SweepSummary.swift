@@ -4,7 +4,8 @@ import RunStore
 
 /// The table a sweep ends with: one row per point (its values, what happened,
 /// the final test accuracy of every run its cells trained), then, when the
-/// grid sweeps `seed`, mean ± sd over the seeds of each other combination.
+/// grid sweeps the notebook's replicate parameter (a seed), mean ± sd over it
+/// for each other combination.
 extension Sweep {
     public func summary() throws -> (headers: [String], rows: [[String]]) {
         let axes = grid.axes.map(\.name)
@@ -36,7 +37,7 @@ extension Sweep {
             points[i].overrides.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
                 + [Self.describe(points[i].outcome)] + (0..<slots).map { value(i, $0) }
         }
-        if let seedAxis = axes.firstIndex(of: "seed"), grid.axes[seedAxis].values.count > 1 {
+        if let replicate = notebook.replicate, let seedAxis = axes.firstIndex(of: replicate), grid.axes[seedAxis].values.count > 1 {
             var groups: [[String]: [Int]] = [:]
             var order: [[String]] = []
             for i in points.indices {

@@ -13,6 +13,15 @@ import Foundation
 ///     }
 public protocol NotebookParameters: SendableMetatype {
     init()
+    /// The parameter that numbers replicates (a seed), if any: a sweep point
+    /// that sets only it publishes its runs as `<run>-s<value>` (how the
+    /// figures over seeds group them), and a sweep's summary adds mean ± sd
+    /// over it. The engine knows no parameter by name.
+    static var replicate: KeyPath<Self, Int>? { get }
+}
+
+extension NotebookParameters {
+    public static var replicate: KeyPath<Self, Int>? { nil }
 }
 
 /// A type a parameter can have: Int, Double, Bool, String, or an enumeration

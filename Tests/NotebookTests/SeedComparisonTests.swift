@@ -37,4 +37,15 @@ struct SeedComparisonTests {
         try one.run()
         #expect(one.entry(2)?.state.output.contains("One seed: the difference is a single draw") == true)
     }
+
+    @Test("No parameter name is special: without a declared replicate axis, a point's runs are named by the whole point")
+    func undeclaredReplicate() throws {
+        let dir = NSTemporaryDirectory() + "amsga-undeclared-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try NotebookRunner(undeclaredSeedNotebook, outputs: dir, threads: 1)
+        r.log = { _ in }
+        try r.run()
+        let traces = try FileManager.default.contentsOfDirectory(atPath: dir + "/undeclared-seed/traces").sorted()
+        #expect(traces.contains("plain_seed=1.h5") && !traces.contains("plain-s1.h5"), "\(traces)")
+    }
 }

@@ -8,6 +8,7 @@ struct SweepingParameters: NotebookParameters {
     @Param var seed = 0
     @Param var count = 3
     @Param var scale = 10
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 let sweepNotebook = Notebook("sweeping") { (nb: Cells<SweepingParameters>) in

@@ -65,6 +65,7 @@ let divergingNotebook = Notebook("diverging", parameters: ["learningRate": .doub
 struct SeededParameters: NotebookParameters {
     @Param(.atLeast(0)) var seed = 0
     @Param(.atLeast(1)) var seeds = 2
+    static var replicate: KeyPath<Self, Int>? { \.seed }
 }
 
 let seededNotebook = Notebook("seeded") { (nb: Cells<SeededParameters>) in
@@ -78,6 +79,21 @@ let seededNotebook = Notebook("seeded") { (nb: Cells<SeededParameters>) in
     }
     nb.cell("Compare") { ctx, p in
         try SeedComparison(ctx, seeds: p.seeds, seed: \.seed, baseline: ("plain", plain), method: ("slow", slow)).table(ctx)
+    }
+}
+
+//: # The same sweep over seeds in a notebook that declares no replicate axis
+struct UndeclaredSeedParameters: NotebookParameters {
+    @Param(.atLeast(0)) var seed = 0
+}
+
+let undeclaredSeedNotebook = Notebook("undeclared-seed") { (nb: Cells<UndeclaredSeedParameters>) in
+    let plain = nb.cell("Train plain") { ctx, p in
+        try ctx.train(tinyConfiguration(seed: p.seed), data: try syntheticSplit(), as: "plain")
+    }
+    nb.cell("Read") { ctx, _ in
+        let runs = try ctx.sweep(plain, over: [[Assign(\.seed, 0)], [Assign(\.seed, 1)]])
+        ctx.print("runs \(runs.count)")
     }
 }
 
