@@ -47,6 +47,19 @@ struct CacheStore {
         cellDirectory(slug) + "/runs/" + run + "-" + configHash.prefix(16) + ".run.h5"
     }
 
+    /// The finished run file of run `name` that entry `e` of cell `slug`
+    /// recorded, else the entry's trace-only copy when that carries the entry's key.
+    func availableRun(_ slug: String, _ name: String, entry e: CacheEntry) -> String? {
+        if let hash = e.state.runParameters[name] {
+            let full = runPath(slug, run: name, configHash: hash)
+            if let r = RunFile.summary(path: full), r.finished, CellState.sha256(r.parametersJSON) == hash { return full }
+        }
+        let t = e.tracePath(name)
+        guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
+        defer { try? f.close() }
+        return (try? f.root.attribute("cell_key").string) == e.state.key ? t : nil
+    }
+
     /// The entry folders of a cell, readable or not.
     func entryDirectories(_ slug: String) -> [String] {
         let dir = cellDirectory(slug)

@@ -20,18 +20,15 @@ struct FinishedRuns {
         let fm = FileManager.default
         let notebooks = ((try? fm.contentsOfDirectory(atPath: outputs)) ?? []).filter { $0 != skipping && !$0.hasPrefix(".") }.sorted()
         for nb in notebooks {
-            let cache = outputs + "/" + nb + "/cache"
-            for cell in ((try? fm.contentsOfDirectory(atPath: cache)) ?? []).filter({ !$0.hasPrefix(".") }).sorted() {
-                let store = CacheStore(directory: cache)
+            let store = CacheStore(directory: outputs + "/" + nb + "/cache")
+            for cell in ((try? fm.contentsOfDirectory(atPath: store.directory)) ?? []).filter({ !$0.hasPrefix(".") }).sorted() {
                 for dir in store.entryDirectories(cell) {
                     // The state alone first: verifying an entry's digests reads every file of it.
-                    guard let state = Self.state(dir), state.data[dataset] == fingerprint else { continue }
-                    for (name, h) in state.runParameters where h == hash {
-                        let full = store.runPath(cell, run: name, configHash: hash)
-                        if let r = RunFile.summary(path: full), r.finished, CellState.sha256(r.parametersJSON) == hash { return full }
-                        guard let entry = try? CacheStore.readEntry(dir) else { continue }
-                        let trace = entry.tracePath(name)
-                        if RunFile.isComplete(path: trace), Self.cellKey(trace) == entry.state.key { return trace }
+                    guard let state = Self.state(dir), state.data[dataset] == fingerprint,
+                        state.runParameters.values.contains(hash), let entry = try? CacheStore.readEntry(dir)
+                    else { continue }
+                    for (name, h) in entry.state.runParameters where h == hash {
+                        if let run = store.availableRun(cell, name, entry: entry) { return run }
                     }
                 }
             }
@@ -45,9 +42,4 @@ struct FinishedRuns {
         return try? CellState.read(from: f.root)
     }
 
-    static func cellKey(_ trace: String) -> String? {
-        guard let f = try? HDF5File.open(trace) else { return nil }
-        defer { try? f.close() }
-        return try? f.root.attribute("cell_key").string
-    }
 }

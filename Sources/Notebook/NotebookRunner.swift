@@ -1,7 +1,6 @@
 import Datasets
 import ForwardForward
 import Foundation
-import HDF5
 import RunStore
 
 /// Runs a notebook's cells with a cache that is never silently stale and
@@ -130,14 +129,7 @@ public final class NotebookRunner {
     /// The run's file with checkpoints when it is the finished run the entry
     /// recorded, else the entry's trace-only copy when that carries the entry's key.
     public func availableRun(_ i: Int, _ name: String, entry e: CacheEntry) -> String? {
-        if let hash = e.state.runParameters[name] {
-            let full = store.runPath(slug(i), run: name, configHash: hash)
-            if let r = RunFile.summary(path: full), r.finished, CellState.sha256(r.parametersJSON) == hash { return full }
-        }
-        let t = e.tracePath(name)
-        guard RunFile.isComplete(path: t), let f = try? HDF5File.open(t) else { return nil }
-        defer { try? f.close() }
-        return (try? f.root.attribute("cell_key").string) == e.state.key ? t : nil
+        store.availableRun(slug(i), name, entry: e)
     }
 
     // MARK: Running
