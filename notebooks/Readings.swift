@@ -105,7 +105,7 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
     //: between seeds pooled over the two replicated corners (df = their runs
     //: less one each). It covers the variation between seeds, not a
     //: two-factor interaction aliased with nothing here.
-    nb.cell("Screen") { ctx, p in
+    let screen = nb.cell("Screen") { ctx, p in
         let s = try ReadingScreen(ctx, p, train)
         ctx.table(["run", "reading", "train", "test (per-sample)", "test (batch)"],
                   s.design.enumerated().map { i, r in
@@ -124,22 +124,23 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
                   })
         ctx.print("\nThe baseline FF at the same size and seeds, the line to beat: test \(meanSD(s.baseline.map { $0.finalPerSample?.test ?? .nan })) "
             + "(\(s.baseline.count) seeds). The project's reading (run 1): \(pct(s.design[0].run.finalPerSample?.test)); "
-            + "the best run (\(s.best.description)): \(pct(s.design.map { $0.run.finalPerSample?.test ?? .nan }.max())).")
-        ctx.save("test_per_sample", s.response, dims: ["run"], units: "%")
-        ctx.save("main_effects", s.effects, dims: ["factor"], units: "percentage points")
-        ctx.save("interval_half_width", [s.halfWidth], units: "percentage points")
+            + "the best run (\(s.best.description)): \(String(format: "%.2f%%", s.response.max() ?? .nan)).")
+        ctx.save(ReadingTensor.response, s.response, dims: ["run"], units: "%")
+        ctx.save(ReadingTensor.effects, s.effects, dims: ["factor"], units: "percentage points")
+        ctx.save(ReadingTensor.halfWidth, [s.halfWidth], units: "percentage points")
     }
 
     //: ## 4. Main-effects figure
     nb.cell("Figure") { ctx, p in
-        let s = try ReadingScreen(ctx, p, train)
+        let effects = try ctx.load(ReadingTensor.effects, from: screen)
+        let halfWidth = try ctx.load(ReadingTensor.halfWidth, from: screen)[0]
         let chart = DotChart(
             title: "Main effects of eight readings on AMSGA's test accuracy",
             description: "Each factor's main effect (mean test accuracy at + minus at −, per-sample, points) on MNIST, "
                 + "\(p.trainSize) training images, \(p.epochs) epochs, with its 95% interval from seeds.",
             xLabel: "main effect on test accuracy (points, + minus −)",
             categories: ReadingFactor.allCases.map { "\($0.letter): \($0.label)" }, groups: ["main effect ± 95% interval"],
-            values: s.effects.map { [DotChart.Value($0, error: s.halfWidth)] })
+            values: effects.map { [DotChart.Value($0, error: halfWidth)] })
         try ctx.figure("main-effects.svg", svg: chart.render())
         ctx.print("figure: main-effects.svg")
     }
@@ -153,7 +154,8 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
     //: cache rather than trained again. Then one Fashion-MNIST seed against
     //: Table II's baseline at seed 0.
     nb.cell("Confirmation") { ctx, p in
-        let reading = try ReadingScreen(ctx, p, train).favoured
+        // Every factor at the level its main effect favours.
+        let reading = Reading(alternative: try ctx.load(ReadingTensor.effects, from: screen).map { $0 > 0 })
         let changed = ReadingFactor.allCases.filter { reading.alternative[$0.rawValue] }.map { "\($0.letter): \($0.high)" }
         ctx.print("The reading the main effects favour: \(reading) (\(changed.isEmpty ? "the project's own" : changed.joined(separator: ", "))).\n")
         let full = [Assign(\ReadingsParameters.trainSize, 50_000), Assign(\.epochs, 1500), Assign(\.reading, reading)]
@@ -205,6 +207,13 @@ enum ReadingFactor: Int, CaseIterable {
         case .clipping: c.clipNorm = nil
         }
     }
+}
+
+/// What the screen saves for the cells after it.
+enum ReadingTensor {
+    static let response = TensorName("test_per_sample")
+    static let effects = TensorName("main_effects")
+    static let halfWidth = TensorName("interval_half_width")
 }
 
 /// One level per factor, written as eight signs in the order A … H ("−" the project's reading, "+" the alternative).
@@ -263,8 +272,6 @@ struct ReadingScreen {
     let standardError: Double
     let halfWidth: Double
     var best: Reading { design[response.indices.max { response[$0] < response[$1] }!].reading }
-    /// Every factor at the level its main effect favours.
-    var favoured: Reading { Reading(alternative: effects.map { $0 > 0 }) }
 
     init(_ ctx: CellContext, _ p: ReadingsParameters, _ train: CellRef<ReadingsParameters>) throws {
         let d = ReadingFactor.design
