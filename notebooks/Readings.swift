@@ -50,7 +50,7 @@ import Studies
 struct ReadingsParameters: NotebookParameters {
     @Param var method = ReadingsMethod.amsga
     @Param var reading = Reading.project
-    @Param var dataset = StudyDataset.mnist
+    @Param var dataset = DatasetName.mnist
     @Param(.atLeast(0)) var seed = 0
     @Param(.between(1, 50_000)) var trainSize = 10_000
     /// AMSGA's epochs on MNIST; every other run scales its preset's epochs by the same ratio.
@@ -88,7 +88,7 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
     //: factors), on `dataset` at `seed`, tested on the whole test set.
     let train = nb.cell("Train") { p in
         // The baseline has none of the factors: its key does not read `reading`.
-        p.method.configuration(p.dataset.name, reading: p.method == .amsga ? p.reading : .project, epochs: p.epochs,
+        p.method.configuration(p.dataset, reading: p.method == .amsga ? p.reading : .project, epochs: p.epochs,
                                trainSize: p.trainSize, seed: p.seed)
     } run: { ctx, p, config in
         let data = try ctx.data(config.dataset, seed: config.seed, trainSize: config.trainSize)
@@ -159,7 +159,7 @@ public let readings = Notebook("readings") { (nb: Cells<ReadingsParameters>) in
         let changed = ReadingFactor.allCases.filter { reading.alternative[$0.rawValue] }.map { "\($0.letter): \($0.high)" }
         ctx.print("The reading the main effects favour: \(reading) (\(changed.isEmpty ? "the project's own" : changed.joined(separator: ", "))).\n")
         let full = [Assign(\ReadingsParameters.trainSize, 50_000), Assign(\.epochs, 1500), Assign(\.reading, reading)]
-        func runs(_ method: ReadingsMethod, _ dataset: StudyDataset, seeds: [Int]) throws -> [RunContents] {
+        func runs(_ method: ReadingsMethod, _ dataset: DatasetName, seeds: [Int]) throws -> [RunContents] {
             try ctx.sweep(train, over: seeds.map { full + [Assign(\.method, method), Assign(\.dataset, dataset), Assign(\.seed, $0)] })
                 .map { try $0.run() }
         }

@@ -36,7 +36,7 @@ import Studies
  */
 struct StrongFFParameters: NotebookParameters {
     @Param var variant = StrongVariant.hinton
-    @Param var dataset = StudyDataset.mnist
+    @Param var dataset = DatasetName.mnist
     @Param(.atLeast(0)) var seed = 0
     @Param(.atLeast(1)) var epochs = 60
     @Param(.between(100, 50_000)) var trainSize = 50_000
@@ -50,7 +50,7 @@ public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in
     //: ## 1. One variant on one dataset at one seed
     //: The run is named `<variant>-<dataset>-s<seed>`.
     let train = nb.cell("Train") { p in
-        var config = p.variant.configuration(p.dataset.name)
+        var config = p.variant.configuration(p.dataset)
         config.epochs = p.epochs
         config.seed = UInt64(p.seed)
         config.evalEvery = p.evalEvery
@@ -58,7 +58,7 @@ public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in
         return config
     } run: { ctx, p, config in
         let variant = p.variant, dataset = p.dataset
-        let data = try ctx.data(dataset.name, seed: config.seed, trainSize: config.trainSize)
+        let data = try ctx.data(dataset, seed: config.seed, trainSize: config.trainSize)
         let run = try ctx.train(config, data: data, as: "\(variant.rawValue)-\(dataset.rawValue)-s\(config.seed)")
         ctx.print("\(variant.rawValue) on \(dataset.rawValue), seed \(config.seed): test \(pct(run.finalPerSample?.test)) per-sample, "
             + "\(pct(run.finalBatch?.test)) batch")
@@ -131,8 +131,8 @@ enum StrongVariant: String, CaseIterable, ParameterType {
 
 /// Per dataset, every variant's runs at its seeds (the preset over `seeds`,
 /// the others over `variantSeeds`), read from the training cell through a sweep.
-func strongGrid(_ ctx: CellContext, _ p: StrongFFParameters, _ train: CellRef<StrongFFParameters>) throws -> [(StudyDataset, [VariantRuns<StrongVariant>])] {
-    try StudyDataset.allCases.map { d in
+func strongGrid(_ ctx: CellContext, _ p: StrongFFParameters, _ train: CellRef<StrongFFParameters>) throws -> [(DatasetName, [VariantRuns<StrongVariant>])] {
+    try DatasetName.allCases.map { d in
         (d, try ctx.variantRuns(train, variant: \.variant, seed: \.seed, seeds: { $0 == .hinton ? p.seeds : p.variantSeeds },
                                fixed: [Assign(\.dataset, d)]))
     }

@@ -5,6 +5,8 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
 
     /// The sub-folder of a data root that holds this dataset.
     public var folder: String { rawValue }
+    /// The name a table or figure prints.
+    public var label: String { self == .mnist ? "MNIST" : "Fashion-MNIST" }
 
     public enum Part: String, CaseIterable, Sendable {
         case trainImages = "train-images-idx3-ubyte"

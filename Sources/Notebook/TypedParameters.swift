@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// A notebook's parameters declared as a type: each `@Param` property is a
@@ -62,6 +63,9 @@ extension String: ParameterType {
         self = x
     }
 }
+
+/// `-p dataset=mnist` or `fashion-mnist`.
+extension DatasetName: ParameterType {}
 
 extension ParameterType where Self: RawRepresentable & CaseIterable, RawValue == String {
     public var parameterValue: ParameterValue { .choice(self) }
