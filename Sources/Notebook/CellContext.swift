@@ -1,5 +1,4 @@
 import Datasets
-import ForwardForward
 import Foundation
 import HDF5
 import RunStore
@@ -159,7 +158,7 @@ public final class CellContext {
         return e
     }
 
-    // MARK: Data and training
+    // MARK: Data
 
     /// The experiment's data split; the dataset's files are fingerprinted for the key.
     public func data(_ dataset: DatasetName, seed: UInt64, trainSize: Int? = nil, evalSize: Int? = nil) throws -> DataSplit {
@@ -170,63 +169,6 @@ public final class CellContext {
             inputs.log("  data: " + source.summary)
         }
         return split
-    }
-
-    /// Trains `config` at the runner's thread count, writing a run file in the
-    /// cache (addressed by the configuration) with a checkpoint every
-    /// `checkpointEvery` epochs. An interrupted run of the same configuration
-    /// resumes. A finished one is reused: its run file, or else (in a clone,
-    /// which has no run files) the committed trace of an entry that trained it
-    /// on the same data, which holds all that a table or figure reads.
-    @discardableResult
-    public func train(_ config: FFConfiguration, data: DataSplit, as name: String, checkpointEvery: Int = 10) throws -> RunContents {
-        var config = config
-        config.threads = inputs.threads
-        let path = inputs.runPath(index, name, configuration: config)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let lock = try RunLock(runPath: path, log: inputs.log)
-        defer { lock.release() }
-        let previous = (try? RunFile.read(path: path)).flatMap { $0.config == config ? $0 : nil }
-        if let previous, previous.finalPerSample != nil {
-            return reuse(previous, at: path, as: name, what: "the finished run of this configuration")
-        }
-        if previous == nil, let trace = inputs.finishedTrace(configuration: config, dataFingerprint: dataRead[config.dataset.rawValue]),
-            let contents = try? RunFile.read(path: trace), contents.config == config, contents.finalPerSample != nil
-        {
-            return reuse(contents, at: trace, as: name, what: "the committed trace of this configuration's finished run")
-        }
-        let trainer = try FFTrainer(config: config, data: data)
-        if let c = previous?.checkpoint {
-            let done = Array(previous!.trace.prefix(c.stepsDone))
-            try trainer.restore(c, trace: done)
-            earlierTrainingSeconds += Self.trainingSeconds(done)
-            inputs.log("  \(name): resuming at step \(c.stepsDone) of \(trainer.totalSteps)")
-        }
-        // The checkpoint resumed from goes into every write until the next one
-        // replaces it: a second kill before then must not lose it.
-        let recorder = try RunRecorder(
-            path: path, checkpointEvery: checkpointEvery, resumingFrom: previous?.checkpoint,
-            attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
-        let progress = inputs.progress(name: name, total: trainer.totalSteps)
-        try trainer.train(onStep: { record in
-            progress(record)
-            try recorder.record(trainer)
-        })
-        let final = trainer.evaluate()
-        try recorder.record(trainer, final: final)
-        runs.append((name, path))
-        return try RunFile.read(path: path)
-    }
-
-    private func reuse(_ run: RunContents, at path: String, as name: String, what: String) -> RunContents {
-        inputs.log("  \(name): \(what) is reused (\(path))")
-        runs.append((name, path))
-        earlierTrainingSeconds += Self.trainingSeconds(run.trace)
-        return run
-    }
-
-    static func trainingSeconds(_ trace: [EpochTrace]) -> Double {
-        trace.map(\.wallSeconds).filter(\.isFinite).reduce(0, +)
     }
 }
 
@@ -256,6 +198,3 @@ enum HDF5Tensor {
     case double([Double], [Int])
     case int64([Int64], [Int])
 }
-
-/// A training cell's configuration is checked before any cell runs.
-extension FFConfiguration: CheckedBeforeRunning {}

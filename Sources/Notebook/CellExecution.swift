@@ -1,4 +1,3 @@
-import ForwardForward
 import Foundation
 import HDF5
 import RunStore
@@ -17,11 +16,11 @@ extension NotebookRunner {
         try cell.body(ctx)
         let key = CellState.key(
             sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead,
-            data: ctx.dataRead, sweeps: ctx.sweepsRead)
+            data: ctx.dataRead, sweeps: ctx.sweepsRead, libraries: keyedLibraries)
         var state = CellState(
             key: key, sourceHash: sourceHash(i), parameters: ctx.parametersRead, reads: ctx.cellsRead, data: ctx.dataRead,
             library: Self.libraryFingerprint, output: ctx.output, figures: ctx.figures, runs: ctx.runs.map(\.name),
-            sweepReads: ctx.sweepsRead, seconds: Date().timeIntervalSince(start) + ctx.earlierTrainingSeconds,
+            sweepReads: ctx.sweepsRead, libraries: keyedLibraries, seconds: Date().timeIntervalSince(start) + ctx.earlierTrainingSeconds,
             ranAt: ISO8601DateFormatter().string(from: start), threads: threads)
         for (name, path) in ctx.runs {
             guard let summary = RunFile.summary(path: path) else { throw NotebookError("run \(name) of cell \(i + 1) was not written") }
@@ -98,25 +97,25 @@ extension NotebookRunner {
 
     /// Progress of a training cell: a redrawn line on a terminal; in a log (nohup,
     /// a batch system, a sweep point) a plain line at least every 30 s.
-    func progress(name: String, total: Int) -> (EpochTrace) -> Void {
+    func progress(name: String, total: Int) -> (TrainingProgress) -> Void {
         let tty = progressOnTerminal
         var pace = StepPace()
         var lastLine = Date()
         let log = self.log
         let interval = progressInterval
         return { t in
-            let (perStep, left) = pace.after(step: t.epoch, of: total)
-            let acc = t.accuracyPerSample.validation.isNaN ? "" : String(format: "  val %.2f%%", 100 * t.accuracyPerSample.validation)
+            let (perStep, left) = pace.after(step: t.step, of: total)
+            let acc = t.validation.isNaN ? "" : String(format: "  val %.2f%%", 100 * t.validation)
             if tty {
                 let line = String(
-                    format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.epoch, total, t.meanLoss, acc, left)
+                    format: "\r\u{1B}[K  %@: step %d/%d  loss %.4f%@  left %.0f s", name, t.step, total, t.loss, acc, left)
                 FileHandle.standardError.write(Data(line.utf8))
-                if t.epoch == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            } else if Date().timeIntervalSince(lastLine) >= interval || t.epoch == total {
+                if t.step == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            } else if Date().timeIntervalSince(lastLine) >= interval || t.step == total {
                 lastLine = Date()
                 log(
                     String(
-                        format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.epoch, total, t.meanLoss,
+                        format: "  %@: step %d/%d, loss %.4f%@, %.2f s/step, %@ left", name, t.step, total, t.loss,
                         acc.replacingOccurrences(of: "  val", with: ", val"),
                         perStep, Sweep.duration(left)))
             }

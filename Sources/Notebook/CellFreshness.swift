@@ -12,6 +12,9 @@ extension NotebookRunner {
         public var notes: [String]
     }
 
+    /// The digests of the library modules written over the engine that the notebook imports.
+    var keyedLibraries: [String: String] { LibraryDigests.keyed(imports: source.imports) }
+
     func sourceHash(_ i: Int) -> String {
         let code = source.sections[i].code
         return CellState.sha256(source.helpers.isEmpty ? code : code + "\n// helpers\n" + source.helpers)
@@ -74,7 +77,8 @@ extension NotebookRunner {
             else { return nil }
             sweeps.append(SweepRead(cell: r.cell, point: r.point, key: k))
         }
-        return CellState.key(sourceHash: sourceHash(i), parameters: params, reads: reads, data: data, sweeps: sweeps)
+        return CellState.key(
+            sourceHash: sourceHash(i), parameters: params, reads: reads, data: data, sweeps: sweeps, libraries: keyedLibraries)
     }
 
     /// The entry that is cell i's result for this parameter set (its key
@@ -113,6 +117,12 @@ extension NotebookRunner {
         let s = e.state
         var reasons: [String] = []
         if s.sourceHash != sourceHash(i) { reasons.append("source changed") }
+        let libraries = keyedLibraries
+        for m in Set(s.libraries.keys).union(libraries.keys).sorted() where s.libraries[m] != libraries[m] {
+            reasons.append(
+                libraries[m] == nil
+                    ? "library \(m) no longer imported" : s.libraries[m] == nil ? "library \(m) now keyed" : "library \(m) changed")
+        }
         for (name, old) in s.parameters.sorted(by: { $0.key < $1.key }) {
             if let now = parameters[name]?.description {
                 if now != old { reasons.append("parameter \(name) changed (\(old) → \(now))") }

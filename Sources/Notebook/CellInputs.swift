@@ -1,5 +1,4 @@
 import Datasets
-import ForwardForward
 import Foundation
 import RunStore
 
@@ -25,14 +24,14 @@ protocol CellInputs: AnyObject {
     /// The dataset's fingerprint, for the key.
     func dataFingerprint(_ d: DatasetName) throws -> String
     /// Where cell i keeps the run file of `name` at this configuration.
-    func runPath(_ i: Int, _ name: String, configuration: FFConfiguration) -> String
+    func runPath(_ i: Int, _ name: String, configurationHash: String) -> String
     /// A committed trace of a finished run of `configuration`, held by any
     /// entry of the notebook's cache, or of another notebook's under the same outputs folder
     /// (`FinishedRuns`), that read the same data (the dataset's
     /// fingerprint; nil for data a cell made itself, as tests do).
-    func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String?
+    func finishedTrace(configurationHash: String, dataset: String, dataFingerprint: String?) -> String?
     /// The progress reporter of a training run.
-    func progress(name: String, total: Int) -> (EpochTrace) -> Void
+    func progress(name: String, total: Int) -> (TrainingProgress) -> Void
 }
 
 extension NotebookRunner: CellInputs {
@@ -46,16 +45,15 @@ extension NotebookRunner: CellInputs {
 
     func runFile(_ i: Int, _ name: String, entry e: CacheEntry) -> String? { availableRun(i, name, entry: e) }
 
-    func finishedTrace(configuration: FFConfiguration, dataFingerprint: String?) -> String? {
-        let hash = CellState.sha256(RunFile.configurationJSON(configuration))
+    func finishedTrace(configurationHash hash: String, dataset: String, dataFingerprint: String?) -> String? {
         for i in notebook.cells.indices {
-            for e in entries(i).readable where e.state.data[configuration.dataset.rawValue] == dataFingerprint {
+            for e in entries(i).readable where e.state.data[dataset] == dataFingerprint {
                 for (name, h) in e.state.runParameters where h == hash {
                     if let t = availableRun(i, name, entry: e) { return t }
                 }
             }
         }
         return FinishedRuns(outputs: (notebookDirectory as NSString).deletingLastPathComponent, skipping: notebook.name)
-            .find(configHash: hash, dataset: configuration.dataset.rawValue, fingerprint: dataFingerprint)
+            .find(configHash: hash, dataset: dataset, fingerprint: dataFingerprint)
     }
 }

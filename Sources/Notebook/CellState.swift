@@ -33,6 +33,8 @@ public struct CellState: Sendable {
     public var runParameters: [String: String] = [:]
     /// Cells of other parameter sets read through `CellContext.sweep`.
     public var sweepReads: [SweepRead] = []
+    /// SHA-256 of each keyed library module the cell ran with (`LibraryDigests.keyed`).
+    public var libraries: [String: String] = [:]
     public var seconds: Double
     public var ranAt: String
     /// OpenBLAS threads the cell ran with (provenance: not part of the key).
@@ -49,13 +51,14 @@ public struct CellState: Sendable {
     /// The cache key: format, source, the parameters and data read, and the keys of the upstream cells read.
     static func key(
         sourceHash: String, parameters: [String: String], reads: [Int: String], data: [String: String],
-        sweeps: [SweepRead] = []
+        sweeps: [SweepRead] = [], libraries: [String: String] = [:]
     ) -> String {
         var parts = ["format \(keyVersion)", "source \(sourceHash)"]
         parts += parameters.sorted { $0.key < $1.key }.map { "parameter \($0.key)=\($0.value)" }
         parts += reads.sorted { $0.key < $1.key }.map { "cell \($0.key) \($0.value)" }
         parts += data.sorted { $0.key < $1.key }.map { "data \($0.key) \($0.value)" }
         parts += sweeps.sorted().map { "sweep cell \($0.cell) \($0.pointText) \($0.key)" }
+        parts += libraries.sorted { $0.key < $1.key }.map { "library \($0.key) \($0.value)" }
         return sha256(parts.joined(separator: "\n"))
     }
 
@@ -78,6 +81,7 @@ public struct CellState: Sendable {
         if !sweepReads.isEmpty {
             try root.setAttribute("sweeps_read", .string(CanonicalJSON.string(sweepReads.sorted())))
         }
+        if !libraries.isEmpty { try root.setAttribute("libraries_read", .string(json(libraries))) }
         try root.setAttribute("threads", .int(Int64(threads)))
         try root.setAttribute("seconds", .double(seconds))
         try root.setAttribute("ran_at", .string(ranAt))
@@ -111,6 +115,7 @@ public struct CellState: Sendable {
             reads: reads, data: try decode(s("data_read")), library: try s("library"), output: try s("output"),
             figures: try list("figures"), runs: try list("runs"),
             runParameters: try decode(s("run_parameters")), sweepReads: sweeps,
+            libraries: root.hasAttribute("libraries_read") ? try decode(s("libraries_read")) : [:],
             seconds: try root.attribute("seconds").double ?? 0, ranAt: try s("ran_at"),
             threads: Int(try root.attribute("threads").int ?? 0), gitCommit: try s("git_commit"),
             uncommittedDiff: root.hasAttribute("uncommitted_diff_sha256") ? try s("uncommitted_diff_sha256") : "")

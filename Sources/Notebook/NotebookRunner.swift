@@ -108,9 +108,9 @@ public final class NotebookRunner {
         return n + "-" + String(name).split(separator: "-").joined(separator: "-")
     }
 
-    /// The full run file (with checkpoints) of a run of this configuration made by cell i.
-    public func runPath(_ i: Int, _ name: String, configuration: FFConfiguration) -> String {
-        store.runPath(slug(i), run: name, configHash: CellState.sha256(RunFile.configurationJSON(configuration)))
+    /// The full run file (with checkpoints) of a run of the configuration with this hash made by cell i.
+    func runPath(_ i: Int, _ name: String, configurationHash: String) -> String {
+        store.runPath(slug(i), run: name, configHash: configurationHash)
     }
 
     /// The published name of run `name` of a sweep point when several points

@@ -66,6 +66,7 @@ public struct NotebookSource: Sendable {
         // The prose of a file's first notebook starts at the top; a later
         // notebook's, after the code before its `Notebook(` line.
         let isLater = lines[..<start].contains { $0.contains("Notebook(") }
+        imports = lines.indices.filter { prose[$0] == nil }.compactMap { Self.importedModule(lines[$0]) }
         var proseStart =
             isLater ? ((0..<start).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1 : 0
         for (k, s) in starts.enumerated() {
@@ -76,20 +77,37 @@ public struct NotebookSource: Sendable {
             proseStart = lastCode + 1
         }
         outro = proseText(proseStart..<lines.count)
+        // Code before the file's first notebook (its parameters, say), imports aside.
+        let before =
+            isLater
+            ? ""
+            : (0..<start).filter { prose[$0] == nil && Self.importedModule(lines[$0]) == nil }.map { lines[$0] }
+                .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         // Code after the notebook's closing brace: helpers its cells call.
+        let after: String
         if let last = starts.last {
             let base = indent(lines[last])
             let close = (last + 1..<lines.count).first {
                 prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty && indent(lines[$0]) < base
             }
-            helpers =
+            after =
                 close.map { c in
                     (c + 1..<lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
                         .trimmingCharacters(in: .whitespacesAndNewlines)
                 } ?? ""
         } else {
-            helpers = ""
+            after = ""
         }
+        helpers = [before, after].filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+
+    /// The module a line imports (`import Studies`, `@testable import X`, `import struct X.Y`), else nil.
+    static func importedModule(_ line: String) -> String? {
+        let code = line.range(of: "//").map { String(line[..<$0.lowerBound]) } ?? line
+        var words = code.split(separator: " ").map(String.init)
+        while let w = words.first, w.hasPrefix("@") { words.removeFirst() }
+        guard words.first == "import", words.count >= 2 else { return nil }
+        return String(words.last!.split(separator: ".").first!)
     }
 
     /// Every line's Markdown text if it is prose (`//:` lines and `/*: … */`
@@ -142,9 +160,14 @@ public struct NotebookSource: Sendable {
 
     static func indent(_ line: String) -> Int { line.prefix { $0 == " " }.count }
 
-    /// Code after the notebook's closing brace (helpers the cells call). It is
-    /// part of every cell's key, so that changing a helper reruns its callers.
+    /// The code outside the notebook's cells: before its `Notebook(` line
+    /// (imports aside; for the file's first notebook) and after its closing
+    /// brace. Its parameters and the helpers the cells call: part of every
+    /// cell's key, so that changing one reruns the cells.
     public var helpers: String
+
+    /// The modules the file imports; those written over the engine are keyed (`LibraryDigests.keyed`).
+    public var imports: [String]
 
     /// Prose after the last cell's code.
     public var outro: String

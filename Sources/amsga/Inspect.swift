@@ -87,6 +87,7 @@ struct Inspect: ParsableCommand {
                     ? "none" : s.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
         if !s.reads.isEmpty { print("  cells read: " + s.reads.keys.sorted().map { "\($0 + 1)" }.joined(separator: ", ")) }
         if !s.data.isEmpty { print("  data read: " + s.data.keys.sorted().joined(separator: ", ")) }
+        if !s.libraries.isEmpty { print("  libraries keyed: " + s.libraries.keys.sorted().joined(separator: ", ")) }
         for (name, shape) in c.tensors { print("  tensor \(name) \(shape)") }
         if !s.runs.isEmpty { print("  runs: " + s.runs.joined(separator: ", ")) }
         if !s.figures.isEmpty { print("  figures: " + s.figures.joined(separator: ", ")) }

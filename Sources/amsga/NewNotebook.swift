@@ -50,6 +50,7 @@ struct NewNotebook: ParsableCommand {
         import Figures
         import ForwardForward
         import Notebook
+        import Studies
 
         /*:
          # \(name)

@@ -44,19 +44,22 @@ func findNotebook(_ name: String, forRunning: Bool) throws -> Notebook {
     guard let nb = allNotebooks.first(where: { $0.name == name }) else {
         throw RuntimeError("no notebook '\(name)'; notebooks: \(allNotebooks.map(\.name).joined(separator: ", "))")
     }
-    if let exe = try? FileManager.default.attributesOfItem(atPath: executablePath)[.modificationDate] as? Date,
-        let src = try? FileManager.default.attributesOfItem(atPath: nb.file)[.modificationDate] as? Date, src > exe,
+    // The notebook and the keyed modules it imports (their digests enter its keys) are compiled in.
+    let keyed = ((try? NotebookSource(nb))?.imports ?? []).filter(LibraryDigests.overTheEngine.contains)
+    func modified(_ f: String) -> Date? { try? FileManager.default.attributesOfItem(atPath: f)[.modificationDate] as? Date }
+    if let exe = modified(executablePath),
+        let newer = ([nb.file] + keyed.flatMap(LibraryDigests.sourceFiles)).first(where: { (modified($0) ?? .distantPast) > exe }),
         ProcessInfo.processInfo.environment[Rebuild.marker] == nil
     {
         let rebuild =
             "a build (`swift build -c release` in the package, which `amsga run` does itself when run from the package's .build folder)"
         if forRunning {
             throw RuntimeError(
-                "\(nb.file) changed after this amsga was built: it needs \(rebuild); "
+                "\(newer) changed after this amsga was built: it needs \(rebuild); "
                     + "a build that only saw comments change leaves \(executablePath) as it was, and `touch \(executablePath)` then says it is current"
             )
         }
-        FileHandle.standardError.write(Data("note: \(nb.file) changed after amsga was built; its cells run after \(rebuild)\n".utf8))
+        FileHandle.standardError.write(Data("note: \(newer) changed after amsga was built; its cells run after \(rebuild)\n".utf8))
     }
     return nb
 }

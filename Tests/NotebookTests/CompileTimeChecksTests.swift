@@ -85,7 +85,7 @@ struct CompileTimeChecksTests {
         let readme = try String(contentsOfFile: root + "/README.md", encoding: .utf8)
         let start = try #require(readme.range(of: "```swift\n"))
         let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
-        let r = try compile("import ForwardForward\nimport Notebook\n\n" + readme[start.upperBound..<end.lowerBound])
+        let r = try compile("import ForwardForward\nimport Notebook\nimport Studies\n\n" + readme[start.upperBound..<end.lowerBound])
         #expect(r.status == 0, "\(r.output)")
     }
 }

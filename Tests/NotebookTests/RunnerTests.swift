@@ -217,6 +217,45 @@ struct LibraryNoteTests {
     }
 }
 
+@Suite("Keyed library modules and the code around a notebook")
+struct KeyedLibraryTests {
+    @Test("Only modules written over the engine are keyed: Studies is, the lower layers are not")
+    func whichModules() {
+        #expect(LibraryDigests.overTheEngine.contains("Studies"))
+        #expect(!LibraryDigests.overTheEngine.contains("ForwardForward") && !LibraryDigests.overTheEngine.contains("Notebook"))
+        let keyed = LibraryDigests.keyed(imports: ["Foundation", "ForwardForward", "Notebook", "Studies"])
+        #expect(keyed == ["Studies": LibraryDigests.modules["Studies"]!])
+    }
+
+    @Test("Importing Studies makes every cell stale, saying why; the cells record its digest; dropping the import finds the old entries")
+    func importKeys() throws {
+        let box = try Sandbox()
+        try box.runner().run()
+        try box.edit("import Notebook\n", "import Notebook\nimport Studies // shared helpers\n")
+        let r = try box.runner()
+        #expect(r.source.imports == ["Notebook", "Studies"])
+        #expect(box.stale(r) == [1, 2, 3, 4])
+        #expect(r.status(0).reasons == ["library Studies now keyed"])
+        try r.run()
+        #expect(r.executed == [0, 1, 2, 3])
+        let state = try box.runner().storedState(0)
+        #expect(state.libraries == ["Studies": LibraryDigests.modules["Studies"]!])
+        try box.edit("import Studies // shared helpers\n", "")
+        #expect(box.stale(try box.runner()).isEmpty)
+    }
+
+    @Test("Code before the notebook (its parameters) is keyed like the helpers after it; imports are not")
+    func codeBefore() throws {
+        let box = try Sandbox()
+        try box.runner().run()
+        try box.edit("//: # A test notebook", "let unit = 1.0\n\n//: # A test notebook")
+        let r = try box.runner()
+        #expect(r.source.helpers.contains("let unit = 1.0\n") && r.source.helpers.contains("func greeting()"))
+        #expect(!r.source.helpers.contains("import"))
+        #expect(box.stale(r) == [1, 2, 3, 4] && r.status(0).reasons == ["source changed"])
+    }
+}
+
 @Suite("Locks left by killed runs")
 struct StaleLockTests {
     @Test("A parameter set's lock whose holder died is taken over with a message; a cleanly ended run leaves nothing to report")
