@@ -18,38 +18,41 @@ import Tensor
  Timings are of the machine that ran the cell (first cell); they are cached
  like every result, so re-running elsewhere needs `--force`.
  */
-public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads": .int(2)],
-                             ranges: ["epochs": .atLeast(1), "threads": .between(1, 256)]) {
+struct TimingParameters: NotebookParameters {
+    /// Epochs timed per trainer, after one warm-up epoch.
+    @Param(.atLeast(1)) var epochs = 3
+    /// OpenBLAS threads of the products timed.
+    @Param(.between(1, 256)) var threads = 2
+}
+
+public let timing = Notebook("timing") { (nb: Cells<TimingParameters>) in
     //: ## 1. Machine
-    Cell("Machine") { ctx in
-        BLASInfo.setThreads(try ctx.int("threads"))
+    nb.cell("Machine") { ctx, p in
+        BLASInfo.setThreads(p.threads)
         ctx.print(Machine.description())
         ctx.print(BLASInfo.config)
     }
 
     //: ## 2. MNIST
-    Cell("Time MNIST") { ctx in
-        try timePresets(ctx, ["baseline-mnist", "amsga-mnist"])
+    let mnist = nb.cell("Time MNIST") { ctx, p in
+        try timePresets(ctx, p, TimedPreset.mnist)
     }
 
     //: ## 3. Fashion-MNIST
-    Cell("Time Fashion-MNIST") { ctx in
-        try timePresets(ctx, ["baseline-fashion", "amsga-fashion"])
+    let fashion = nb.cell("Time Fashion-MNIST") { ctx, p in
+        try timePresets(ctx, p, TimedPreset.fashionMNIST)
     }
 
     //: ## 4. Table V
     //: Per epoch (the baseline: one epoch of each layer), the ratio to sgemm
     //: alone, and the time of the paper's whole protocol at this speed.
-    Cell("Table V") { ctx in
-        let paper = ["baseline-mnist": ("Baseline FF", "MNIST", "2.5 s"), "amsga-mnist": ("AMSGA", "MNIST", "2.7 s"),
-                     "baseline-fashion": ("Baseline FF", "Fashion-MNIST", "2.5 s"), "amsga-fashion": ("AMSGA", "Fashion-MNIST", "2.8 s")]
+    nb.cell("Table V") { ctx, _ in
         var rows: [[String]] = []
-        for (cell, presets) in [("Time MNIST", ["baseline-mnist", "amsga-mnist"]), ("Time Fashion-MNIST", ["baseline-fashion", "amsga-fashion"])] {
-            for name in presets {
-                let v = try ctx.load(name, from: cell)  // [per epoch, sgemm bound, epochs of the protocol]
-                let (method, dataset, paperTime) = paper[name]!
+        for (cell, presets) in [(mnist, TimedPreset.mnist), (fashion, TimedPreset.fashionMNIST)] {
+            for preset in presets {
+                let v = try ctx.load(preset.tensor, from: cell)  // [per epoch, sgemm bound, epochs of the protocol]
                 let whole = v[0] * v[2]
-                rows.append([method, dataset, String(format: "%.0f", v[2]), paperTime, String(format: "%.2f s", v[0]),
+                rows.append([preset.method, preset.dataset, String(format: "%.0f", v[2]), preset.paperTime, String(format: "%.2f s", v[0]),
                              String(format: "%.2f s", v[1]), String(format: "%.2f", v[0] / v[1]),
                              String(format: "%.0f min", whole / 60)])
             }
@@ -67,13 +70,12 @@ public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads"
     //: Swift kernels (the rest of the epoch), the run file's writes (timed end
     //: to end over one checkpoint interval) and the evaluations, against 1,500
     //: times the same products done alone.
-    Cell("Protocol breakdown") { ctx in
-        let threads = try ctx.int("threads")
-        BLASInfo.setThreads(threads)
+    nb.cell("Protocol breakdown") { ctx, p in
+        BLASInfo.setThreads(p.threads)
         var config = FFConfiguration.amsga(.mnist)
-        config.threads = threads
+        config.threads = p.threads
         let data = try ctx.data(.mnist, seed: 0)  // full validation and test sets: the evaluations are timed
-        let t = try EpochTiming.measure(config, data: data, epochs: try ctx.int("epochs"))
+        let t = try EpochTiming.measure(config, data: data, epochs: p.epochs)
         let epochs = Double(config.epochs), evalEvery = 50.0
         let parts: [(String, Double)] = [
             ("products (sgemm inside the epochs)", t.inSitu * epochs),
@@ -88,24 +90,49 @@ public let timing = Notebook("timing", parameters: ["epochs": .int(3), "threads"
         } + [["whole protocol", String(format: "%.0f s (%.0f min)", whole, whole / 60), "100%"]])
         ctx.print(String(format: "whole protocol / 1,500 × the products alone (%.0f s): %.3f×; without the evaluations: %.3f×",
                          bound, whole / bound, (whole - parts[3].1 - parts[4].1) / bound))
-        ctx.save("breakdown_seconds", parts.map(\.1))
+        ctx.save(TimingTensor.breakdownSeconds, parts.map(\.1))
+    }
+}
+
+enum TimingTensor {
+    static let breakdownSeconds = TensorName("breakdown_seconds")
+}
+
+/// A preset timed for Table V, with the paper's time per epoch beside it.
+enum TimedPreset: String {
+    case baselineMNIST = "baseline-mnist", amsgaMNIST = "amsga-mnist"
+    case baselineFashion = "baseline-fashion", amsgaFashion = "amsga-fashion"
+
+    static let mnist: [TimedPreset] = [.baselineMNIST, .amsgaMNIST]
+    static let fashionMNIST: [TimedPreset] = [.baselineFashion, .amsgaFashion]
+
+    /// [seconds per epoch, sgemm bound, protocol epochs], saved under the preset's name.
+    var tensor: TensorName { TensorName(rawValue) }
+    var method: String { self == .baselineMNIST || self == .baselineFashion ? "Baseline FF" : "AMSGA" }
+    var dataset: String { TimedPreset.mnist.contains(self) ? "MNIST" : "Fashion-MNIST" }
+    var paperTime: String {
+        switch self {
+        case .baselineMNIST, .baselineFashion: return "2.5 s"
+        case .amsgaMNIST: return "2.7 s"
+        case .amsgaFashion: return "2.8 s"
+        }
     }
 }
 
 /// Times each preset and saves [seconds per epoch, sgemm bound, protocol epochs] under its name.
-func timePresets(_ ctx: CellContext, _ presets: [String]) throws {
-    BLASInfo.setThreads(try ctx.int("threads"))
-    for name in presets {
-        var config = try FFConfiguration.preset(name)
-        config.threads = try ctx.int("threads")
+func timePresets(_ ctx: CellContext, _ p: TimingParameters, _ presets: [TimedPreset]) throws {
+    BLASInfo.setThreads(p.threads)
+    for preset in presets {
+        var config = try FFConfiguration.preset(preset.rawValue)
+        config.threads = p.threads
         config.evalSize = 1
         let data = try ctx.data(config.dataset, seed: 0, evalSize: 1)
-        let t = try EpochTiming.measure(config, data: data, epochs: try ctx.int("epochs"))
-        var line = String(format: "%@: %.3f s per epoch, sgemm alone %.3f s, ratio %.3f", name, t.perEpoch, t.bound, t.ratio)
+        let t = try EpochTiming.measure(config, data: data, epochs: p.epochs)
+        var line = String(format: "%@: %.3f s per epoch, sgemm alone %.3f s, ratio %.3f", preset.rawValue, t.perEpoch, t.bound, t.ratio)
         if t.seconds.count > 1 {
             line += " (layers: " + t.seconds.map { String(format: "%.3f s", $0) }.joined(separator: ", ") + ")"
         }
         ctx.print(line)
-        ctx.save(name, [t.perEpoch, t.bound, Double(config.epochs)])
+        ctx.save(preset.tensor, [t.perEpoch, t.bound, Double(config.epochs)])
     }
 }

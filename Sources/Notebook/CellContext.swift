@@ -32,53 +32,6 @@ public final class CellContext {
         self.staging = staging
     }
 
-    // MARK: Parameters
-
-    public func parameter(_ name: String) throws -> ParameterValue {
-        guard let v = inputs.parameters[name] else {
-            throw NotebookError("cell \(index + 1) reads parameter '\(name)', which notebook '\(inputs.notebook.name)' does not declare")
-        }
-        parametersRead[name] = v.description
-        return v
-    }
-
-    public func int(_ name: String) throws -> Int {
-        guard case .int(let v) = try parameter(name) else { throw wrongType(name, "int", "a whole number") }
-        return v
-    }
-
-    public func double(_ name: String) throws -> Double {
-        guard case .double(let v) = try parameter(name) else { throw wrongType(name, "double", "a real number") }
-        return v
-    }
-
-    public func flag(_ name: String) throws -> Bool {
-        guard case .flag(let v) = try parameter(name) else { throw wrongType(name, "flag", "a flag") }
-        return v
-    }
-
-    /// A text or choice parameter's value.
-    public func string(_ name: String) throws -> String {
-        switch try parameter(name) {
-        case .string(let v), .choice(let v, _): return v
-        default: throw wrongType(name, "string", "text or a choice")
-        }
-    }
-
-    /// A choice parameter as the enumeration it was declared from (`.choice(T.someCase)`).
-    public func choice<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T where T.RawValue == String {
-        guard case .choice(let v, _) = try parameter(name), let value = T(rawValue: v) else {
-            throw wrongType(name, "choice", "a choice among \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return value
-    }
-
-    private func wrongType(_ name: String, _ accessor: String, _ what: String) -> NotebookError {
-        NotebookError(
-            "cell \(index + 1) reads parameter '\(name)' with ctx.\(accessor), for \(what), but it is declared as \(inputs.notebook.parameters.first { $0.name == name }?.value.kind ?? "?")"
-        )
-    }
-
     // MARK: Output
 
     /// Prints, and records the text as the cell's output.
@@ -122,12 +75,6 @@ public final class CellContext {
         tensors.append(SavedTensor(name: name, data: .int64(values, shape ?? [values.count]), dims: dims, units: units))
     }
 
-    /// A tensor saved by an earlier cell; that cell runs first if it is stale.
-    public func load(_ name: String, from cell: String) throws -> [Double] {
-        let (i, e) = try upstream(cell)
-        return try Self.tensor(name, in: e, cell: i)
-    }
-
     static func tensor(_ name: String, in e: CacheEntry, cell i: Int) throws -> [Double] {
         let f = try HDF5File.open(e.statePath)
         defer { try? f.close() }
@@ -143,11 +90,6 @@ public final class CellContext {
                 "cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
         }
         return try RunFile.read(path: path)
-    }
-
-    func upstream(_ cell: String) throws -> (Int, CacheEntry) {
-        let i = try inputs.notebook.cell(cell)
-        return (i, try upstream(i))
     }
 
     /// Cell i's entry, made fresh first; its key enters this cell's key.

@@ -21,7 +21,7 @@ public final class Cells<P: NotebookParameters> {
     @discardableResult
     public func cell(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext, P) throws -> Void) -> CellRef<P> {
         let ref = CellRef<P>(index: cells.count, name: name)
-        cells.append(Cell(name, line: line) { ctx in try body(ctx, try ctx.parameters(P.self)) })
+        cells.append(Cell(name, line: line, check: nil) { ctx in try body(ctx, try ctx.parameters(P.self)) })
         return ref
     }
 
@@ -95,11 +95,6 @@ extension CellContext {
     public func run<P>(from cell: CellRef<P>) throws -> RunContents {
         let e = try upstream(cell.index)
         return try Self.run(try Self.onlyRun(of: e, cell: cell.index), in: e, cell: cell.index, inputs: inputs)
-    }
-
-    /// A tensor an earlier cell saved.
-    public func load<P>(_ name: String, from cell: CellRef<P>) throws -> [Double] {
-        try Self.tensor(name, in: try upstream(cell.index), cell: cell.index)
     }
 
     /// An earlier cell's results at every point of a grid (see `sweep(_:over:)`).

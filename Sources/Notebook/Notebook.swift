@@ -9,16 +9,12 @@ public struct NotebookError: Error, CustomStringConvertible {
 /// to read parameters, other cells' state and data, and to save its own.
 public struct Cell: Sendable {
     public let name: String
-    /// The line of `Cell(` in the notebook file: where its source text starts.
+    /// The line of its `nb.cell(` in the notebook file: where its source text starts.
     public let line: Int
     public let body: @Sendable (CellContext) throws -> Void
     /// What can be checked of the cell before any cell runs, from the
     /// parameter set alone (a training cell's configuration); nil when nothing.
     let check: (@Sendable ([String: ParameterValue]) throws -> Void)?
-
-    public init(_ name: String, line: Int = #line, _ body: @escaping @Sendable (CellContext) throws -> Void) {
-        self.init(name, line: line, check: nil, body)
-    }
 
     init(
         _ name: String, line: Int, check: (@Sendable ([String: ParameterValue]) throws -> Void)?,
@@ -31,11 +27,6 @@ public struct Cell: Sendable {
     }
 }
 
-@resultBuilder
-public enum CellBuilder {
-    public static func buildBlock(_ cells: Cell...) -> [Cell] { cells }
-}
-
 /// A literate notebook: parameters declared once, then cells in order.
 public struct Notebook: Sendable {
     public let name: String
@@ -46,17 +37,6 @@ public struct Notebook: Sendable {
     /// The parameter that numbers replicates (`NotebookParameters.replicate`); nil for none.
     public let replicate: String?
     public let cells: [Cell]
-
-    public init(
-        _ name: String, parameters: KeyValuePairs<String, ParameterValue> = [:],
-        ranges: KeyValuePairs<String, ParameterRange> = [:], replicate: String? = nil, file: String = #fileID,
-        @CellBuilder cells: () -> [Cell]
-    ) {
-        self.init(
-            name: name, file: SourceTree.locate(fileID: file), parameters: parameters.map { ($0.key, $0.value) },
-            ranges: Dictionary(uniqueKeysWithValues: ranges.map { ($0.key, $0.value) }), replicate: replicate, cells: cells())
-        checkDefaults()
-    }
 
     /// A range on a parameter that is not numeric, or a default outside its range, is a programming error.
     func checkDefaults() {
@@ -71,18 +51,6 @@ public struct Notebook: Sendable {
     /// The same notebook read from another copy of its source file (tests edit copies).
     public func readingSource(from file: String) -> Notebook {
         Notebook(name: name, file: file, parameters: parameters, ranges: ranges, replicate: replicate, cells: cells)
-    }
-
-    init(
-        name: String, file: String, parameters: [(name: String, value: ParameterValue)], ranges: [String: ParameterRange],
-        replicate: String?, cells: [Cell]
-    ) {
-        self.name = name
-        self.file = file
-        self.parameters = parameters
-        self.ranges = ranges
-        self.replicate = replicate
-        self.cells = cells
     }
 
     /// `text` parsed as parameter `name`'s type and checked against its range.

@@ -77,9 +77,6 @@ public final class NotebookRunner {
         self.threads = threads
     }
 
-    /// Cells and runs that the cells name in literals but that do not exist (`CellReferences`); `run` refuses while there are any.
-    public var referenceProblems: [String] { CellReferences.problems(in: notebook, source: source).map(\.description) }
-
     /// Whether this runner serves the notebook's defaults (whose results git keeps).
     public var isDefaults: Bool { overrides.isEmpty }
 
@@ -137,8 +134,6 @@ public final class NotebookRunner {
     /// Runs `target` (or every cell), running stale cells it needs first and
     /// reusing fresh ones, and publishes the outputs of the cells it touched.
     public func run(target: Int? = nil, from: Int? = nil, force: Bool = false) throws {
-        let problems = referenceProblems
-        guard problems.isEmpty else { throw NotebookError(problems.joined(separator: "\n")) }
         try checkBeforeRunning(cells: Array(0...(target ?? notebook.cells.count - 1)))
         do {
             try WritableFolder.require(cacheDirectory, for: "notebook \(notebook.name)'s cache")

@@ -19,7 +19,7 @@ public struct NotebookSource: Sendable {
     /// changed until `amsga run` rebuilds.
     public var matchesCompiled: Bool
 
-    /// Cells are found by their `Cell(` lines in the file as it is now, so an
+    /// Cells are found by their `nb.cell(` lines in the file as it is now, so an
     /// edit that moves them (before a rebuild) still cuts the file right;
     /// `compiledLines` (the `#line`s the binary has) serve when the count differs.
     /// A file may hold several notebooks: the cells counted are those after
@@ -48,7 +48,7 @@ public struct NotebookSource: Sendable {
             r.compactMap { prose[$0] }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func indent(_ line: String) -> Int { Self.indent(line) }
-        /// Code lines of a cell, dedented to the `Cell(` line's indentation; lines
+        /// Code lines of a cell, dedented to its declaration line's indentation; lines
         /// indented less than it (the notebook's own closing brace) end the cell.
         func codeText(_ r: Range<Int>) -> String {
             guard let first = r.first else { return "" }
@@ -150,10 +150,10 @@ public struct NotebookSource: Sendable {
         return prose
     }
 
-    /// A line that starts a cell: `Cell("…")`, or `let name = nb.cell("…")` (`nb.cell(` alone) in a typed notebook.
+    /// A line that starts a cell: `let name = nb.cell("…")`, or `nb.cell(` alone.
     static func declaresCell(_ line: String) -> Bool {
         let t = line.trimmingCharacters(in: .whitespaces)
-        return t.hasPrefix("Cell(") || t.wholeMatch(of: cellDeclaration) != nil
+        return t.wholeMatch(of: cellDeclaration) != nil
     }
 
     nonisolated(unsafe) static let cellDeclaration = #/(?:(?:let|var)\s+\w+\s*=\s*)?\w+\.cell\(.*/#

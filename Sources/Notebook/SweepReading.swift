@@ -26,7 +26,7 @@ public struct SweepPoint {
     }
 
     /// A tensor the swept cell saved for this point.
-    public func tensor(_ name: String) throws -> [Double] { try CellContext.tensor(name, in: entry, cell: cell) }
+    public func tensor(_ name: TensorName) throws -> [Double] { try CellContext.tensor(name.name, in: entry, cell: cell) }
 }
 
 extension CellContext {

@@ -15,6 +15,6 @@ extension CellContext {
 
     /// The tensor `cell` saved under `tensor`; the read enters this cell's key like any other.
     public func load<P>(_ tensor: TensorName, from cell: CellRef<P>) throws -> [Double] {
-        try load(tensor.name, from: cell)
+        try Self.tensor(tensor.name, in: try upstream(cell.index), cell: cell.index)
     }
 }

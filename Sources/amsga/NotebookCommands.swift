@@ -136,9 +136,7 @@ struct StatusCommand: ParsableCommand {
     var cell: [String] = []
     func run() throws {
         let runner = try options.runner()
-        let problems = runner.referenceProblems
-        for p in problems { print("error: \(p)") }
-        var stale = problems.isEmpty ? 0 : 1
+        var stale = 0
         let chosen = Set(try cell.map { try options.cellIndex(runner, $0)! })
         for (i, c) in runner.notebook.cells.enumerated() where chosen.isEmpty || chosen.contains(i) {
             let s = runner.status(i)

@@ -16,13 +16,15 @@ struct CompileTimeChecksTests {
 
         let demo = Notebook("demo") { (nb: Cells<Demo>) in
             let first = nb.cell("First") { ctx, p in
-                ctx.save("x", [Double(p.seed)])
+                ctx.save(x, [Double(p.seed)])
             }
             let second = nb.cell("Second") { ctx, _ in
-                _ = try ctx.load("x", from: first)
+                _ = try ctx.load(x, from: first)
             }
-            nb.cell("Third") { ctx, _ in _ = try ctx.load("x", from: second) }
+            nb.cell("Third") { ctx, _ in _ = try ctx.load(x, from: second) }
         }
+
+        let x = TensorName("x")
 
         """
 
@@ -58,7 +60,7 @@ struct CompileTimeChecksTests {
     func misspeltParameter() throws {
         let r = try compile(Self.notebook.replacingOccurrences(of: "Double(p.seed)", with: "Double(p.sede)"))
         #expect(r.status != 0)
-        #expect(r.output.contains("\(r.file):9:33: error: value of type 'Demo' has no member 'sede'"), "\(r.output)")
+        #expect(r.output.contains("\(r.file):9:31: error: value of type 'Demo' has no member 'sede'"), "\(r.output)")
     }
 
     @Test("A cell that reads one declared below it is an error at the reading cell's line")
@@ -66,8 +68,8 @@ struct CompileTimeChecksTests {
         let r = try compile(
             Self.notebook.replacingOccurrences(of: "from: first)", with: "from: third)")
                 .replacingOccurrences(
-                    of: "    nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: second) }",
-                    with: "    let third = nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(\"x\", from: first) }"))
+                    of: "    nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(x, from: second) }",
+                    with: "    let third = nb.cell(\"Third\") { ctx, _ in _ = try ctx.load(x, from: first) }"))
         #expect(r.status != 0)
         #expect(r.output.contains("\(r.file):11:36: error: closure captures 'third' before it is declared"), "\(r.output)")
     }
@@ -76,7 +78,7 @@ struct CompileTimeChecksTests {
     func missingCell() throws {
         let r = try compile(Self.notebook.replacingOccurrences(of: "from: second)", with: "from: secnod)"))
         #expect(r.status != 0)
-        #expect(r.output.contains("\(r.file):14:62: error: cannot find 'secnod' in scope"), "\(r.output)")
+        #expect(r.output.contains("\(r.file):14:60: error: cannot find 'secnod' in scope"), "\(r.output)")
     }
 
     @Test("The README's example notebook compiles")

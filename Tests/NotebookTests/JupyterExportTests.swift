@@ -49,7 +49,7 @@ struct JupyterExportTests {
         #expect(Self.joined(cells[0]["source"]) == "# Export\nText, a table, more text and a figure.")
         let code = Self.codeCells(nb)
         #expect(code.map { $0["execution_count"] as? Int } == [1, 2])
-        #expect(Self.joined(code[1]["source"]) == "Cell(\"Second\") { ctx in\n    ctx.print(\"n =\", try ctx.int(\"n\"))\n}")
+        #expect(Self.joined(code[1]["source"]) == "nb.cell(\"Second\") { ctx, p in\n    ctx.print(\"n =\", p.n)\n}")
 
         let state = try #require(r.entry(0)).state
         let outputs = try #require(code[0]["outputs"] as? [[String: Any]])
@@ -77,7 +77,7 @@ struct JupyterExportTests {
         let box = try Exported()
         try box.runner().run()
         let s = try String(contentsOfFile: box.source, encoding: .utf8)
-        try s.replacingOccurrences(of: "ctx.print(\"n =\", try ctx.int(\"n\"))", with: "ctx.print(\"n is\", try ctx.int(\"n\"))")
+        try s.replacingOccurrences(of: "ctx.print(\"n =\", p.n)", with: "ctx.print(\"n is\", p.n)")
             .write(toFile: box.source, atomically: true, encoding: .utf8)
         let code = Self.codeCells(try box.export(try box.runner()))
         let outputs = try #require(code[1]["outputs"] as? [[String: Any]])

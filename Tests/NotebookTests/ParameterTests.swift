@@ -2,25 +2,27 @@ import Foundation
 import Notebook
 import Testing
 
-enum Flavour: String, CaseIterable {
+enum Flavour: String, CaseIterable, ParameterType {
     case plain
     case spicy = "extra-spicy"
 }
 
-/// One parameter of each type; its cell reads each with its accessor.
-let typedNotebook = Notebook(
-    "typed",
-    parameters: [
-        "count": .int(3), "rate": .double(0.5), "verbose": .flag(false), "flavour": .choice(Flavour.plain), "label": .string("x"),
-    ], ranges: ["count": .between(1, 10), "rate": .above(0)]
-) {
-    Cell("Read") { ctx in
-        ctx.print(
-            "\(try ctx.int("count")) \(try ctx.double("rate")) \(try ctx.flag("verbose")) \(try ctx.choice("flavour", as: Flavour.self)) \(try ctx.string("label"))"
-        )
+/// One parameter of each type.
+struct TypedParameters: NotebookParameters {
+    @Param(.between(1, 10)) var count = 3
+    @Param(.above(0)) var rate = 0.5
+    @Param var verbose = false
+    @Param var flavour = Flavour.plain
+    @Param var label = "x"
+}
+
+/// A notebook whose cell reads each parameter as its type.
+let typedNotebook = Notebook("typed") { (nb: Cells<TypedParameters>) in
+    nb.cell("Read") { ctx, p in
+        ctx.print("\(p.count) \(p.rate) \(p.verbose) \(p.flavour.rawValue) \(p.label)")
     }
-    Cell("Misread") { ctx in
-        _ = try ctx.int("rate")
+    nb.cell("Misread") { ctx, p in
+        ctx.print(p.rate)
     }
 }
 
@@ -64,17 +66,17 @@ struct ParameterTests {
         #expect(throws: NotebookError.self) { try ParameterGrid(notebook: typedNotebook, options: ["rate=1..3"]) }
     }
 
-    @Test("A cell reads each type with its accessor; the wrong accessor is an error naming the declared type")
-    func accessors() throws {
+    @Test("A cell reads each parameter as its declared type; what it reads enters its key")
+    func reads() throws {
         let dir = NSTemporaryDirectory() + "amsga-typed-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try NotebookRunner(typedNotebook, overrides: ["verbose=true", "flavour=extra-spicy"], outputs: dir)
         r.log = { _ in }
-        try r.run(target: 0)
-        let e = #expect(throws: NotebookError.self) { try r.run(target: 1) }
-        #expect(
-            e?.description.contains("reads parameter 'rate' with ctx.int, for a whole number, but it is declared as a number") == true,
-            "\(e?.description ?? "")")
+        try r.run()
+        let read = try r.storedState(0)
+        #expect(read.output.contains("3 0.5 true extra-spicy x"))
+        #expect(read.parameters == ["count": "3", "rate": "0.5", "verbose": "true", "flavour": "extra-spicy", "label": "x"])
+        #expect(try r.storedState(1).parameters == ["rate": "0.5"])
     }
 
     @Test("`amsga ls --json` gives each parameter's type, default, choices and range, and the cells in order")

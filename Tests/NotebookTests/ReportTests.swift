@@ -42,7 +42,7 @@ struct ReportTests {
              amsga sweep prose -p seed=0..2 \\
                  --cell Train
          */
-            Cell("Train") { ctx in
+            nb.cell("Train") { ctx, _ in
                 ctx.print("x")
             }
         }
@@ -50,6 +50,6 @@ struct ReportTests {
         let source = try NotebookSource(file: file, notebook: "prose", compiledLines: [8])
         #expect(source.sections.count == 1)
         #expect(source.sections.first?.prose == "Run it so:\n\n    amsga sweep prose -p seed=0..2 \\\n        --cell Train")
-        #expect(source.sections.first?.code.hasPrefix("Cell(\"Train\")") == true)
+        #expect(source.sections.first?.code.hasPrefix("nb.cell(\"Train\")") == true)
     }
 }

@@ -38,8 +38,8 @@ struct RunnerTests {
         #expect(s.sections.count == 4)
         #expect(s.sections[0].prose.contains("# A test notebook") && s.sections[0].prose.contains("Cell 1 makes a vector."))
         #expect(s.sections[1].prose == "Cell 2 shifts it.")
-        #expect(s.sections[0].code.hasPrefix("Cell(\"Make\")") && !s.sections[0].code.contains("Cell 2"))
-        #expect(s.sections[3].code == "Cell(\"Independent\") { ctx in\n    ctx.print(greeting())\n}")
+        #expect(s.sections[0].code.hasPrefix("let make = nb.cell(\"Make\")") && !s.sections[0].code.contains("Cell 2"))
+        #expect(s.sections[3].code == "nb.cell(\"Independent\") { ctx, _ in\n    ctx.print(greeting())\n}")
         #expect(s.helpers.contains("func greeting()"))
     }
 
@@ -61,7 +61,7 @@ struct RunnerTests {
     func editCell() throws {
         let box = try Sandbox()
         try box.runner().run()
-        try box.edit("x.map { $0 + offset }", "x.map { $0 + offset * 1 }")
+        try box.edit("x.map { $0 + Double(p.offset) }", "x.map { $0 + Double(p.offset) * 1 }")
         let r = try box.runner()
         #expect(box.stale(r) == [2, 3])
         #expect(r.status(1).reasons == ["source changed"])
@@ -84,7 +84,7 @@ struct RunnerTests {
         #expect(box.stale(r).isEmpty)
         #expect(r.source.sections[1].prose.hasSuffix("to every element."))
         // A cell more than the binary has: every cell reads as changed until a rebuild.
-        try box.edit("    //: Cell 4 reads nothing.", "    Cell(\"Extra\") { ctx in ctx.print(1) }\n    //: Cell 4 reads nothing.")
+        try box.edit("    //: Cell 4 reads nothing.", "    nb.cell(\"Extra\") { ctx, _ in ctx.print(1) }\n    //: Cell 4 reads nothing.")
         let added = try box.runner()
         #expect(!added.source.matchesCompiled)
     }
@@ -155,7 +155,7 @@ struct RunnerTests {
     func singleCell() throws {
         let box = try Sandbox()
         try box.runner().run()
-        try box.edit("x.map { $0 + offset }", "x.map { offset + $0 }")
+        try box.edit("x.map { $0 + Double(p.offset) }", "x.map { Double(p.offset) + $0 }")
         let r = try box.runner()
         try r.run(target: 3)  // Independent: fresh, nothing runs
         #expect(r.executed.isEmpty)
@@ -280,29 +280,9 @@ struct StaleLockTests {
     }
 }
 
-@Suite("References to cells and runs, checked before anything runs")
+/// A misspelt cell or one declared below its reader does not compile (`CompileTimeChecksTests`).
+@Suite("Reading an earlier cell's run")
 struct ReferenceTests {
-    @Test(
-        "A misspelt cell, a later cell, or a run its cell does not train is an error naming the cell; nothing runs",
-        arguments: [
-            (
-                "try ctx.load(\"x\", from: \"Make\")", "try ctx.load(\"x\", from: \"Mkae\")",
-                "cell 2 (Shift) reads cell 'Mkae', which the notebook does not have; its cells: 1 Make"
-            ),
-            (
-                "try ctx.load(\"y\", from: \"Shift\")", "try ctx.load(\"y\", from: \"Sum\")",
-                "cell 3 (Sum) reads cell 'Sum', which is not before it"
-            ),
-        ])
-    func misspelt(from: String, to: String, message: String) throws {
-        let box = try Sandbox()
-        try box.edit(from, to)
-        let r = try box.runner()
-        let e = #expect(throws: NotebookError.self) { try r.run() }
-        #expect(e?.description.contains(message) == true, "\(e?.description ?? "")")
-        #expect(r.executed.isEmpty)
-    }
-
     @Test("Reading the run of a cell that trains none, or several, is an error naming its runs")
     func onlyRun() throws {
         let dir = NSTemporaryDirectory() + "amsga-runs-" + UUID().uuidString

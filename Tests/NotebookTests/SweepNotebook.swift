@@ -13,12 +13,15 @@ struct SweepingParameters: NotebookParameters {
 
 let sweepNotebook = Notebook("sweeping") { (nb: Cells<SweepingParameters>) in
     let draw = nb.cell("Draw") { ctx, p in
-        ctx.save("x", [Double(p.seed * p.scale)])
+        ctx.save(drawn, [Double(p.seed * p.scale)])
     }
     nb.cell("Gather") { ctx, p in
         let points = try ctx.sweep(draw, over: (0 ..< p.count).map { [Assign(\.seed, $0)] })
-        let values = try points.map { try $0.tensor("x")[0] }
+        let values = try points.map { try $0.tensor(drawn)[0] }
         ctx.print("seeds \(try points.map { try $0.value(\SweepingParameters.seed) }) values \(values)")
         ctx.save("values", values)
     }
 }
+
+/// The number each seed draws.
+let drawn = TensorName("x")

@@ -48,14 +48,17 @@ func syntheticSplit() throws -> DataSplit {
 }
 
 //: # A notebook whose training diverges
-let divergingNotebook = Notebook("diverging", parameters: ["learningRate": .double(1e20)]) {
-    Cell("Train") { ctx in
+struct DivergingParameters: NotebookParameters {
+    @Param var learningRate = 1e20
+}
+
+let divergingNotebook = Notebook("diverging") { (nb: Cells<DivergingParameters>) in
+    nb.cell("Train") { ctx, p in
         var config = FFConfiguration.baseline(.mnist)
         config.layerSizes = [784, 12]
         config.epochs = 6
         config.evalEvery = 3
-        guard case .double(let lr) = try ctx.parameter("learningRate") else { return }
-        config.learningRate = lr
+        config.learningRate = p.learningRate
         config.learningRateSchedule = false
         try ctx.train(config, data: try syntheticSplit(), as: "tiny")
     }
