@@ -77,13 +77,13 @@ struct NewNotebook: ParsableCommand {
             let split = nb.cell("Data") { ctx, p in
                 let data = try ctx.data(.fashionMNIST, seed: UInt64(p.seed), trainSize: p.trainSize, evalSize: 1000)
                 ctx.print("training images: \\(data.train.count), validation: \\(data.validation.count), test: \\(data.test.count)")
-                ctx.save("class_counts", data.train.classCounts.map(Double.init), dims: ["class"], units: "1")
+                ctx.save(\(typeName)Tensors.classCounts, data.train.classCounts.map(Double.init), dims: ["class"], units: "1")
             }
 
             //: ## 2. Train
             //: Baseline FF: two layers of 500 ReLUs, trained greedily on the full batch.
             let train = nb.cell("Train") { ctx, p in
-                _ = try ctx.load("class_counts", from: split)
+                _ = try ctx.load(\(typeName)Tensors.classCounts, from: split)
                 var config = FFConfiguration.baseline(.fashionMNIST)
                 config.epochs = p.epochs
                 config.learningRate = p.learningRate
@@ -102,6 +102,12 @@ struct NewNotebook: ParsableCommand {
                 let run = try ctx.run(from: train)
                 try ctx.figure("accuracy.svg", svg: TraceFigures.accuracy([("baseline", run)]).render())
             }
+        }
+
+        /// The tensors the cells hand on, each named once.
+        enum \(typeName)Tensors {
+            /// Images per class in the training subset.
+            static let classCounts = TensorName("class_counts")
         }
 
         """
