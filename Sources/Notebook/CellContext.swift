@@ -1,7 +1,6 @@
 import Datasets
 import Foundation
 import HDF5
-import RunStore
 
 /// A cell's window on the notebook: parameters, upstream state, data, and its
 /// own outputs. Everything it reads is recorded for the cache key.
@@ -84,12 +83,13 @@ public final class CellContext {
         return try f.root.dataset("tensors/" + name).read(as: Double.self)
     }
 
-    static func run(_ name: String, in e: CacheEntry, cell i: Int, inputs: CellInputs) throws -> RunContents {
+    /// The file of run `name` of cell i's entry: its run file, else its trace copy.
+    static func runFile(_ name: String, in e: CacheEntry, cell i: Int, inputs: CellInputs) throws -> String {
         guard let path = inputs.runFile(i, name, entry: e) else {
             throw NotebookError(
                 "cell \(i + 1) has no run named '\(name)' (its runs: \(e.state.runs.joined(separator: ", ")); entry \(e.directory))")
         }
-        return try RunFile.read(path: path)
+        return path
     }
 
     /// Cell i's entry, made fresh first; its key enters this cell's key.

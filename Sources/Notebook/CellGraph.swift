@@ -1,5 +1,4 @@
 import Foundation
-import RunStore
 
 /// A cell as the cells after it refer to it: the value its declaration
 /// returns. A cell can name only a cell declared before it (a later one is
@@ -91,10 +90,11 @@ extension CellContext {
         try P.bound(to: inputs.parameters) { [unowned self] name, value in parametersRead[name] = value.description }
     }
 
-    /// The run an earlier cell trained (it trains one per parameter set).
-    public func run<P>(from cell: CellRef<P>) throws -> RunContents {
+    /// The file of the run an earlier cell trained (it trains one per parameter
+    /// set): its run file, else its trace copy. `run(from:)` (Studies) reads it.
+    public func runFile<P>(from cell: CellRef<P>) throws -> String {
         let e = try upstream(cell.index)
-        return try Self.run(try Self.onlyRun(of: e, cell: cell.index), in: e, cell: cell.index, inputs: inputs)
+        return try Self.runFile(try Self.onlyRun(of: e, cell: cell.index), in: e, cell: cell.index, inputs: inputs)
     }
 
     /// An earlier cell's results at every point of a grid (see `sweep(_:over:)`).

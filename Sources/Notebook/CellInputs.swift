@@ -1,6 +1,5 @@
 import Datasets
 import Foundation
-import RunStore
 
 /// What a running cell may ask of the notebook around it, and nothing more.
 /// `NotebookRunner` provides it; a `CellContext` holds only this, so a cell

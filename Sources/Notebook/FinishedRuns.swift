@@ -1,6 +1,5 @@
 import Foundation
 import HDF5
-import RunStore
 
 /// A finished run looked up by its configuration in the other notebooks'
 /// caches under the same outputs folder, so that a study which trains a

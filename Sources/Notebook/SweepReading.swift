@@ -1,5 +1,4 @@
 import Foundation
-import RunStore
 
 /// One point of a grid as a cell that reads a sweep sees it: the point's
 /// parameters and what the swept cell left for them.
@@ -10,8 +9,8 @@ public struct SweepPoint {
     let cell: Int
     let entry: CacheEntry
 
-    /// The run the swept cell trained for this point (it trains one).
-    public func run() throws -> RunContents { try CellContext.run(try runName(), in: entry, cell: cell, inputs: inputs) }
+    /// The file of the run the swept cell trained for this point (it trains one); `run()` (Studies) reads it.
+    public func runFile() throws -> String { try CellContext.runFile(try runName(), in: entry, cell: cell, inputs: inputs) }
 
     /// The name of the run the swept cell trained for this point (it trains one).
     public func runName() throws -> String { try CellContext.onlyRun(of: entry, cell: cell) }

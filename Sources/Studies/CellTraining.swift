@@ -75,3 +75,14 @@ extension CellContext {
 
 /// A training cell's configuration is checked before any cell runs.
 extension FFConfiguration: CheckedBeforeRunning {}
+
+/// Reading a trained run back, over the engine's run files.
+extension CellContext {
+    /// The run an earlier cell trained (it trains one per parameter set).
+    public func run<P>(from cell: CellRef<P>) throws -> RunContents { try RunFile.read(path: try runFile(from: cell)) }
+}
+
+extension SweepPoint {
+    /// The run the swept cell trained for this point (it trains one).
+    public func run() throws -> RunContents { try RunFile.read(path: try runFile()) }
+}

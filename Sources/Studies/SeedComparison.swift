@@ -24,13 +24,13 @@ public struct SeedComparison {
     let names: (baseline: Method, method: Method)
 
     /// Reads the run of each training cell at seeds 0 ..< `seeds` (the
-    /// parameter `seed` names) through a sweep: cached points are read,
-    /// missing ones train here.
+    /// parameter `seed` names), with `fixed` on top of every point, through a
+    /// sweep: cached points are read, missing ones train here.
     public init<P>(
         _ ctx: CellContext, seeds: Int, seed: KeyPath<P, Int>,
-        baseline: (label: String, cell: CellRef<P>), method: (label: String, cell: CellRef<P>)
+        baseline: (label: String, cell: CellRef<P>), method: (label: String, cell: CellRef<P>), fixed: [Assign<P>] = []
     ) throws {
-        let points = (0..<seeds).map { [Assign(seed, $0)] }
+        let points = (0..<seeds).map { fixed + [Assign(seed, $0)] }
         func read(_ label: String, _ cell: CellRef<P>) throws -> (Method, [RunContents]) {
             let results = try ctx.sweep(cell, over: points)
             return (Method(label, run: try results.first?.runName() ?? cell.name), try results.map { try $0.run() })
