@@ -106,8 +106,8 @@ public struct NotebookSource: Sendable {
         let code = line.range(of: "//").map { String(line[..<$0.lowerBound]) } ?? line
         var words = code.split(separator: " ").map(String.init)
         while let w = words.first, w.hasPrefix("@") { words.removeFirst() }
-        guard words.first == "import", words.count >= 2 else { return nil }
-        return String(words.last!.split(separator: ".").first!)
+        guard words.first == "import", words.count >= 2, let module = words.last?.split(separator: ".").first else { return nil }
+        return String(module)
     }
 
     /// Every line's Markdown text if it is prose (`//:` lines and `/*: … */`

@@ -244,6 +244,26 @@ struct KeyedLibraryTests {
         #expect(box.stale(try box.runner()).isEmpty)
     }
 
+    @Test("An import line names its module, whatever its form; a malformed one names none and crashes nothing")
+    func importLines() throws {
+        let file = NSTemporaryDirectory() + "amsga-imports-\(UUID().uuidString).swift"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try """
+        import Studies
+        @testable import Notebook // the engine
+        import struct Figures.TraceFigures
+        import .
+        import
+        let imports = 1
+        let nb = Notebook("imports") { (nb: Cells<NoParameters>) in
+            nb.cell("Only") { ctx, _ in ctx.print(imports) }
+        }
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let source = try NotebookSource(file: file, notebook: "imports", compiledLines: [8])
+        #expect(source.imports == ["Studies", "Notebook", "Figures"])
+        #expect(source.helpers == "import .\nimport\nlet imports = 1")
+    }
+
     @Test("Code before the notebook (its parameters) is keyed like the helpers after it; imports are not")
     func codeBefore() throws {
         let box = try Sandbox()
