@@ -91,14 +91,18 @@ let package = Package(
                 .swiftLanguageMode(.v5)
             ]),
 
+        // Where tests write their files (a scratch folder removed when the test process exits).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Tensor", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(
-            name: "NotebookTests", dependencies: ["Notebook", "Studies", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor"]),
+            name: "NotebookTests",
+            dependencies: ["Notebook", "Studies", "HDF5", "RunStore", "ForwardForward", "Datasets", "Tensor", "TestSupport"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts", "Figures", "RunStore", "ForwardForward"]),
         .testTarget(
-            name: "RunStoreTests", dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook", "Benchmarks"]),
+            name: "RunStoreTests",
+            dependencies: ["RunStore", "ForwardForward", "Datasets", "Tensor", "HDF5", "Notebook", "Benchmarks", "TestSupport"]),
         .testTarget(name: "BackpropTests", dependencies: ["Backprop", "Datasets", "Tensor"]),
         .testTarget(name: "ForwardForwardTests", dependencies: ["ForwardForward", "Datasets", "Tensor"]),
     ]

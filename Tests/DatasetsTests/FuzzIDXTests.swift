@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Tensor
+import TestSupport
 import Testing
 
 /// Mutations of a valid input: truncations, byte flips, header fields set to
@@ -48,7 +49,7 @@ let fuzzCases = Int(ProcessInfo.processInfo.environment["AMSGA_FUZZ_CASES"] ?? "
 struct FuzzIDXTests {
     @Test("Every mutated IDX file reads correctly or fails with an error naming it", arguments: [false, true])
     func mutatedIDX(gzip: Bool) throws {
-        let dir = NSTemporaryDirectory() + "amsga-fuzz-idx-" + UUID().uuidString
+        let dir = Scratch.path("fuzz-idx")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let valid = IDXArray(shape: [6, 4, 4], bytes: (0..<96).map { UInt8($0 * 7 % 256) }).encoded()
         let base = gzip ? Gzip.deflate(valid) : valid

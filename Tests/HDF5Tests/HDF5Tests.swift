@@ -1,9 +1,10 @@
 import Foundation
 import HDF5
+import TestSupport
 import Testing
 
 func temporaryPath(_ name: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "amsga-hdf5-" + UUID().uuidString
+    let dir = Scratch.path("hdf5")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir + "/" + name
 }

@@ -2,6 +2,7 @@ import Foundation
 import HDF5
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("The cache keeps every parameter set's results", .serialized)
@@ -31,7 +32,7 @@ struct CacheTests {
 
     @Test("Training cells: a run of each configuration is kept, and switching back trains nothing")
     func trainingSideBySide() throws {
-        let dir = NSTemporaryDirectory() + "amsga-cache-" + UUID().uuidString
+        let dir = Scratch.path("cache")
         func runner(_ o: [String]) throws -> NotebookRunner {
             let r = try NotebookRunner(trainingNotebook, overrides: o, outputs: dir)
             r.log = { _ in }
@@ -50,7 +51,7 @@ struct CacheTests {
 
     @Test("git keeps the defaults' entries only: not other sets', not run files")
     func gitKeepsDefaults() throws {
-        let dir = NSTemporaryDirectory() + "amsga-git-" + UUID().uuidString
+        let dir = Scratch.path("git")
         func runner(_ o: [String]) throws -> NotebookRunner {
             let r = try NotebookRunner(trainingNotebook, overrides: o, outputs: dir + "/outputs")
             r.log = { _ in }
@@ -75,7 +76,7 @@ struct CacheTests {
 
     @Test("A cache a sweep point made alone keeps nothing in git: no run files, no locks, no entries")
     func gitKeepsNothingBeforeDefaults() throws {
-        let dir = NSTemporaryDirectory() + "amsga-git-" + UUID().uuidString
+        let dir = Scratch.path("git")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let point = try NotebookRunner(trainingNotebook, overrides: ["epochs=2"], outputs: dir + "/outputs")
         point.log = { _ in }
@@ -108,7 +109,7 @@ struct CacheTests {
 
     @Test("A cell reading a sweep: each point is cached once, its keys enter the reader's key")
     func readingASweep() throws {
-        let dir = NSTemporaryDirectory() + "amsga-sweep-read-" + UUID().uuidString
+        let dir = Scratch.path("sweep-read")
         func runner(_ o: [String]) throws -> NotebookRunner {
             let r = try NotebookRunner(sweepNotebook, overrides: o, outputs: dir)
             r.log = { _ in }

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TestSupport
 import Testing
 
 /// Compiles small notebooks against the built `Notebook` module, as the
@@ -30,7 +31,7 @@ struct CompileTimeChecksTests {
 
     /// Compiles `source` to SIL (where Swift checks captures) and returns the exit status and the diagnostics.
     func compile(_ source: String) throws -> (status: Int32, output: String, file: String) {
-        let dir = NSTemporaryDirectory() + "amsga-compile-" + UUID().uuidString
+        let dir = Scratch.path("compile")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let file = dir + "/Demo.swift"
         try source.write(toFile: file, atomically: true, encoding: .utf8)

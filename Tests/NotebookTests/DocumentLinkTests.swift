@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TestSupport
 import Testing
 
 /// The documents' relative links and the `outputs/…` paths they name resolve
@@ -67,7 +68,7 @@ struct DocumentLinkTests {
 
     @Test("A broken link, a missing outputs/ path and a section no heading makes are found; templates and URLs are not checked")
     func findsBroken() throws {
-        let dir = NSTemporaryDirectory() + "amsga-links-" + UUID().uuidString
+        let dir = Scratch.path("links")
         try FileManager.default.createDirectory(atPath: dir + "/docs", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "x".write(toFile: dir + "/docs/there.md", atomically: true, encoding: .utf8)

@@ -1,13 +1,14 @@
 import Foundation
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("The Jupyter export", .serialized)
 struct JupyterExportTests {
     /// The export notebook run in a scratch folder, from a copy of its source (so a test can edit a cell).
     struct Exported {
-        let dir = NSTemporaryDirectory() + "amsga-ipynb-" + UUID().uuidString
+        let dir = Scratch.path("ipynb")
         var source: String { dir + "/TestNotebook.swift" }
 
         init() throws {

@@ -3,6 +3,7 @@ import Foundation
 import HDF5
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("Older cache formats are migrated once")
@@ -44,7 +45,7 @@ struct MigrationTests {
         "A format-1 entry is unreadable with a note naming the migration; after `cache migrate` it is fresh, keeps its key and its run's hash"
     )
     func formatOneEntry() throws {
-        let dir = NSTemporaryDirectory() + "amsga-migrate-" + UUID().uuidString
+        let dir = Scratch.path("migrate")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (first, entry) = try trained(in: dir)
         try FileManager.default.removeItem(atPath: try #require(first.availableRun(0, "tiny", entry: entry)))
@@ -72,7 +73,7 @@ struct MigrationTests {
 
     @Test("An entry whose files fail their digests is left as it is and named")
     func corruptEntryIsNotMigrated() throws {
-        let dir = NSTemporaryDirectory() + "amsga-migrate-" + UUID().uuidString
+        let dir = Scratch.path("migrate")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (_, entry) = try trained(in: dir)
         try downgrade(entry)

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TestSupport
 import Testing
 
 enum Flavour: String, CaseIterable, ParameterType {
@@ -68,7 +69,7 @@ struct ParameterTests {
 
     @Test("A cell reads each parameter as its declared type; what it reads enters its key")
     func reads() throws {
-        let dir = NSTemporaryDirectory() + "amsga-typed-" + UUID().uuidString
+        let dir = Scratch.path("typed")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try NotebookRunner(typedNotebook, overrides: ["verbose=true", "flavour=extra-spicy"], outputs: dir)
         r.log = { _ in }

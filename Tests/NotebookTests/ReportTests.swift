@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import TestSupport
 import Testing
 
 @Suite("The HTML report", .serialized)
@@ -32,7 +33,7 @@ struct ReportTests {
 
     @Test("A /*: … */ block keeps its lines' relative indent: they lose only the indent they share")
     func blockKeepsRelativeIndent() throws {
-        let file = NSTemporaryDirectory() + "amsga-prose-\(UUID().uuidString).swift"
+        let file = Scratch.path("prose") + ".swift"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try """
         let nb = Notebook("prose") {

@@ -1,6 +1,7 @@
 import Foundation
 import HDF5
 import Notebook
+import TestSupport
 import Testing
 
 /// A runner over a private copy of the test notebook's source, with its own outputs.
@@ -9,7 +10,7 @@ struct Sandbox {
     let sourceCopy: String
 
     init() throws {
-        dir = NSTemporaryDirectory() + "amsga-nb-" + UUID().uuidString
+        dir = Scratch.path("nb")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         sourceCopy = dir + "/TestNotebook.swift"
         try FileManager.default.copyItem(atPath: testNotebook.file, toPath: sourceCopy)
@@ -91,7 +92,7 @@ struct RunnerTests {
 
     @Test("A figure a cell no longer draws leaves the outputs folder")
     func removedFigure() throws {
-        let dir = NSTemporaryDirectory() + "amsga-figures-" + UUID().uuidString
+        let dir = Scratch.path("figures")
         defer {
             try? FileManager.default.removeItem(atPath: dir)
             figuresToDraw = 2
@@ -246,7 +247,7 @@ struct KeyedLibraryTests {
 
     @Test("An import line names its module, whatever its form; a malformed one names none and crashes nothing")
     func importLines() throws {
-        let file = NSTemporaryDirectory() + "amsga-imports-\(UUID().uuidString).swift"
+        let file = Scratch.path("imports") + ".swift"
         defer { try? FileManager.default.removeItem(atPath: file) }
         try """
         import Studies
@@ -305,7 +306,7 @@ struct StaleLockTests {
 struct ReferenceTests {
     @Test("Reading the run of a cell that trains none, or several, is an error naming its runs")
     func onlyRun() throws {
-        let dir = NSTemporaryDirectory() + "amsga-runs-" + UUID().uuidString
+        let dir = Scratch.path("runs")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func message(_ notebook: Notebook) throws -> String? {
             let r = try NotebookRunner(notebook, outputs: dir)
@@ -322,7 +323,7 @@ struct ReferenceTests {
 struct CheckBeforeRunningTests {
     @Test("run refuses a parameter set whose training configuration is wrong, naming the cell, the set and the field; nothing runs")
     func runRefuses() throws {
-        let dir = NSTemporaryDirectory() + "amsga-checked-" + UUID().uuidString
+        let dir = Scratch.path("checked")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try NotebookRunner(checkedNotebook, overrides: ["mining=true"], outputs: dir)
         r.log = { _ in }
@@ -342,7 +343,7 @@ struct CheckBeforeRunningTests {
 
     @Test("A sweep with one wrong point refuses before any point runs")
     func sweepRefuses() throws {
-        let dir = NSTemporaryDirectory() + "amsga-checked-" + UUID().uuidString
+        let dir = Scratch.path("checked")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = Sweep.Options(executable: "/bin/false")
         options.outputs = dir

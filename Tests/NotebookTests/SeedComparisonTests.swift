@@ -1,6 +1,7 @@
 import Foundation
 import Notebook
 import Studies
+import TestSupport
 import Testing
 
 @Suite("Comparisons over seeds")
@@ -20,7 +21,7 @@ struct SeedComparisonTests {
 
     @Test("A comparison over seeds tables both methods and their paired difference; each seed's traces are published apart")
     func comparisonCell() throws {
-        let dir = NSTemporaryDirectory() + "amsga-seeded-" + UUID().uuidString
+        let dir = Scratch.path("seeded")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try NotebookRunner(seededNotebook, outputs: dir, threads: 1)
         var lines: [String] = []
@@ -40,7 +41,7 @@ struct SeedComparisonTests {
 
     @Test("No parameter name is special: without a declared replicate axis, a point's runs are named by the whole point")
     func undeclaredReplicate() throws {
-        let dir = NSTemporaryDirectory() + "amsga-undeclared-" + UUID().uuidString
+        let dir = Scratch.path("undeclared")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try NotebookRunner(undeclaredSeedNotebook, outputs: dir, threads: 1)
         r.log = { _ in }

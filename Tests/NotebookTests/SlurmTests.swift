@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs where a Slurm cluster is up and says so: `.ci/run` starts one
@@ -7,8 +8,8 @@ import Testing
 struct SlurmTests {
     @Test("A 2 × 2 sweep as a job array and a gather job gives the same bits as the same sweep run here")
     func jobArray() throws {
-        let cluster = temporaryFolder("slurm")
-        let local = temporaryFolder("local")
+        let cluster = Scratch.path("slurm")
+        let local = Scratch.path("local")
         let grid = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2,4"] + tinyQuickstart
         let submitted = try AmsgaBinary.run(grid + ["--slurm", "--submit", "--cpus-per-task", "1", "--outputs", cluster])
         #expect(submitted.status == 0, "\(submitted.output)")

@@ -2,6 +2,7 @@ import ForwardForward
 import Foundation
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("A sweep's dry run: what is cached, what would run, what would resume", .serialized)
@@ -15,7 +16,7 @@ struct SweepPlanTests {
 
     @Test("plan() marks the cached points and names why the others would run; the table shows what is cached so far")
     func plan() throws {
-        let out = temporaryFolder("plan")
+        let out = Scratch.path("plan")
         let cached = try NotebookRunner(trainingNotebook, overrides: ["epochs=2"], outputs: out)
         cached.log = { _ in }
         try cached.run()
@@ -35,7 +36,7 @@ struct SweepPlanTests {
 
     @Test("An interrupted run is listed with its progress and checkpoint, and as training while its lock is held")
     func unfinishedRuns() throws {
-        let out = temporaryFolder("unfinished")
+        let out = Scratch.path("unfinished")
         let s = try sweep(["epochs=4"], outputs: out)
         #expect(try s.unfinishedRuns().isEmpty)
         // What a run killed after its third step leaves: a checkpoint every 2 steps, so the file of step 2.
@@ -78,7 +79,7 @@ struct SweepPlanTests {
 
     @Test("amsga sweep --dry-run runs nothing and says so; with --slurm it is refused")
     func dryRunCommand() throws {
-        let out = temporaryFolder("dry")
+        let out = Scratch.path("dry")
         let r = try AmsgaBinary.run(
             ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2"] + tinyQuickstart
                 + ["--cell", "2", "--dry-run", "--outputs", out])

@@ -1,6 +1,7 @@
 import Foundation
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 /// The `amsga` executable SwiftPM built beside this test bundle (`swift test` builds every product).
@@ -51,14 +52,12 @@ func expectIdentical(_ a: [String: RunContents], _ b: [String: RunContents], cou
     }
 }
 
-func temporaryFolder(_ name: String) -> String { NSTemporaryDirectory() + "amsga-\(name)-" + UUID().uuidString }
-
 @Suite("Sweeps run grids of parameter sets as processes", .serialized)
 struct SweepTests {
     @Test("--jobs 2 gives results bit-identical to --jobs 1 at the same threads per point")
     func jobsAgree() throws {
-        let one = temporaryFolder("jobs1")
-        let two = temporaryFolder("jobs2")
+        let one = Scratch.path("jobs1")
+        let two = Scratch.path("jobs2")
         let grid = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=2,4"] + tinyQuickstart + ["--threads", "1"]
         let a = try AmsgaBinary.run(grid + ["--jobs", "1", "--outputs", one])
         let b = try AmsgaBinary.run(grid + ["--jobs", "2", "--outputs", two])
@@ -72,7 +71,7 @@ struct SweepTests {
 
     @Test("A killed sweep, run again, runs only the points it had not finished")
     func killedSweep() throws {
-        let out = temporaryFolder("killed")
+        let out = Scratch.path("killed")
         let args =
             ["sweep", "quickstart", "-p", "seed=0..2", "-p", "epochs=4"] + tinyQuickstart
             + ["--jobs", "1", "--threads", "1", "--outputs", out]
@@ -104,14 +103,14 @@ struct SweepTests {
     )
     func sweepKillTrials() throws {
         let args = ["sweep", "quickstart", "-p", "seed=0,1", "-p", "epochs=4"] + tinyQuickstart + ["--jobs", "2", "--threads", "1"]
-        let whole = temporaryFolder("sweep-whole")
+        let whole = Scratch.path("sweep-whole")
         let start = Date()
         let w = try AmsgaBinary.run(args + ["--outputs", whole])
         #expect(w.status == 0, "\(w.output)")
         let duration = Date().timeIntervalSince(start)
         let expected = try runFiles(whole)
         for k in 1...5 {
-            let out = temporaryFolder("sweep-kill\(k)")
+            let out = Scratch.path("sweep-kill\(k)")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: AmsgaBinary.path)
             p.arguments = args + ["--outputs", out]
@@ -135,7 +134,7 @@ struct SweepTests {
 
     @Test("A failing point is reported with its log while the others complete")
     func failingPoint() throws {
-        let out = temporaryFolder("failing")
+        let out = Scratch.path("failing")
         // Point seed=1 fails: its parameter set is held, as by a run in progress.
         try FileManager.default.createDirectory(atPath: out + "/quickstart/cache", withIntermediateDirectories: true)
         let held = try NotebookLock(
@@ -161,7 +160,7 @@ struct SweepTests {
             ("sead=1", "notebook 'quickstart' has no parameter 'sead'"),
         ])
     func badGrid(option: String, message: String) throws {
-        let out = temporaryFolder("bad")
+        let out = Scratch.path("bad")
         let r = try AmsgaBinary.run(["sweep", "quickstart", "-p", option, "--outputs", out])
         #expect(r.status == 64 && r.output.contains(message), "\(r.output)")
         #expect(!FileManager.default.fileExists(atPath: out + "/quickstart/sweeps"))

@@ -3,6 +3,7 @@ import Foundation
 import HDF5
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("Committed traces stand in for cached runs", .serialized)
@@ -15,7 +16,7 @@ struct TraceTests {
 
     @Test("Without the cached run file (a fresh clone), the trace keeps the cells fresh and readable")
     func traceReplacesRun() throws {
-        let dir = NSTemporaryDirectory() + "amsga-trace-" + UUID().uuidString
+        let dir = Scratch.path("trace")
         let first = try runner(dir)
         try first.run()
         #expect(first.executed == [0, 1])
@@ -71,7 +72,7 @@ struct TraceTests {
 struct ProgressTests {
     @Test("Not on a terminal, a training cell prints plain progress lines (at every step when the interval is 0)")
     func plainProgress() throws {
-        let dir = NSTemporaryDirectory() + "amsga-progress-" + UUID().uuidString
+        let dir = Scratch.path("progress")
         let r = try NotebookRunner(trainingNotebook, outputs: dir)
         var lines: [String] = []
         r.log = { lines.append($0) }
@@ -88,7 +89,7 @@ struct ProgressTests {
 struct DivergingCellTests {
     @Test("fails visibly, is not cached, and says so again when run again")
     func notCached() throws {
-        let dir = NSTemporaryDirectory() + "amsga-diverge-" + UUID().uuidString
+        let dir = Scratch.path("diverge")
         let r = try NotebookRunner(divergingNotebook, outputs: dir)
         r.log = { _ in }
         let e = #expect(throws: DivergenceError.self) { try r.run() }
@@ -111,7 +112,7 @@ struct EditedTrainingCellTests {
         "In a clone (no run files), a training cell whose source changed reuses the committed trace of its run and records its training time"
     )
     func changedSourceReusesTrace() throws {
-        let dir = NSTemporaryDirectory() + "amsga-reuse-" + UUID().uuidString
+        let dir = Scratch.path("reuse")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try NotebookRunner(trainingNotebook, outputs: dir + "/outputs")
@@ -147,7 +148,7 @@ struct EditedTrainingCellTests {
     }
     @Test("A run another notebook under the same outputs folder finished is read, not trained again; elsewhere it trains")
     func otherNotebooksFinishedRun() throws {
-        let dir = NSTemporaryDirectory() + "amsga-twin-" + UUID().uuidString
+        let dir = Scratch.path("twin")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try NotebookRunner(trainingNotebook, outputs: dir + "/outputs")
         first.log = { _ in }

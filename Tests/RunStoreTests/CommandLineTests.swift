@@ -4,6 +4,7 @@ import Foundation
 import HDF5
 import Notebook
 import RunStore
+import TestSupport
 import Testing
 
 /// The `amsga` executable built beside this test bundle.
@@ -57,7 +58,7 @@ func runAmsga(
     p.executableURL = URL(fileURLWithPath: executable ?? amsgaExecutable()!)
     p.arguments = args
     if let folder { p.currentDirectoryURL = URL(fileURLWithPath: folder) }
-    let log = NSTemporaryDirectory() + "amsga-out-" + UUID().uuidString
+    let log = Scratch.path("out")
     defer { try? FileManager.default.removeItem(atPath: log) }
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -122,7 +123,7 @@ struct CommandLineTests {
     @Test("status --check fails on a cell that has not run; --cell checks only the cells named")
     func statusCheckCells() throws {
         guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else { return }
-        let dir = NSTemporaryDirectory() + "amsga-status-" + UUID().uuidString
+        let dir = Scratch.path("status")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let small = ["-p", "epochs=2", "-p", "trainSize=50", "-p", "evalSize=50", "--outputs", dir]
         #expect(try runAmsga(["run", "quickstart", "--cell", "Data"] + small).status == 0)
@@ -155,7 +156,7 @@ struct CommandLineTests {
             return
         }
         _ = exe
-        let dir = NSTemporaryDirectory() + "amsga-kill-" + UUID().uuidString
+        let dir = Scratch.path("kill")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let epochs = kind == "amsga" ? 60 : 30  // the baseline's are per layer: 60 steps either way
         let common = [
@@ -197,7 +198,7 @@ struct CommandLineTests {
             print("skipping: no amsga executable or no dataset")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-trace-" + UUID().uuidString
+        let dir = Scratch.path("trace")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try runToEnd([
@@ -239,7 +240,7 @@ struct CommandLineTests {
             print("skipping: no amsga executable, dataset or \(python)")
             return
         }
-        let path = NSTemporaryDirectory() + "amsga-h5py-" + UUID().uuidString + ".h5"
+        let path = Scratch.path("h5py") + ".h5"
         try runToEnd([
             "train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "6",
             "--eval-every", "3", "--out", path,
@@ -300,7 +301,7 @@ struct CommandLineRoundTripTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-args-" + UUID().uuidString
+        let dir = Scratch.path("args")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/data/fashion-mnist", withDestinationPath: fashion)
@@ -329,7 +330,7 @@ struct CommandLineRoundTripTests {
             print("skipping: no amsga executable")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-args-" + UUID().uuidString
+        let dir = Scratch.path("args")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let args = SweepArguments(
             notebook: "quickstart", grid: ["seed=0,1"], jobs: 1, threads: 1, outputs: dir, cell: "Data",

@@ -2,6 +2,7 @@ import Datasets
 import ForwardForward
 import Foundation
 import RunStore
+import TestSupport
 import Testing
 
 /// Crash testing in SQLite's manner: an `LD_PRELOAD` shim counts every
@@ -99,7 +100,7 @@ struct CrashPointTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let root = NSTemporaryDirectory() + "amsga-crash-" + UUID().uuidString
+        let root = Scratch.path("crash")
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         guard let shim = try Self.buildShim(in: root) else {
@@ -169,7 +170,7 @@ struct CrashPointTests {
             print("skipping: no amsga executable or no dataset")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-between-" + UUID().uuidString
+        let dir = Scratch.path("between")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let train = [

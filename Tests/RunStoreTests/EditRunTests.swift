@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A copy of the package's sources (what `git ls-files` lists, modification
 /// times kept) in a new folder, with a copy of the built `amsga` in its
 /// `.build/release/`, newer than every source: a checkout moved elsewhere.
 func movedCheckout(withBuildFolder: Bool = false) throws -> (root: String, amsga: String) {
-    let root = NSTemporaryDirectory() + "amsga-moved-" + UUID().uuidString
+    let root = Scratch.path("moved")
     let here = FileManager.default.currentDirectoryPath
     let copy = Process()
     copy.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -31,7 +32,7 @@ struct EditRunTests {
         guard amsgaExecutable() != nil, FileManager.default.fileExists(atPath: ".git") else { return }
         let (root, amsga) = try movedCheckout()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let ls = try runAmsga(["ls"], executable: amsga, in: NSTemporaryDirectory())
+        let ls = try runAmsga(["ls"], executable: amsga, in: Scratch.root)
         #expect(ls.status == 0)
         #expect(ls.output.contains("quickstart  (\(root)/notebooks/Quickstart.swift)"), "\(ls.output)")
         let run = try runAmsga(
@@ -67,7 +68,7 @@ struct EditRunTests {
     func registryGenerator() throws {
         guard let amsga = amsgaExecutable() else { return }
         let generator = (amsga as NSString).deletingLastPathComponent + "/NotebookRegistryGenerator"
-        let dir = NSTemporaryDirectory() + "amsga-registry-" + UUID().uuidString
+        let dir = Scratch.path("registry")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "public let zeta = Notebook(\"zeta\") {\n}\nlet hidden = 1\n".write(

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Tensor
+import TestSupport
 import Testing
 
 /// The same mutations as the IDX fuzzing, for HDF5 files (no header fields).
@@ -40,7 +41,7 @@ struct FuzzFilesTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-fuzz-run-" + UUID().uuidString
+        let dir = Scratch.path("fuzz-run")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let base = dir + "/base.h5"
         try runToEnd([
@@ -79,7 +80,7 @@ struct FuzzFilesTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-fuzz-cell-" + UUID().uuidString
+        let dir = Scratch.path("fuzz-cell")
         let params = ["-p", "epochs=4", "-p", "trainSize=60", "-p", "evalSize=20", "--threads", "1"]
         try runToEnd(["run", "quickstart", "--outputs", dir] + params)
         let cellDir = dir + "/quickstart/cache/03-train-amsga"

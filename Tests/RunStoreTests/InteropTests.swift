@@ -2,6 +2,7 @@ import Datasets
 import ForwardForward
 import Foundation
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("xarray reads our HDF5", .serialized)
@@ -23,7 +24,7 @@ struct XarrayInteropTests {
             print("skipping: xarray or h5netcdf not importable by \(python)")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-xarray-" + UUID().uuidString
+        let dir = Scratch.path("xarray")
         let params = ["-p", "epochs=4", "-p", "trainSize=60", "-p", "evalSize=20", "--threads", "1"]
         try runToEnd(["run", "quickstart", "--outputs", dir] + params)
         let script = """

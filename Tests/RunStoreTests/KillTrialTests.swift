@@ -3,6 +3,7 @@ import ForwardForward
 import Foundation
 import HDF5
 import RunStore
+import TestSupport
 import Testing
 
 /// Both suites train in the processes they start, and the second kills at
@@ -20,7 +21,7 @@ extension KillTrials {
                 print("skipping: no amsga executable or no Fashion-MNIST")
                 return
             }
-            let dir = NSTemporaryDirectory() + "amsga-nbkill-" + UUID().uuidString
+            let dir = Scratch.path("nbkill")
             let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
             try runToEnd(["run", "quickstart", "--outputs", dir + "/whole"] + params)
 
@@ -58,7 +59,7 @@ extension KillTrials {
                 print("skipping: no amsga executable or no Fashion-MNIST")
                 return
             }
-            let dir = NSTemporaryDirectory() + "amsga-nbkill2-" + UUID().uuidString
+            let dir = Scratch.path("nbkill2")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let args = [
                 "run", "quickstart", "--cell", "Train baseline", "--outputs", dir, "-p", "epochs=40", "-p", "trainSize=300",
@@ -120,7 +121,7 @@ extension KillTrials {
                 print("skipping: no amsga executable or no Fashion-MNIST")
                 return
             }
-            let dir = NSTemporaryDirectory() + "amsga-killtrials-" + UUID().uuidString
+            let dir = Scratch.path("killtrials")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let params = ["-p", "epochs=24", "-p", "trainSize=300", "-p", "evalSize=100", "--threads", "1"]
             let start = Date()

@@ -2,6 +2,7 @@ import Datasets
 import ForwardForward
 import Foundation
 import RunStore
+import TestSupport
 import Testing
 
 @Suite("Data provenance", .serialized)
@@ -13,7 +14,7 @@ struct DataProvenanceTests {
             return
         }
         // A private copy of the dataset, so that it can be changed.
-        let root = NSTemporaryDirectory() + "amsga-provenance-" + UUID().uuidString
+        let root = Scratch.path("provenance")
         try FileManager.default.createDirectory(atPath: root + "/fashion-mnist", withIntermediateDirectories: true)
         for part in DatasetName.Part.allCases {
             let file = try #require(DataLocator.file(part, in: folder))
@@ -64,7 +65,7 @@ struct FullDiskTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let mnt = NSTemporaryDirectory() + "amsga-full-" + UUID().uuidString
+        let mnt = Scratch.path("full")
         try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
         // Room for one run file with its checkpoint (about 6 MB compressed), not for the next one beside it.
         guard sh("mount -t tmpfs -o size=10m tmpfs '\(mnt)'") else {
@@ -93,7 +94,7 @@ struct ReadOnlyOutputsTests {
     func readOnly() throws {
         guard amsgaExecutable() != nil, (try? DataLocator().folder(for: .fashionMNIST)) != nil else { return }
         let disk = FullDiskTests()
-        let mnt = NSTemporaryDirectory() + "amsga-ro-" + UUID().uuidString
+        let mnt = Scratch.path("ro")
         try FileManager.default.createDirectory(atPath: mnt + "/outputs/quickstart/cache", withIntermediateDirectories: true)
         guard
             disk.sh(
@@ -145,7 +146,7 @@ struct ConcurrentRunsTests {
             print("skipping: needs both datasets")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-concurrent-" + UUID().uuidString
+        let dir = Scratch.path("concurrent")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let quick = [
             "run", "quickstart", "--outputs", dir, "--threads", "1", "-p", "epochs=200", "-p", "trainSize=400", "-p", "evalSize=100",
@@ -232,7 +233,7 @@ struct ReadingDuringRunTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let dir = NSTemporaryDirectory() + "amsga-readers-" + UUID().uuidString
+        let dir = Scratch.path("readers")
         let params = ["-p", "epochs=40", "-p", "trainSize=400", "-p", "evalSize=100"]
         let writer = try launch(["run", "quickstart", "--outputs", dir, "--threads", "1"] + params)
         let runs = dir + "/quickstart/cache/03-train-amsga/runs"

@@ -4,10 +4,11 @@ import Foundation
 import HDF5
 import RunStore
 import Tensor
+import TestSupport
 import Testing
 
 func scratchPath(_ name: String) throws -> String {
-    let dir = NSTemporaryDirectory() + "amsga-run-" + UUID().uuidString
+    let dir = Scratch.path("run")
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir + "/" + name
 }
