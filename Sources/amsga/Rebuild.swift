@@ -34,6 +34,15 @@ enum Rebuild {
             ((SourceTree.executable as NSString).deletingLastPathComponent as NSString).lastPathComponent == "debug" ? "debug" : "release"
         let arguments = ["swift", "build", "-c", configuration, "--product", "amsga"]
         let listed = changed.prefix(3).joined(separator: ", ") + (changed.count > 3 ? " and \(changed.count - 3) more" : "")
+        if let holder = swiftPMHolding(root) {
+            // `swift test` holds its build folder while the tests run amsga: a
+            // build here would wait for it for ever. The binary runs as it is;
+            // `findNotebook` still refuses a notebook newer than it.
+            print(
+                "amsga: \(listed) changed since amsga was built, but SwiftPM (pid \(holder)) is using \(root)/.build; running amsga as built"
+            )
+            return
+        }
         print("amsga: \(listed) changed since amsga was built; rebuilding (\(arguments.joined(separator: " ")))")
         let start = Date()
         var (status, output) = try runCapturing(["/usr/bin/env"] + arguments, in: root)
@@ -60,6 +69,18 @@ enum Rebuild {
         var cArgs = argv.map { strdup($0) } + [nil]
         execv(SourceTree.executable, &cArgs)
         throw RuntimeError("could not start the rebuilt \(SourceTree.executable): \(String(cString: strerror(errno)))")
+    }
+
+    /// The SwiftPM process using `root`'s build folder now, if any: the pid
+    /// that SwiftPM writes in `.build/.lock`, when that process is alive and
+    /// works in `root` (a checkout copied with its `.build` copies the pid too).
+    static func swiftPMHolding(_ root: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: root + "/.build/.lock", encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM
+        else { return nil }
+        guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return pid }
+        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        return resolved(cwd) == resolved(root) ? pid : nil
     }
 
     /// Runs `arguments` in `folder`, returning its exit status and its standard output and error together.

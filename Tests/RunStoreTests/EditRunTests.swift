@@ -98,6 +98,24 @@ struct EditRunTests {
         #expect(new.status == 0, "\(new.output)")
         let file = root + "/notebooks/ProbeNotes.swift"
         let small = ["-p", "epochs=3", "-p", "trainSize=100"]
+
+        // While another SwiftPM process works in the checkout (as `swift test`
+        // does while its tests run amsga), a build would wait for it: amsga
+        // runs as built, and refuses the notebook it does not have yet.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        holder.arguments = ["60"]
+        holder.currentDirectoryURL = URL(fileURLWithPath: root)
+        try holder.run()
+        let lock = root + "/.build/.lock"
+        let lockText = try? String(contentsOfFile: lock, encoding: .utf8)
+        try String(holder.processIdentifier).write(toFile: lock, atomically: true, encoding: .utf8)
+        let held = try runAmsga(["run", "probe-notes"] + small, limit: 120, executable: amsga, in: root)
+        holder.terminate()
+        try (lockText ?? "").write(toFile: lock, atomically: true, encoding: .utf8)
+        #expect(!held.hung && held.status != 0, "\(held.output)")
+        #expect(held.output.contains("is using \(root)/.build; running amsga as built"), "\(held.output)")
+
         let first = try runAmsga(["run", "probe-notes"] + small, limit: 1200, executable: amsga, in: root)
         #expect(first.status == 0, "\(first.output)")
         #expect(first.output.contains("notebooks/ProbeNotes.swift changed since amsga was built; rebuilding"), "\(first.output)")
