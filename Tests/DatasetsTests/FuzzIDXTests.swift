@@ -49,8 +49,7 @@ let fuzzCases = Int(ProcessInfo.processInfo.environment["AMSGA_FUZZ_CASES"] ?? "
 struct FuzzIDXTests {
     @Test("Every mutated IDX file reads correctly or fails with an error naming it", arguments: [false, true])
     func mutatedIDX(gzip: Bool) throws {
-        let dir = Scratch.path("fuzz-idx")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("fuzz-idx")
         let valid = IDXArray(shape: [6, 4, 4], bytes: (0..<96).map { UInt8($0 * 7 % 256) }).encoded()
         let base = gzip ? Gzip.deflate(valid) : valid
         var m = Mutator(seed: gzip ? 2 : 1)

@@ -4,8 +4,7 @@ import TestSupport
 import Testing
 
 func temporaryPath(_ name: String) throws -> String {
-    let dir = Scratch.path("hdf5")
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = try Scratch.folder("hdf5")
     return dir + "/" + name
 }
 

@@ -31,8 +31,7 @@ struct CompileTimeChecksTests {
 
     /// Compiles `source` to SIL (where Swift checks captures) and returns the exit status and the diagnostics.
     func compile(_ source: String) throws -> (status: Int32, output: String, file: String) {
-        let dir = Scratch.path("compile")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("compile")
         let file = dir + "/Demo.swift"
         try source.write(toFile: file, atomically: true, encoding: .utf8)
         let build = (SourceTree.executable as NSString).deletingLastPathComponent

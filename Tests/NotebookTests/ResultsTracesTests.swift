@@ -2,6 +2,7 @@ import ForwardForward
 import Foundation
 import Notebook
 import RunStore
+import Studies
 import Testing
 
 /// `outputs/RESULTS.md` sets per-epoch tables beside the runs they come from
@@ -51,19 +52,17 @@ struct ResultsTracesTests {
         return tables
     }
 
-    static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
-
     /// What the trace records under a column's header, printed as the table prints it.
     static func value(_ column: String, _ e: EpochTrace) -> String? {
         switch column {
         case "η": return String(format: "%.4f", e.learningRate)
         case "loss (mean of layers)": return String(format: "%.3f", e.meanLoss)
-        case "train", "train (first 10,000)": return percent(e.accuracyPerSample.train)
-        case "validation": return percent(e.accuracyPerSample.validation)
-        case "test (per-sample)": return percent(e.accuracyPerSample.test)
-        case "test (batch)": return percent(e.accuracyBatch.test)
+        case "train", "train (first 10,000)": return pct(e.accuracyPerSample.train)
+        case "validation": return pct(e.accuracyPerSample.validation)
+        case "test (per-sample)": return pct(e.accuracyPerSample.test)
+        case "test (batch)": return pct(e.accuracyBatch.test)
         case "test (per-sample = batch)":
-            let (sample, batch) = (percent(e.accuracyPerSample.test), percent(e.accuracyBatch.test))
+            let (sample, batch) = (pct(e.accuracyPerSample.test), pct(e.accuracyBatch.test))
             return sample == batch ? sample : "\(sample) per-sample, \(batch) batch"
         default: return nil
         }

@@ -10,8 +10,7 @@ struct Sandbox {
     let sourceCopy: String
 
     init() throws {
-        dir = Scratch.path("nb")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try Scratch.folder("nb")
         sourceCopy = dir + "/TestNotebook.swift"
         try FileManager.default.copyItem(atPath: testNotebook.file, toPath: sourceCopy)
     }

@@ -112,8 +112,7 @@ struct EditedTrainingCellTests {
         "In a clone (no run files), a training cell whose source changed reuses the committed trace of its run and records its training time"
     )
     func changedSourceReusesTrace() throws {
-        let dir = Scratch.path("reuse")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("reuse")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let first = try NotebookRunner(trainingNotebook, outputs: dir + "/outputs")
         first.log = { _ in }

@@ -156,8 +156,7 @@ struct CommandLineTests {
             return
         }
         _ = exe
-        let dir = Scratch.path("kill")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("kill")
         let epochs = kind == "amsga" ? 60 : 30  // the baseline's are per layer: 60 steps either way
         let common = [
             "train", "--preset", preset, "--train-size", "400", "--eval-size", "100", "--epochs", "\(epochs)",
@@ -198,8 +197,7 @@ struct CommandLineTests {
             print("skipping: no amsga executable or no dataset")
             return
         }
-        let dir = Scratch.path("trace")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("trace")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try runToEnd([
             "train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "4",

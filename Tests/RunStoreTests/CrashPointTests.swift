@@ -100,9 +100,8 @@ struct CrashPointTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let root = Scratch.path("crash")
+        let root = try Scratch.folder("crash")
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         guard let shim = try Self.buildShim(in: root) else {
             print("skipping: no C compiler for the shim")
             return
@@ -170,9 +169,8 @@ struct CrashPointTests {
             print("skipping: no amsga executable or no dataset")
             return
         }
-        let dir = Scratch.path("between")
+        let dir = try Scratch.folder("between")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let train = [
             "train", "--preset", preset, "--train-size", "300", "--eval-size", "100", "--epochs", "20",
             "--eval-every", "3", "--checkpoint-every", "5", "--threads", "1",

@@ -68,8 +68,7 @@ struct EditRunTests {
     func registryGenerator() throws {
         guard let amsga = amsgaExecutable() else { return }
         let generator = (amsga as NSString).deletingLastPathComponent + "/NotebookRegistryGenerator"
-        let dir = Scratch.path("registry")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("registry")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try "public let zeta = Notebook(\"zeta\") {\n}\nlet hidden = 1\n".write(
             toFile: dir + "/Zeta.swift", atomically: true, encoding: .utf8)

@@ -41,8 +41,7 @@ struct FuzzFilesTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let dir = Scratch.path("fuzz-run")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.folder("fuzz-run")
         let base = dir + "/base.h5"
         try runToEnd([
             "train", "--preset", "baseline-fashion", "--epochs", "2", "--train-size", "60", "--eval-size", "20",

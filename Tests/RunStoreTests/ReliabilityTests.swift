@@ -65,8 +65,7 @@ struct FullDiskTests {
             print("skipping: no amsga executable or no Fashion-MNIST")
             return
         }
-        let mnt = Scratch.path("full")
-        try FileManager.default.createDirectory(atPath: mnt, withIntermediateDirectories: true)
+        let mnt = try Scratch.folder("full")
         // Room for one run file with its checkpoint (about 6 MB compressed), not for the next one beside it.
         guard sh("mount -t tmpfs -o size=10m tmpfs '\(mnt)'") else {
             print("skipping: this machine does not let the test mount a small filesystem")

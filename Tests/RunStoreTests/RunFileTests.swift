@@ -8,8 +8,7 @@ import TestSupport
 import Testing
 
 func scratchPath(_ name: String) throws -> String {
-    let dir = Scratch.path("run")
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let dir = try Scratch.folder("run")
     return dir + "/" + name
 }
 
