@@ -33,6 +33,10 @@ struct ResultsConsistencyTests {
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "89.56 ± 0.10%"),
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-2.17"),
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-3.50"),
+        ("(not claimed) another reading", "readings", "+2.29"),
+        ("(not claimed) another reading", "readings", "[+1.33, +3.26]"),
+        ("(not claimed) another reading", "readings", "93.53 ± 0.26%"),
+        ("(not claimed) another reading", "readings", "91.61 ± 0.23%"),
     ]
 
     /// Every line a notebook's cells printed, from its committed export.
@@ -78,6 +82,24 @@ struct ResultsConsistencyTests {
         let rows = try Self.verdictRows(root: try #require(SourceTree.root))
         for row in rows {
             #expect(row.contains("](#"), "\(row.prefix(60))… links to no section")
+        }
+    }
+
+    /// The readings section quotes the notebook's tables rather than typing
+    /// them: 16 runs, the replicated corners and eight effects with intervals.
+    @Test("Every table row of RESULTS.md's readings section is a row the readings notebook printed")
+    func readingsTables() throws {
+        let root = try #require(SourceTree.root)
+        let text = try String(contentsOfFile: root + "/outputs/RESULTS.md", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("## Readings") }, "RESULTS.md has no '## Readings' section")
+        let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("## ") } ?? lines.endIndex
+        let rows = lines[start..<end].filter { $0.hasPrefix("|") && !$0.hasPrefix("|---") }
+            .map { $0.replacingOccurrences(of: "−", with: "-") }
+        #expect(rows.count >= 16 + 8, "the readings section should quote the screen's 16 runs and 8 effects, has \(rows.count) rows")
+        let printed = try Self.printed("readings", root: root).replacingOccurrences(of: "−", with: "-")
+        for row in rows {
+            #expect(printed.contains(row), "the readings notebook's committed output has no row \(row)")
         }
     }
 }
