@@ -60,7 +60,7 @@ public enum RunFile {
         checkpoint: TrainingCheckpoint?, final: (Accuracies, Accuracies)? = nil,
         attributes: [String: HDF5AttributeValue] = [:]
     ) throws -> StagedRunFile {
-        let staged = StagedRunFile(temporary: path + ".tmp-\(getpid())", path: path)
+        let staged = StagedRunFile(path: path)
         let run = config.name
         do {
             let f = try HDF5File.create(staged.temporary, inMemory: estimatedBytes(trace: trace, checkpoint: checkpoint))
@@ -88,7 +88,7 @@ public enum RunFile {
         _ run: RunContents, to path: String,
         attributes extra: [String: HDF5AttributeValue] = [:]
     ) throws {
-        let tmp = path + ".tmp-\(getpid())"
+        let tmp = StagedRunFile.temporaryName(path, pid: getpid())
         defer { try? FileManager.default.removeItem(atPath: tmp) }
         do {
             let f = try HDF5File.create(tmp)
@@ -257,31 +257,4 @@ public enum RunFile {
         defer { close(fd) }
         fsync(fd)
     }
-}
-
-/// A complete run file under a temporary name beside the path it is for.
-public struct StagedRunFile: Sendable {
-    public let temporary: String
-    public let path: String
-
-    /// Moves the file into place: an atomic rename, so a reader or a resumed
-    /// run sees the previous file or this one, never a mixture. `durable`
-    /// syncs the file before the rename and the folder after it, so that the
-    /// new file survives a power loss too.
-    public func publish(durable: Bool) throws {
-        do {
-            if durable { try RunFile.sync(temporary) }
-            FaultInjection.reach(.runFile)
-            guard rename(temporary, path) == 0 else {
-                throw RunFileError(path: path, problem: "cannot move the new file into place: \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            discard()
-            throw error
-        }
-        let folder = (path as NSString).deletingLastPathComponent
-        if durable { try? RunFile.sync(folder.isEmpty ? "." : folder) }
-    }
-
-    public func discard() { unlink(temporary) }
 }

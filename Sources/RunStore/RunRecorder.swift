@@ -49,6 +49,7 @@ public final class RunRecorder {
         self.attributes = attributes
         self.checkpointEvery = checkpointEvery
         lastCheckpoint = checkpoint
+        StagedRunFile.removeAbandoned(of: path)
     }
 
     deinit { publishing.wait() }

@@ -160,6 +160,9 @@ extension KillTrials {
                         try outcome(out) == whole,
                         "trial \(k): killed \(fault.map { "at \($0)" } ?? String(format: "after %.1f s of a %.1f s whole run", delay, duration))"
                     )
+                    let litter = (FileManager.default.enumerator(atPath: out)?.allObjects as? [String] ?? [])
+                        .filter { ($0 as NSString).lastPathComponent.contains(".tmp-") }
+                    #expect(litter.isEmpty, "trial \(k): the complete run left what the killed one staged: \(litter)")
                     try? FileManager.default.removeItem(atPath: out)
                     if wasKilled {
                         killed += 1

@@ -97,6 +97,23 @@ struct RunFileTests {
         try bytes.prefix(bytes.count / 3).write(to: URL(fileURLWithPath: path))
         #expect(throws: (any Error).self) { try RunFile.read(path: path) }
     }
+
+    @Test("A temporary whose writer was killed is removed when the run is recorded again; a live writer's is kept")
+    func abandonedTemporary() throws {
+        let path = try scratchPath("amsga-x.run.h5")
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let abandoned = path + ".tmp-\(gone.processIdentifier)"
+        let live = path + ".tmp-1"  // init's: alive while the test runs
+        let other = try scratchPath("amsga-y.run.h5") + ".tmp-\(gone.processIdentifier)"
+        for p in [abandoned, live, other] { #expect(FileManager.default.createFile(atPath: p, contents: Data([1]))) }
+        _ = try RunRecorder(path: path, checkpointEvery: 1, resumingFrom: nil)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(FileManager.default.fileExists(atPath: live))
+        #expect(FileManager.default.fileExists(atPath: other), "another run's temporary is that run's to clean")
+    }
 }
 
 /// Rewrites one dataset of an HDF5 file through HDF5 (its stored bytes may be
