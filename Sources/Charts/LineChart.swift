@@ -146,8 +146,20 @@ public struct Figure: Sendable {
         let top = y0 + Self.titleHeight + Double(legend.count) * Self.legendRow + Self.margin.top
         let bottom = y0 + panelHeightWithLegend(p) - Self.margin.bottom
         svg.text(p.title, (left + right) / 2, y0 + 15, size: 13, anchor: .middle, weight: "bold")
+        drawLegend(legend, of: p, into: &svg, left: left, y0: y0)
+        guard let area = PlotArea(p, left: left, right: right, top: top, bottom: bottom) else {
+            svg.rect(left, top, right - left, bottom - top, fill: "none", stroke: "#999")
+            svg.text("no data", (left + right) / 2, (top + bottom) / 2, size: 13, anchor: .middle, fill: "#777")
+            return
+        }
+        area.drawBands(p.bands, into: &svg)
+        area.drawAxes(p, labelX: x0 + 16, into: &svg)
+        area.drawMarkers(p.markers, into: &svg)
+        area.drawSeries(p, into: &svg)
+    }
 
-        // Legend: a short line (or swatch) and the name.
+    /// Each legend item: a short line (or, for a band, a swatch) and its name.
+    func drawLegend(_ legend: [[(String, String, Bool)]], of p: Panel, into svg: inout SVG, left: Double, y0: Double) {
         for (k, row) in legend.enumerated() {
             var x = left
             let y = y0 + Self.titleHeight + Double(k) * Self.legendRow + 10
@@ -159,70 +171,6 @@ public struct Figure: Sendable {
                 }
                 svg.text(name, x + 26, y + 3, size: 11)
                 x += 28 + Self.textWidth(name, size: 11) + 14
-            }
-        }
-
-        // Domains from the finite data (and spreads).
-        var xs: [Double] = []
-        var ys: [Double] = []
-        for s in p.series {
-            for (x, y) in zip(s.x, s.y) where x.isFinite && y.isFinite && (!p.logY || y > 0) {
-                xs.append(x)
-                ys.append(y)
-            }
-            if let sp = s.spread {
-                for v in sp.lower + sp.upper where v.isFinite && (!p.logY || v > 0) { ys.append(v) }
-            }
-        }
-        guard let xmin = xs.min(), let xmax = xs.max(), let ymin = ys.min(), let ymax = ys.max() else {
-            svg.rect(left, top, right - left, bottom - top, fill: "none", stroke: "#999")
-            svg.text("no data", (left + right) / 2, (top + bottom) / 2, size: 13, anchor: .middle, fill: "#777")
-            return
-        }
-        let xScale = NiceScale(low: xmin, high: xmax, count: 6)
-        let yScale =
-            p.logY
-            ? NiceScale(logLow: ymin, high: ymax)
-            : p.yDomain.map { NiceScale(low: $0.0, high: $0.1, count: 6) } ?? NiceScale(low: ymin, high: ymax, count: 6)
-        func px(_ x: Double) -> Double { left + xScale.fraction(x) * (right - left) }
-        func py(_ y: Double) -> Double { bottom - yScale.fraction(y) * (bottom - top) }
-
-        for b in p.bands {
-            svg.rect(
-                px(max(b.from, xScale.lower)), top, max(0, px(min(b.to, xScale.upper)) - px(max(b.from, xScale.lower))),
-                bottom - top, fill: b.color, opacity: 0.15)
-        }
-        // Gridlines and ticks.
-        for t in yScale.ticks {
-            svg.line(left, py(t), right, py(t), stroke: "#e3e3e3")
-            svg.text(yScale.label(t), left - 6, py(t) + 4, size: 11, anchor: .end)
-        }
-        for t in xScale.ticks {
-            svg.line(px(t), top, px(t), bottom, stroke: "#efefef")
-            svg.text(xScale.label(t), px(t), bottom + 16, size: 11, anchor: .middle)
-        }
-        svg.rect(left, top, right - left, bottom - top, fill: "none", stroke: "#888")
-        svg.text(p.xLabel, (left + right) / 2, bottom + 34, size: 12, anchor: .middle)
-        svg.text(p.yLabel, x0 + 16, (top + bottom) / 2, size: 12, anchor: .middle, rotate: -90)
-
-        for m in p.markers where m.x >= xScale.lower && m.x <= xScale.upper {
-            svg.line(px(m.x), top, px(m.x), bottom, stroke: "#555", width: 1, dash: "3 3")
-            svg.text(m.label, px(m.x) + 4, top + 12, size: 10, fill: "#444")
-        }
-        for s in p.series {
-            if let sp = s.spread {
-                for seg in Self.segments(s.x, sp.lower, sp.upper, log: p.logY) where seg.count > 1 {
-                    let upper = seg.map { (px($0.0), py($0.2)) }
-                    let lower = seg.reversed().map { (px($0.0), py($0.1)) }
-                    svg.polygon(upper + lower, fill: s.color, opacity: 0.18)
-                }
-            }
-            for seg in Self.segments(s.x, s.y, s.y, log: p.logY) {
-                if seg.count == 1 {
-                    svg.circle(px(seg[0].0), py(seg[0].1), r: 2.5, fill: s.color)
-                } else {
-                    svg.polyline(seg.map { (px($0.0), py($0.1)) }, stroke: s.color, width: 1.8, dash: s.dashed ? "5 3" : nil)
-                }
             }
         }
     }
