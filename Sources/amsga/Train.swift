@@ -121,41 +121,17 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Checkpoint every N epochs (and at the end).") var checkpointEvery: Int = 10
 
     func run() throws {
-        if out != nil && resume != nil { throw ValidationError("--out and --resume are exclusive: --resume writes to the file it resumes") }
-        var config = try options.configuration()
-        var restored: RunContents?
-        if let path = resume {
-            let contents = try RunFile.read(path: path)
-            config = contents.config
-            restored = contents
-        } else if let path = out, FileManager.default.fileExists(atPath: path), !overwrite {
-            throw RuntimeError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
-        }
-        if let path = resume ?? out {
-            let folder = (path as NSString).deletingLastPathComponent
-            try WritableFolder.require(folder.isEmpty ? "." : folder, for: "the run file \(path)")
-        }
+        let (config, restored) = try startingPoint()
         let data = try options.loadData(config)
         let trainer = try FFTrainer(config: config, data: data)
-        var recorder: RunRecorder?
-        if let r = restored {
-            guard let c = r.checkpoint else {
-                throw RuntimeError("\(resume!) has no checkpoint to resume from")
-            }
-            if let recorded = r.attributes["data_source"]?.string, let now = data.source,
-                let then = try? JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any],
-                let files = then["files"] as? [String: String],
-                let changed = now.files.first(where: { f in files[f.part.rawValue].map { $0 != f.sha256 } ?? false })
-            {
-                throw RuntimeError(
-                    "\(resume!) was trained on other data: \(changed.path) is not the file it started with (SHA-256 differs); "
-                        + "resume it with the data it recorded (\(then["folder"] as? String ?? "?"))")
-            }
+        if let r = restored, let path = resume {
+            guard let c = r.checkpoint else { throw RuntimeError("\(path) has no checkpoint to resume from") }
+            try Self.requireSameData(r, data, resuming: path)
             try trainer.restore(c, trace: Array(r.trace.prefix(c.stepsDone)))
-            print("resuming \(resume!) at step \(c.stepsDone) of \(trainer.totalSteps)")
+            print("resuming \(path) at step \(c.stepsDone) of \(trainer.totalSteps)")
         }
-        if let path = resume ?? out {
-            recorder = try RunRecorder(
+        let recorder = try (resume ?? out).map { path in
+            try RunRecorder(
                 path: path, checkpointEvery: checkpointEvery, resumingFrom: restored?.checkpoint,
                 attributes: data.source.map { ["data_source": .string($0.json)] } ?? [:])
         }
@@ -179,19 +155,56 @@ struct Train: ParsableCommand {
             String(
                 format: "final accuracy (batch goodness):      train %.2f%%  validation %.2f%%  test %.2f%%",
                 100 * bt.train, 100 * bt.validation, 100 * bt.test))
-        if let r = recorder, r.writeSeconds.count > 1 {
-            let writes = r.writeSeconds.dropLast()  // the last one stores the final accuracies, after training
-            let epochs = trainer.trace.suffix(writes.count).map(\.wallSeconds)
-            let w = writes.reduce(0, +) / Double(writes.count)
-            let e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
-            let files = r.filesWritten - 1
-            let each = writes.reduce(0, +) / Double(max(files, 1))
-            print(
-                String(
-                    format:
-                        "writing %@: %.2f ms per epoch (a checkpoint every %d epochs: %d files of %.1f ms each), %.2f%% of the %.3f s epoch",
-                    r.path, 1000 * w, checkpointEvery, files, 1000 * each, 100 * w / e, e))
+        if let r = recorder { printWriteCost(r, trainer) }
+    }
+
+    /// The configuration to train (a resumed file's own) and the run it
+    /// resumes; refuses an --out that would replace a run unasked, and a
+    /// folder the run file cannot be written to.
+    func startingPoint() throws -> (FFConfiguration, RunContents?) {
+        if out != nil && resume != nil { throw ValidationError("--out and --resume are exclusive: --resume writes to the file it resumes") }
+        var config = try options.configuration()
+        var restored: RunContents?
+        if let path = resume {
+            let contents = try RunFile.read(path: path)
+            config = contents.config
+            restored = contents
+        } else if let path = out, FileManager.default.fileExists(atPath: path), !overwrite {
+            throw RuntimeError("\(path) exists: pass --resume \(path) to continue it, or --overwrite to replace it")
         }
+        if let path = resume ?? out {
+            let folder = (path as NSString).deletingLastPathComponent
+            try WritableFolder.require(folder.isEmpty ? "." : folder, for: "the run file \(path)")
+        }
+        return (config, restored)
+    }
+
+    /// A run resumes on the data files it started with (their SHA-256s are in its `data_source`).
+    static func requireSameData(_ r: RunContents, _ data: DataSplit, resuming path: String) throws {
+        guard let recorded = r.attributes["data_source"]?.string, let now = data.source,
+            let then = try? JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any],
+            let files = then["files"] as? [String: String],
+            let changed = now.files.first(where: { f in files[f.part.rawValue].map { $0 != f.sha256 } ?? false })
+        else { return }
+        throw RuntimeError(
+            "\(path) was trained on other data: \(changed.path) is not the file it started with (SHA-256 differs); "
+                + "resume it with the data it recorded (\(then["folder"] as? String ?? "?"))")
+    }
+
+    /// What writing the run file cost per epoch, beside the epoch's time.
+    func printWriteCost(_ r: RunRecorder, _ trainer: FFTrainer) {
+        guard r.writeSeconds.count > 1 else { return }
+        let writes = r.writeSeconds.dropLast()  // the last one stores the final accuracies, after training
+        let epochs = trainer.trace.suffix(writes.count).map(\.wallSeconds)
+        let w = writes.reduce(0, +) / Double(writes.count)
+        let e = epochs.reduce(0, +) / Double(max(epochs.count, 1))
+        let files = r.filesWritten - 1
+        let each = writes.reduce(0, +) / Double(max(files, 1))
+        print(
+            String(
+                format:
+                    "writing %@: %.2f ms per epoch (a checkpoint every %d epochs: %d files of %.1f ms each), %.2f%% of the %.3f s epoch",
+                r.path, 1000 * w, checkpointEvery, files, 1000 * each, 100 * w / e, e))
     }
 }
 
