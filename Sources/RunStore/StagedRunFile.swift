@@ -38,16 +38,13 @@ public struct StagedRunFile: Sendable {
     /// writing one and moving it into place). Nothing reads a temporary, and a
     /// run killed again and again would otherwise keep a whole file per kill.
     /// Those of live processes are left to their writers.
-    @discardableResult
-    public static func removeAbandoned(of path: String) -> [String] {
+    static func removeAbandoned(of path: String) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         let prefix = url.lastPathComponent + ".tmp-"
-        var removed: [String] = []
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
             guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
-            if unlink(folder + "/" + name) == 0 { removed.append(folder + "/" + name) }
+            unlink(folder + "/" + name)
         }
-        return removed
     }
 }
