@@ -35,69 +35,31 @@ public struct NotebookSource: Sendable {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw NotebookError("cannot read the notebook source \(file)")
         }
-        let lines = text.components(separatedBy: "\n")
+        let source = SourceLines(text)
+        let lines = source.lines
         // A notebook named by a literal, else (one source for several notebooks,
         // named by a value) the file's first `Notebook(`.
         let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? lines.firstIndex { $0.contains("Notebook(") } ?? 0
         let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
         let found = (start..<end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
         matchesCompiled = found.count == compiledLines.count
-        let cellLines = matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }
-        let prose = Self.prose(lines)
-        func proseText(_ r: Range<Int>) -> String {
-            r.compactMap { prose[$0] }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        func indent(_ line: String) -> Int { Self.indent(line) }
-        /// Code lines of a cell, dedented to its declaration line's indentation; lines
-        /// indented less than it (the notebook's own closing brace) end the cell.
-        func codeText(_ r: Range<Int>) -> String {
-            guard let first = r.first else { return "" }
-            let base = indent(lines[first])
-            var out: [String] = []
-            for i in r where prose[i] == nil {
-                let line = lines[i]
-                if i > first, !line.trimmingCharacters(in: .whitespaces).isEmpty, indent(line) < base { break }
-                out.append(String(line.dropFirst(min(base, indent(line)))))
-            }
-            return out.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let starts = cellLines.map { $0 - 1 }
-        sections = []
+        let starts = (matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }).map { $0 - 1 }
         // The prose of a file's first notebook starts at the top; a later
         // notebook's, after the code before its `Notebook(` line.
         let isLater = lines[..<start].contains { $0.contains("Notebook(") }
-        imports = lines.indices.filter { prose[$0] == nil }.compactMap { Self.importedModule(lines[$0]) }
-        var proseStart =
-            isLater ? ((0..<start).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? -1) + 1 : 0
+        imports = source.imports
+        var proseStart = isLater ? (source.lastCode(in: 0..<start) ?? -1) + 1 : 0
+        sections = []
         for (k, s) in starts.enumerated() {
             let end = k + 1 < starts.count ? starts[k + 1] : lines.count
             // A cell's code runs to its last code line; the prose after it introduces the next cell.
-            let lastCode = (s..<end).last { prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty } ?? s
-            sections.append(Section(prose: proseText(proseStart..<s), code: codeText(s..<lastCode + 1)))
+            let lastCode = source.lastCode(in: s..<end) ?? s
+            sections.append(Section(prose: source.proseText(proseStart..<s), code: source.codeText(s..<lastCode + 1)))
             proseStart = lastCode + 1
         }
-        outro = proseText(proseStart..<lines.count)
-        // Code before the file's first notebook (its parameters, say), imports aside.
-        let before =
-            isLater
-            ? ""
-            : (0..<start).filter { prose[$0] == nil && Self.importedModule(lines[$0]) == nil }.map { lines[$0] }
-                .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        // Code after the notebook's closing brace: helpers its cells call.
-        let after: String
-        if let last = starts.last {
-            let base = indent(lines[last])
-            let close = (last + 1..<lines.count).first {
-                prose[$0] == nil && !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty && indent(lines[$0]) < base
-            }
-            after =
-                close.map { c in
-                    (c + 1..<lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
-                        .trimmingCharacters(in: .whitespacesAndNewlines)
-                } ?? ""
-        } else {
-            after = ""
-        }
+        outro = source.proseText(proseStart..<lines.count)
+        let before = isLater ? "" : source.codeBefore(start)
+        let after = starts.last.map { source.codeAfterNotebook(lastCell: $0) } ?? ""
         helpers = [before, after].filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
