@@ -116,7 +116,7 @@ struct CacheStore {
         let dir = cellDirectory(slug)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
             let pid = name.dropFirst(5).split(separator: "-").first.flatMap { Int32($0) } ?? 0
-            if pid > 0 && kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: dir + "/" + name) }
+            if processHasEnded(pid) { try? FileManager.default.removeItem(atPath: dir + "/" + name) }
         }
     }
 

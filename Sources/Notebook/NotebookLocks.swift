@@ -1,4 +1,5 @@
 import Foundation
+import RunStore
 
 /// flock-based locks on a notebook's cache (`cache/.locks/`).
 ///
@@ -45,7 +46,7 @@ public final class NotebookLock {
         if operation == LOCK_EX {
             // A finished run clears its pid; one still written belongs to a run that was killed.
             let previous = Self.holder(fd)
-            if let pid = Int32(previous), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+            if let pid = Int32(previous), pid != getpid(), processHasEnded(pid) {
                 note("note: the last run that held \(path) (pid \(pid)) ended without releasing it (killed?); taken over")
             }
             Self.writePID(fd)

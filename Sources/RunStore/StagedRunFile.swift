@@ -43,7 +43,7 @@ public struct StagedRunFile: Sendable {
         let folder = url.deletingLastPathComponent().path
         let prefix = url.lastPathComponent + ".tmp-"
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
-            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard let pid = pid_t(name.dropFirst(prefix.count)), processHasEnded(pid) else { continue }
             unlink(folder + "/" + name)
         }
     }

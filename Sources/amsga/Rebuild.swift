@@ -76,7 +76,7 @@ enum Rebuild {
     /// works in `root` (a checkout copied with its `.build` copies the pid too).
     static func swiftPMHolding(_ root: String) -> Int32? {
         guard let text = try? String(contentsOfFile: root + "/.build/.lock", encoding: .utf8),
-            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != getpid(), kill(pid, 0) == 0 || errno == EPERM
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid != getpid(), !processHasEnded(pid)
         else { return nil }
         guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return pid }
         let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
