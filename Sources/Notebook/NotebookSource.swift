@@ -14,9 +14,10 @@ public struct NotebookSource: Sendable {
     /// before it, the notebook's introduction included) and its code.
     public var sections: [Section]
 
-    /// Whether the file has as many cells as the compiled notebook. When it
-    /// does not (a cell added or removed since the build), every cell reads as
-    /// changed until `amsga run` rebuilds.
+    /// Whether the file declares the compiled notebook's cells: as many, or
+    /// more only by cells declared under a condition that this notebook does
+    /// not meet. When it does not (a cell added or removed since the build),
+    /// every cell reads as changed until `amsga run` rebuilds.
     public var matchesCompiled: Bool
 
     /// Cells are found by their `nb.cell(` lines in the file as it is now, so an
@@ -25,7 +26,11 @@ public struct NotebookSource: Sendable {
     /// A file may hold several notebooks: the cells counted are those after
     /// `Notebook("<name>"` and before the next `Notebook(`. Several notebooks
     /// may also share one source (`public let mnist: Notebook = paperTables(…)`
-    /// over one `Notebook(E.name)`): each reads the same cells.
+    /// over one `Notebook(E.name)`): each reads the same cells, except a cell
+    /// declared under a condition (`if let size = E.subsetSize { nb.cell(…) }`,
+    /// indented deeper than the notebook's cells), which only the notebooks
+    /// that meet it have: the file is cut at every declared cell, and a
+    /// notebook without that one keeps the other cells' prose and code.
     /// The source of `notebook` as its file is now.
     public init(_ notebook: Notebook) throws {
         try self.init(file: notebook.file, notebook: notebook.name, compiledLines: notebook.cells.map(\.line))
@@ -41,9 +46,11 @@ public struct NotebookSource: Sendable {
         // named by a value) the file's first `Notebook(`.
         let start = lines.firstIndex { $0.contains("Notebook(\"\(name)\"") } ?? lines.firstIndex { $0.contains("Notebook(") } ?? 0
         let end = lines[(start + 1)...].firstIndex { $0.contains("Notebook(") } ?? lines.count
-        let found = (start..<end).filter { Self.declaresCell(lines[$0]) }.map { $0 + 1 }
-        matchesCompiled = found.count == compiledLines.count
-        let starts = (matchesCompiled ? found : compiledLines.map { min(max($0, 1), lines.count) }).map { $0 - 1 }
+        let found = (start..<end).filter { Self.declaresCell(lines[$0]) }
+        let compiled = compiledLines.map { min(max($0, 1), lines.count) - 1 }
+        let lacksConditional = Self.lacksOnlyConditionalCells(found: found, compiled: compiled, lines)
+        matchesCompiled = found.count == compiled.count || lacksConditional
+        let starts = matchesCompiled ? found : compiled
         // The prose of a file's first notebook starts at the top; a later
         // notebook's, after the code before its `Notebook(` line.
         let isLater = lines[..<start].contains { $0.contains("Notebook(") }
@@ -54,12 +61,14 @@ public struct NotebookSource: Sendable {
             let end = k + 1 < starts.count ? starts[k + 1] : lines.count
             // A cell's code runs to its last code line; the prose after it introduces the next cell.
             let lastCode = source.lastCode(in: s..<end) ?? s
-            sections.append(Section(prose: source.proseText(proseStart..<s), code: source.codeText(s..<lastCode + 1)))
+            let section = Section(prose: source.proseText(proseStart..<s), code: source.codeText(s..<lastCode + 1))
+            if !lacksConditional || compiled.contains(s) { sections.append(section) }
             proseStart = lastCode + 1
         }
         outro = source.proseText(proseStart..<lines.count)
         let before = isLater ? "" : source.codeBefore(start)
-        let after = starts.last.map { source.codeAfterNotebook(lastCell: $0) } ?? ""
+        let cellIndent = starts.map { Self.indent(lines[$0]) }.min() ?? 0
+        let after = starts.last.map { source.codeAfterNotebook(lastCell: $0, cellIndent: cellIndent) } ?? ""
         helpers = [before, after].filter { !$0.isEmpty }.joined(separator: "\n\n")
     }
 
@@ -110,6 +119,16 @@ public struct NotebookSource: Sendable {
         }
         dedentBlock()
         return prose
+    }
+
+    /// The compiled cells are among those declared, and the others are
+    /// indented deeper than the shallowest compiled one: cells under a
+    /// condition this notebook does not meet, not cells added since the build.
+    static func lacksOnlyConditionalCells(found: [Int], compiled: [Int], _ lines: [String]) -> Bool {
+        guard found.count > compiled.count, Set(compiled).isSubset(of: found),
+            let cellIndent = compiled.map({ indent(lines[$0]) }).min()
+        else { return false }
+        return found.filter { !compiled.contains($0) }.allSatisfy { indent(lines[$0]) > cellIndent }
     }
 
     /// A line that starts a cell: `let name = nb.cell("…")`, or `nb.cell(` alone.

@@ -46,10 +46,10 @@ struct SourceLines {
     }
 
     /// Code after the brace that closes the notebook whose last cell starts at
-    /// `lastCell` (the first code line indented less than it): the helpers its cells call.
-    func codeAfterNotebook(lastCell: Int) -> String {
-        let base = NotebookSource.indent(lines[lastCell])
-        guard let close = (lastCell + 1..<lines.count).first(where: { isCode($0) && NotebookSource.indent(lines[$0]) < base }) else {
+    /// `lastCell` (the first code line after it indented less than the
+    /// notebook's cells, `cellIndent`): the helpers its cells call.
+    func codeAfterNotebook(lastCell: Int, cellIndent: Int) -> String {
+        guard let close = (lastCell + 1..<lines.count).first(where: { isCode($0) && NotebookSource.indent(lines[$0]) < cellIndent }) else {
             return ""
         }
         return (close + 1..<lines.count).filter { prose[$0] == nil }.map { lines[$0] }.joined(separator: "\n")
