@@ -49,8 +49,9 @@ public final class HDF5File {
         return try HDF5File(path: path, id: id)
     }
 
-    /// Opens an existing file, read-only unless `writable`.
-    public static func open(_ path: String, writable: Bool = false) throws -> HDF5File {
+    /// Opens an existing file, read-only unless `writable`. A lock refusal
+    /// is retried for up to `lockWait` seconds (see `openRetryingLock`).
+    public static func open(_ path: String, writable: Bool = false, lockWait: TimeInterval = 5) throws -> HDF5File {
         HDF5Library.silence()
         guard FileManager.default.fileExists(atPath: path) else {
             throw HDF5Error(operation: "open \(path)", messages: ["no such file"])
@@ -61,8 +62,30 @@ public final class HDF5File {
         }
         let fapl = try accessProperties()
         defer { H5Pclose(fapl) }
-        let id = try check(H5Fopen(path, writable ? amsga_H5F_ACC_RDWR() : amsga_H5F_ACC_RDONLY(), fapl), "open \(path)")
+        let id = try openRetryingLock(path, lockWait: lockWait) {
+            try check(H5Fopen(path, writable ? amsga_H5F_ACC_RDWR() : amsga_H5F_ACC_RDONLY(), fapl), "open \(path)")
+        }
         return try HDF5File(path: path, id: id)
+    }
+
+    /// HDF5 locks a file with flock(), which belongs to the open file
+    /// description. A program that another thread of this process starts
+    /// holds a copy of every descriptor from its fork until its exec, so for
+    /// those moments (long ones on a loaded machine) a file this process has
+    /// just closed still reads as locked, and opening it again failed now and
+    /// then ("unable to lock file, errno = 11"). A refusal is retried, at
+    /// growing intervals, for up to `lockWait` seconds; a file another process
+    /// really holds still fails, after that wait, with HDF5's message.
+    static func openRetryingLock(_ path: String, lockWait: TimeInterval, _ attempt: () throws -> hid_t) throws -> hid_t {
+        let deadline = Date().addingTimeInterval(lockWait)
+        var pause: useconds_t = 1_000
+        while true {
+            do { return try attempt() } catch let e as HDF5Error where e.messages.contains(where: { $0.contains("unable to lock file") }) {
+                guard Date() < deadline else { throw e }
+                usleep(pause)
+                pause = min(pause * 2, 200_000)
+            }
+        }
     }
 
     /// Identifiers still open in this file, the file itself included.
