@@ -12,7 +12,7 @@ struct AMSGA: ParsableCommand {
         abstract: "Forward-Forward learning and AMSGA, reproducibly.",
         subcommands: [
             List.self, NewNotebook.self, RunNotebook.self, SweepCommand.self, StatusCommand.self, CacheCommand.self, Clean.self,
-            Report.self, Export.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self,
+            Report.self, Export.self, DataCommand.self, Train.self, Inspect.self, Plot.self, Bench.self, Carry.self,
         ])
 
     /// Line-buffered output, so that a log or a pipe sees each line as it is printed.
