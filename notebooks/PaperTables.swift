@@ -161,7 +161,7 @@ enum FashionMNISTExperiment: PaperExperiment {
     static let table = "Table II"
     static let baselineEpochs = 1500
     static let amsgaEpochs = 2500
-    static let seeds = 2
+    static let seeds = 3
     static let subsetSize: Int? = 10_000
     static let paperBaseline = PaperRow(method: "Baseline FF", train: "81.20%", test: "81.00%", epochs: 1500)
     static let paperAMSGA = PaperRow(method: "AMSGA", train: "82.60%", test: "82.50%", epochs: 2500)
