@@ -120,25 +120,6 @@ struct CacheStore {
         }
     }
 
-    /// Git keeps the entries the notebook's defaults use and nothing else of the cache.
-    func writeGitignore(keeping entries: [String]) throws {
-        var lines = [
-            "# Written by amsga. The cache keeps the results of every parameter set;",
-            "# git keeps those of the notebook's defaults only (`amsga cache` lists all).",
-            "/*/*/", "/.locks/", "*.run.h5", "*.lock",
-        ]
-        lines += entries.sorted().map { "!/" + $0 + "/" }
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/.gitignore"), options: .atomic)
-    }
-
-    /// A cache that no defaults run has yet written a `.gitignore` for (a sweep
-    /// point's, say) keeps nothing in git until one does, so its run files
-    /// (checkpoints, 100 MB and more) and locks never show up as work to commit.
-    func writeGitignoreIfMissing() throws {
-        guard !FileManager.default.fileExists(atPath: directory + "/.gitignore") else { return }
-        try writeGitignore(keeping: [])
-    }
-
     /// Bytes of a file, or of every file under a folder.
     static func bytes(under path: String) -> Int {
         var isDirectory: ObjCBool = false

@@ -36,7 +36,9 @@ extension NotebookRunner {
 
     /// Git keeps the entries the defaults use now, and those they read
     /// through sweeps (see `CacheStore.writeGitignore`).
-    func writeGitignore() throws { try store.writeGitignore(keeping: Array(usedEntries())) }
+    func writeGitignore() throws {
+        for note in try store.writeGitignore(keeping: Array(usedEntries())) { log("note: " + note) }
+    }
 
     /// The entries this set's results rest on, as `<NN-cell>/<key prefix>`:
     /// each cell's, the cells it read, and the sweep points it read (what git
