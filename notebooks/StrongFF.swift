@@ -120,7 +120,7 @@ public let strongFF = Notebook("strong-ff") { (nb: Cells<StrongFFParameters>) in
         let comparison = SeedComparison(
             seeds: seeds, baseline: (.init(StrongVariant.hinton.label, run: "hinton-fashion-mnist"), try runs(.hinton)),
             method: (.init(StrongVariant.mining.label, run: "mining-fashion-mnist"), try runs(.mining)))
-        ctx.print("Fashion-MNIST, 50,000 images, \(p.epochs) epochs:\n")
+        ctx.print("Fashion-MNIST, \(p.trainSize) training images, \(p.epochs) epochs:\n")
         comparison.table(ctx)
         let difference = zip(comparison.method, comparison.baseline).map { 100 * (($0.finalPerSample?.test ?? .nan) - ($1.finalPerSample?.test ?? .nan)) }
         ctx.save("mining_minus_hinton/fashion-mnist", difference, dims: ["seed"], units: "percentage points")
