@@ -51,16 +51,27 @@ extension RunFile {
 /// measured across the steps this process made, writes and evaluations
 /// included (one step's own `wallSeconds` leaves the writes out), counted
 /// from the first step it sees, since a resumed run starts after its checkpoint.
+/// Only the last `window` seconds count, so that the pace follows a machine
+/// that got busier or quieter: a run that shared the cores with a build for
+/// its first hour otherwise showed twice its true time left for hours after.
 public struct StepPace {
-    private let start = Date()
-    private var stepBeforeFirst: Int?
+    /// Long enough to average over a run's evaluations (every 50 steps at a
+    /// few seconds a step), short enough to follow a change within minutes.
+    public static let window: TimeInterval = 600
+    /// (time, step ended) pairs, oldest first; the first is the start, before the first step seen.
+    private var marks: [(time: Date, step: Int)] = []
+    private let start: Date
 
-    public init() {}
+    public init(start: Date = Date()) { self.start = start }
 
-    /// Seconds per step after `step` (1-based) has ended, and the seconds the remaining steps of `total` will take.
-    public mutating func after(step: Int, of total: Int) -> (perStep: Double, left: Double) {
-        if stepBeforeFirst == nil { stepBeforeFirst = step - 1 }
-        let perStep = Date().timeIntervalSince(start) / Double(max(1, step - stepBeforeFirst!))
+    /// Seconds per step after `step` (1-based) has ended at `now`, and the seconds the remaining steps of `total` will take.
+    public mutating func after(step: Int, of total: Int, now: Date = Date()) -> (perStep: Double, left: Double) {
+        if marks.isEmpty { marks.append((start, step - 1)) }
+        marks.append((now, step))
+        // Keep one mark at or before the window's start, so the pace spans the whole window.
+        while marks.count > 2, now.timeIntervalSince(marks[1].time) >= Self.window { marks.removeFirst() }
+        let first = marks[0]
+        let perStep = now.timeIntervalSince(first.time) / Double(max(1, step - first.step))
         return (perStep, perStep * Double(total - step))
     }
 }
