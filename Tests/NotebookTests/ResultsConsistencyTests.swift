@@ -37,6 +37,8 @@ struct ResultsConsistencyTests {
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "89.56 ± 0.10%"),
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-2.17"),
         ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "-3.50"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "+0.12 ± 0.24"),
+        ("(not claimed) AMSGA's parts help Hinton's FF", "strong-ff", "[-0.49, +0.72]"),
         ("(not claimed) another reading", "readings", "+2.29"),
         ("(not claimed) another reading", "readings", "[+1.33, +3.26]"),
         ("(not claimed) another reading", "readings", "93.53 ± 0.26%"),
